@@ -1,0 +1,70 @@
+package org.netgeom.cli;
+
+import org.netgeom.cli.commands.DemoCommand;
+import org.netgeom.cli.commands.EvalCommand;
+import org.netgeom.cli.commands.ValidateCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The {@code netgeom} command. Exit status: 0 success, 2 user error
+ * ({@code error[CODE]: message (at PATH)} on stderr, or {@code {"error": {...}}} on stdout with
+ * {@code --json}), 1 internal error; {@code check} adds 3 (violated) and 4 (inconclusive).
+ */
+@Command(name = "netgeom", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Exact geometry of neural networks, checked against numbers.",
+        subcommands = {DemoCommand.class, ValidateCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Runs the command and exits the JVM (so that engines' worker threads never keep it alive). */
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        System.out.flush();
+        System.err.flush();
+        System.exit(code);
+    }
+
+    /** Runs the command line with the given streams and returns the exit status. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cl = commandLine(out, err);
+        try {
+            return cl.execute(args);
+        } finally {
+            cl.getOut().flush();
+            cl.getErr().flush();
+        }
+    }
+
+    /** The configured command line (also used by tests and the notebook kernel). */
+    public static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+        Errors handler = new Errors();
+        cl.setExecutionExceptionHandler(handler);
+        cl.setParameterExceptionHandler(handler);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[]{"netgeom " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

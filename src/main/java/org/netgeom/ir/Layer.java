@@ -1,0 +1,264 @@
+package org.netgeom.ir;
+
+import java.util.List;
+
+/**
+ * One op of the IR (IR.md, "Ops (version 1)"). Layers are data: immutable records, one per op
+ * family. Analyses are interpreters over them through {@link LayerVisitor}, so that a new op is
+ * a compile error in every interpreter that does not handle it.
+ *
+ * <p>relu, leaky_relu, abs and abrelu are one record, {@link AbRelu}; the smooth activations are
+ * one record, {@link Smooth}.
+ */
+public sealed interface Layer
+        permits Layer.Dense, Layer.AbRelu, Layer.Identity, Layer.Square, Layer.Smooth, Layer.Residual,
+        Layer.Concat, Layer.BatchNorm, Layer.Conv2d, Layer.MaxPool2d, Layer.AvgPool2d, Layer.Flatten {
+
+    /** The layer's {@code "name"}, or null when it has none. */
+    String name();
+
+    /** The op as spelled in the IR ({@code "dense"}, {@code "leaky_relu"}, ...). */
+    String op();
+
+    <R> R accept(LayerVisitor<R> v);
+
+    /** A pair of integers (kernel, stride, padding): {@code [h, w]}, or one int for both. */
+    record Hw(int h, int w) {
+        public static Hw of(int k) {
+            return new Hw(k, k);
+        }
+
+        @Override
+        public String toString() {
+            return h == w ? Integer.toString(h) : "[" + h + ", " + w + "]";
+        }
+    }
+
+    /** {@code y = W x + b}; W is {@code [out][in]}; {@code bias} null means zeros (and is no parameter). */
+    record Dense(String name, Tensor weight, Tensor bias) implements Layer {
+        public String op() {
+            return "dense";
+        }
+
+        public int in() {
+            return weight.shape().dim(1);
+        }
+
+        public int out() {
+            return weight.shape().dim(0);
+        }
+
+        /** The bias, or zeros when the layer has none. */
+        public Tensor biasOrZeros() {
+            return bias != null ? bias : Tensor.zeros(Shape.of(out()));
+        }
+
+        public <R> R accept(LayerVisitor<R> v) {
+            return v.visit(this);
+        }
+    }
+
+    /**
+     * {@code pos·x if x > 0 else neg·x}, applied elementwise. relu is (neg 0, pos 1), leaky_relu
+     * (slope, 1), abs (-1, 1); {@code op} keeps the spelling the file used.
+     */
+    record AbRelu(String name, String op, Scalar neg, Scalar pos) implements Layer {
+        public static final List<String> OPS = List.of("relu", "leaky_relu", "abs", "abrelu");
+
+        public static AbRelu relu(String name) {
+            return new AbRelu(name, "relu", Rational.ZERO, Rational.ONE);
+        }
+
+        public static AbRelu leakyRelu(String name, Scalar slope) {
+            return new AbRelu(name, "leaky_relu", slope, Rational.ONE);
+        }
+
+        public static AbRelu abs(String name) {
+            return new AbRelu(name, "abs", Rational.MINUS_ONE, Rational.ONE);
+        }
+
+        public static AbRelu abrelu(String name, Scalar neg, Scalar pos) {
+            return new AbRelu(name, "abrelu", neg, pos);
+        }
+
+        public <R> R accept(LayerVisitor<R> v) {
+            return v.visit(this);
+        }
+    }
+
+    /** {@code y = x}. */
+    record Identity(String name) implements Layer {
+        public String op() {
+            return "identity";
+        }
+
+        public <R> R accept(LayerVisitor<R> v) {
+            return v.visit(this);
+        }
+    }
+
+    /** {@code y = x²} elementwise (quadratic activation). */
+    record Square(String name) implements Layer {
+        public String op() {
+            return "square";
+        }
+
+        public <R> R accept(LayerVisitor<R> v) {
+            return v.visit(this);
+        }
+    }
+
+    /** A smooth activation, elementwise; not piecewise affine. */
+    record Smooth(String name, Fn fn) implements Layer {
+        /** The smooth functions, as PyTorch defines them with default arguments. */
+        public enum Fn {
+            /** tanh x. */
+            TANH("tanh"),
+            /** 1 / (1 + e^{-x}). */
+            SIGMOID("sigmoid"),
+            /** erf x = 2/√π ∫₀ˣ e^{-t²} dt. */
+            ERF("erf"),
+            /** log(1 + e^x) (torch.nn.Softplus: beta 1, threshold 20, above which it is x). */
+            SOFTPLUS("softplus"),
+            /** x·Φ(x) = x/2·(1 + erf(x/√2)) (torch.nn.GELU, approximate='none'). */
+            GELU("gelu");
+
+            public final String op;
+
+            Fn(String op) {
+                this.op = op;
+            }
+
+            public static Fn byOp(String op) {
+                for (Fn f : values()) {
+                    if (f.op.equals(op)) {
+                        return f;
+                    }
+                }
+                return null;
+            }
+        }
+
+        public String op() {
+            return fn.op;
+        }
+
+        public <R> R accept(LayerVisitor<R> v) {
+            return v.visit(this);
+        }
+    }
+
+    /** {@code shortcut(x) + layers(x)}; {@code shortcut} null means the identity. */
+    record Residual(String name, List<Layer> layers, List<Layer> shortcut) implements Layer {
+        public Residual {
+            layers = List.copyOf(layers);
+            shortcut = shortcut == null ? null : List.copyOf(shortcut);
+        }
+
+        public String op() {
+            return "residual";
+        }
+
+        public <R> R accept(LayerVisitor<R> v) {
+            return v.visit(this);
+        }
+    }
+
+    /** {@code [x ; layers(x)]}, concatenated along the first (feature or channel) dimension. */
+    record Concat(String name, List<Layer> layers) implements Layer {
+        public Concat {
+            layers = List.copyOf(layers);
+        }
+
+        public String op() {
+            return "concat";
+        }
+
+        public <R> R accept(LayerVisitor<R> v) {
+            return v.visit(this);
+        }
+    }
+
+    /**
+     * Inference-mode batch normalisation per feature (vectors) or channel ({@code [C, H, W]}):
+     * {@code weight·(x − mean)/√(var + eps) + bias}. {@code weight}/{@code bias} null mean 1/0
+     * (PyTorch's affine=False) and are then no parameters; mean and var are running statistics,
+     * never parameters.
+     */
+    record BatchNorm(String name, Tensor mean, Tensor var, Tensor weight, Tensor bias, Scalar eps) implements Layer {
+        /** PyTorch's default eps, exactly 1/100000. */
+        public static final Rational DEFAULT_EPS = Rational.of(1, 100_000);
+
+        public String op() {
+            return "batchnorm";
+        }
+
+        public int features() {
+            return mean.size();
+        }
+
+        public <R> R accept(LayerVisitor<R> v) {
+            return v.visit(this);
+        }
+    }
+
+    /** As torch.nn.Conv2d on {@code [C, H, W]}: weight {@code [out][in][kh][kw]}, zero padding. */
+    record Conv2d(String name, Tensor weight, Tensor bias, Hw stride, Hw padding) implements Layer {
+        public String op() {
+            return "conv2d";
+        }
+
+        public int outChannels() {
+            return weight.shape().dim(0);
+        }
+
+        public int inChannels() {
+            return weight.shape().dim(1);
+        }
+
+        public Hw kernel() {
+            return new Hw(weight.shape().dim(2), weight.shape().dim(3));
+        }
+
+        public Tensor biasOrZeros() {
+            return bias != null ? bias : Tensor.zeros(Shape.of(outChannels()));
+        }
+
+        public <R> R accept(LayerVisitor<R> v) {
+            return v.visit(this);
+        }
+    }
+
+    /** As torch.nn.MaxPool2d(kernel, stride) (no padding, floor mode). */
+    record MaxPool2d(String name, Hw kernel, Hw stride) implements Layer {
+        public String op() {
+            return "maxpool2d";
+        }
+
+        public <R> R accept(LayerVisitor<R> v) {
+            return v.visit(this);
+        }
+    }
+
+    /** As torch.nn.AvgPool2d(kernel, stride) (no padding, floor mode). */
+    record AvgPool2d(String name, Hw kernel, Hw stride) implements Layer {
+        public String op() {
+            return "avgpool2d";
+        }
+
+        public <R> R accept(LayerVisitor<R> v) {
+            return v.visit(this);
+        }
+    }
+
+    /** {@code [C, H, W] → [C·H·W]}, row-major (as torch.flatten(x, 1) per sample). */
+    record Flatten(String name) implements Layer {
+        public String op() {
+            return "flatten";
+        }
+
+        public <R> R accept(LayerVisitor<R> v) {
+            return v.visit(this);
+        }
+    }
+}
