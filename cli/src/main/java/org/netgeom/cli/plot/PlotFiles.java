@@ -40,7 +40,7 @@ public final class PlotFiles {
             if (fmt.equals("svg")) {
                 VectorGraphicsEncoder.saveVectorGraphic(chart, buf, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
             } else {
-                BitmapEncoder.saveBitmapWithDPI(chart, buf, BitmapEncoder.BitmapFormat.PNG, 144);
+                BitmapEncoder.saveBitmap(chart, buf, BitmapEncoder.BitmapFormat.PNG);
             }
             AtomicFiles.write(file, buf.toByteArray());
         } catch (IOException e) {
@@ -48,7 +48,7 @@ public final class PlotFiles {
         }
     }
 
-    /** Saves SVG text; for a .png target it is rasterised is not supported: a coded error. */
+    /** Saves hand-drawn SVG text; the file must be named *.svg (a coded error otherwise). */
     public static void saveSvg(String svg, Path file) {
         if (!format(file).equals("svg")) {
             throw IrError.IR_BAD_VALUE.at("--plot", "this plot is drawn as SVG; name the file *.svg");
