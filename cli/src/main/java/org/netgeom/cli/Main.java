@@ -3,6 +3,7 @@ package org.netgeom.cli;
 import org.netgeom.cli.commands.DemoCommand;
 import org.netgeom.cli.commands.EvalCommand;
 import org.netgeom.cli.commands.ValidateCommand;
+import org.netgeom.cli.commands.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,7 +18,8 @@ import java.nio.charset.StandardCharsets;
  */
 @Command(name = "netgeom", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Exact geometry of neural networks, checked against numbers.",
-        subcommands = {DemoCommand.class, ValidateCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ValidateCommand.class, EvalCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
