@@ -1,0 +1,123 @@
+package org.netgeom.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** validate, eval and demo through the command line: JSON contracts, coded errors, exit status. */
+class FoundationCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern STACK = Pattern.compile("(?m)^\\s*at [\\w$.]+\\(|Exception in thread|Caused by:");
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private static JsonNode json(CliRunner.Result r) throws IOException {
+        assertFalse(STACK.matcher(r.out() + r.err()).find(), "no stack trace: " + r.err());
+        return JSON.readTree(r.out());
+    }
+
+    /** A model written by hand per IR.md: dense, relu, leaky_relu, abs, residual, batchnorm, rational weights. */
+    private static final String HAND = """
+            {"netgeom": 1, "name": "hand", "input": [2], "layers": [
+              {"op": "dense", "name": "in", "weight": [["1", "-1/2"], ["1/3", "2"], [0.5, -1]], "bias": ["0", "1/4", "-1"]},
+              {"op": "batchnorm", "mean": ["0", "1", "-1"], "var": ["3", "9/16", "0"], "weight": ["2", "1", "1/2"],
+               "bias": ["0", "0", "1"], "eps": "1"},
+              {"op": "residual", "name": "block", "layers": [
+                {"op": "leaky_relu", "slope": "1/10"},
+                {"op": "dense", "weight": [["1", "0", "-1"], ["0", "1", "1"], ["1/2", "1/2", "0"]], "bias": ["0", "0", "0"]},
+                {"op": "abs"}]},
+              {"op": "relu"},
+              {"op": "dense", "name": "out", "weight": [["1", "-1", "1/2"]]}]}""";
+
+    @Test
+    void validateReportsShapesAndPyTorchParameterCount() throws IOException {
+        JsonNode v = json(CliRunner.run("validate", write("hand.json", HAND).toString(), "--json"));
+        assertEquals("hand", v.get("name").asText());
+        assertEquals("[2]", v.get("input").toString());
+        assertEquals("[1]", v.get("output").toString());
+        // dense 3x2+3, batchnorm weight+bias 3+3 (running stats are buffers), inner dense 9+3, out 3 (no bias)
+        assertEquals(9 + 6 + 12 + 3, v.get("parameters").asInt());
+        assertTrue(v.get("parameters").isIntegralNumber());
+        assertEquals("[]", v.get("symbols").toString());
+        assertTrue(v.get("piecewiseLinear").asBoolean());
+        JsonNode layers = v.get("layers");
+        assertEquals(5, layers.size());
+        assertEquals("residual", layers.get(2).get("op").asText());
+        assertEquals("block", layers.get(2).get("name").asText());
+        assertEquals(3, layers.get(2).get("layers").size());
+        assertEquals("[3]", layers.get(2).get("layers").get(1).get("outputShape").toString());
+        assertFalse(layers.get(1).has("name"), "unnamed layers carry no name key");
+    }
+
+    @Test
+    void evalExactAndFloat() throws IOException {
+        Path m = write("hand.json", HAND);
+        JsonNode e = json(CliRunner.run("eval", m.toString(), "--at=1/2,-1/3", "--exact", "--json"));
+        assertEquals("[\"151/80\"]", e.get("output").toString(), "derived by hand in ExactForwardTest");
+        JsonNode f = json(CliRunner.run("eval", m.toString(), "--at=0.5,-1/3", "--json"));
+        assertTrue(f.get("output").get(0).isNumber());
+        assertEquals(151.0 / 80, f.get("output").get(0).asDouble(), 1e-12);
+    }
+
+    @Test
+    void evalBindsSymbols() throws IOException {
+        Path m = write("s.json", "{\"netgeom\": 1, \"input\": [1], \"layers\": [{\"op\": \"dense\", \"weight\": [[\"w1\"]], \"bias\": [\"b\"]}]}");
+        JsonNode v = json(CliRunner.run("validate", m.toString(), "--json"));
+        assertEquals("[\"w1\",\"b\"]", v.get("symbols").toString());
+        JsonNode e = json(CliRunner.run("eval", m.toString(), "--at=3", "--exact", "--bind", "w1=1/2,b=-1", "--json"));
+        assertEquals("[\"1/2\"]", e.get("output").toString());
+        CliRunner.Result unbound = CliRunner.run("eval", m.toString(), "--at=3", "--exact", "--bind", "w1=1/2");
+        assertEquals(2, unbound.status());
+        assertTrue(unbound.err().contains("error[IR_UNBOUND_SYMBOL]") && unbound.err().contains("(at layers[0].bias[0])"), unbound.err());
+    }
+
+    @Test
+    void userErrorsExitTwoWithCodeAndPath() throws IOException {
+        Path bad = write("bad.json", HAND.replace("[\"1\", \"-1\", \"1/2\"]", "[\"1\", \"-1\"]"));
+        CliRunner.Result r = CliRunner.run("validate", bad.toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().matches("(?s)error\\[IR_SHAPE_MISMATCH\\]: .* \\(at layers\\[4\\]\\.weight\\)\\s*"), r.err());
+        assertEquals("", r.out());
+        JsonNode j = json(CliRunner.run("validate", bad.toString(), "--json"));
+        assertEquals("IR_SHAPE_MISMATCH", j.get("error").get("code").asText());
+        assertEquals("layers[4].weight", j.get("error").get("path").asText());
+        assertFalse(j.get("error").get("message").asText().isEmpty());
+
+        CliRunner.Result wrongWidth = CliRunner.run("eval", write("ok.json", HAND).toString(), "--at=1", "--exact");
+        assertEquals(2, wrongWidth.status());
+        assertTrue(wrongWidth.err().startsWith("error[BAD_INPUT]"), wrongWidth.err());
+        CliRunner.Result badAt = CliRunner.run("eval", write("ok2.json", HAND).toString(), "--at=1,nan");
+        assertTrue(badAt.err().contains("error[IR_BAD_SCALAR]") && badAt.err().contains("(at --at[1])"), badAt.err());
+        CliRunner.Result usage = CliRunner.run("eval", "--nope");
+        assertEquals(2, usage.status());
+        assertTrue(usage.err().startsWith("error[USAGE]"), usage.err());
+        CliRunner.Result missing = CliRunner.run("validate", dir.resolve("none.json").toString(), "--json");
+        assertEquals(2, missing.status());
+        assertEquals("IR_IO", json(missing).get("error").get("code").asText());
+    }
+
+    @Test
+    void demoRuns() {
+        CliRunner.Result r = CliRunner.run("demo");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("f(1/3) = 2/3 exactly"), r.out());
+        assertFalse(STACK.matcher(r.out() + r.err()).find());
+    }
+}
