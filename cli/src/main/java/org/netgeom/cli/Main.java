@@ -1,5 +1,6 @@
 package org.netgeom.cli;
 
+import org.netgeom.cli.commands.CheckCommand;
 import org.netgeom.cli.commands.DemoCommand;
 import org.netgeom.cli.commands.EvalCommand;
 import org.netgeom.cli.commands.ValidateCommand;
@@ -18,7 +19,7 @@ import java.nio.charset.StandardCharsets;
  */
 @Command(name = "netgeom", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Exact geometry of neural networks, checked against numbers.",
-        subcommands = {DemoCommand.class, ValidateCommand.class, EvalCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, ValidateCommand.class, EvalCommand.class, CheckCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

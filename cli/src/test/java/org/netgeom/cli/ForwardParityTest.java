@@ -1,6 +1,12 @@
 package org.netgeom.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.netgeom.proofs.junit.Agreement;
+import org.netgeom.proofs.junit.CounterexampleExtension;
+import org.netgeom.proofs.junit.NetInstance;
+import org.netgeom.proofs.junit.RandomModels;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
 import org.netgeom.ir.io.IrReader;
@@ -15,7 +21,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The float64 forward pass (numeric) agrees with the exact one (symbolic) on random rational
  * models of every piecewise-linear op, to 1e-12 relative (float64 rounding only).
  */
+@ExtendWith(CounterexampleExtension.class)
 class ForwardParityTest {
+    /** The same parity on the JUnit extension's random instances (deep, residual and leaky). */
+    @ParameterizedTest
+    @RandomModels(count = 25, seed = 3, inputs = 3, widths = {3, 3, 3}, outputs = 2, activation = "leaky_relu", residual = true)
+    void floatMatchesExactOnGeneratedInstances(NetInstance inst) {
+        double[] x = new double[inst.point().length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = inst.point()[i].doubleValue();
+        }
+        Agreement.assertAgrees("f(x)", Forward64.eval(inst.model(), x), ExactForward.eval(inst.model(), inst.point()),
+                Agreement.Tolerance.of(1e-12, 1e-12), inst);
+    }
+
     private static String r(Random rnd) {
         return "\"" + (rnd.nextInt(41) - 20) + "/" + (1 + rnd.nextInt(16)) + "\"";
     }

@@ -1,0 +1,29 @@
+package org.netgeom.proofs;
+
+import org.netgeom.proofs.catalog.BnCentering;
+
+import java.util.List;
+
+/** The theorems netgeom checks, in the order they are listed. */
+public final class Catalog {
+    private static final List<Theorem> ALL = List.of(
+            new BnCentering());
+
+    private Catalog() {
+    }
+
+    public static List<Theorem> all() {
+        return ALL;
+    }
+
+    /** The theorem with this id, or a coded error listing the ids. */
+    public static Theorem byId(String id) {
+        for (Theorem t : ALL) {
+            if (t.id().equals(id)) {
+                return t;
+            }
+        }
+        throw ProofsError.UNKNOWN_THEOREM.error("no theorem '" + id + "' in the catalog (netgeom check --list shows "
+                + String.join(", ", ALL.stream().map(Theorem::id).toList()) + ")");
+    }
+}

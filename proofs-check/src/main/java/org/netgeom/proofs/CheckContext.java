@@ -1,0 +1,112 @@
+package org.netgeom.proofs;
+
+import org.netgeom.ir.IrError;
+import org.netgeom.ir.Model;
+import org.netgeom.ir.Progress;
+import org.netgeom.ir.Rational;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * How to run a check: the number of instances, the seed of the instance generator, parameter
+ * values ({@code --param k=v}, defaults from the theorem), whether to check the theorem's false
+ * variant, an optional user model and domain box (for theorems about a given network), and
+ * where to report progress.
+ */
+public final class CheckContext {
+    private final int instances;
+    private final long seed;
+    private final boolean falseVariant;
+    private final Map<String, String> params;
+    private final Model model;
+    private final Rational[] box;
+    private final Progress progress;
+
+    public CheckContext(int instances, long seed, boolean falseVariant, Map<String, String> params, Model model,
+                        Rational[] box, Progress progress) {
+        this.instances = instances;
+        this.seed = seed;
+        this.falseVariant = falseVariant;
+        this.params = new LinkedHashMap<>(params);
+        this.model = model;
+        this.box = box == null ? null : box.clone();
+        this.progress = progress == null ? Progress.NONE : progress;
+    }
+
+    /** Defaults: the theorem's own instance count, seed 1, no overrides. */
+    public static CheckContext defaults(boolean falseVariant) {
+        return new CheckContext(-1, 1, falseVariant, Map.of(), null, null, Progress.NONE);
+    }
+
+    /** The number of instances asked for, or {@code dflt} when none was. */
+    public int instances(int dflt) {
+        return instances > 0 ? instances : dflt;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** A generator seeded from the context seed and a stream name, so streams do not interfere. */
+    public Random random(String stream) {
+        return new Random(seed * 1_000_003L + stream.hashCode());
+    }
+
+    public boolean falseVariant() {
+        return falseVariant;
+    }
+
+    public Progress progress() {
+        return progress;
+    }
+
+    /** The user's model ({@code --model}), or null. */
+    public Model model() {
+        return model;
+    }
+
+    /** The user's box ({@code --box}), or null. */
+    public Rational[] box() {
+        return box == null ? null : box.clone();
+    }
+
+    /** A parameter's text: the override or the theorem's default. */
+    public String param(Theorem t, String name) {
+        for (Param p : t.params()) {
+            if (p.name().equals(name)) {
+                return params.getOrDefault(name, p.defaultValue());
+            }
+        }
+        throw new IllegalArgumentException(t.id() + " has no parameter " + name);
+    }
+
+    public int intParam(Theorem t, String name) {
+        String v = param(t, name);
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw IrError.IR_BAD_VALUE.at("--param " + name, "expected an integer, got '" + v + "'");
+        }
+    }
+
+    public Rational rationalParam(Theorem t, String name) {
+        String v = param(t, name);
+        try {
+            return Rational.parse(v.trim());
+        } catch (NumberFormatException e) {
+            throw IrError.IR_BAD_VALUE.at("--param " + name, "expected a number, got '" + v + "'");
+        }
+    }
+
+    /** Throws a coded error for parameter names the theorem does not have. */
+    public void requireKnownParams(Theorem t) {
+        for (String k : params.keySet()) {
+            if (t.params().stream().noneMatch(p -> p.name().equals(k))) {
+                throw ProofsError.UNKNOWN_PARAM.at("--param " + k, t.id() + " has no parameter '" + k + "' (it has: "
+                        + String.join(", ", t.params().stream().map(Param::name).toList()) + ")");
+            }
+        }
+    }
+}
