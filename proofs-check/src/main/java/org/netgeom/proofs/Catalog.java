@@ -1,12 +1,14 @@
 package org.netgeom.proofs;
 
 import org.netgeom.proofs.catalog.BnCentering;
+import org.netgeom.proofs.catalog.PlStar;
 
 import java.util.List;
 
 /** The theorems netgeom checks, in the order they are listed. */
 public final class Catalog {
     private static final List<Theorem> ALL = List.of(
+            new PlStar(),
             new BnCentering());
 
     private Catalog() {

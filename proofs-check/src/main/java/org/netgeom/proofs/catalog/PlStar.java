@@ -1,0 +1,156 @@
+package org.netgeom.proofs.catalog;
+
+import org.netgeom.ir.Layer;
+import org.netgeom.ir.Model;
+import org.netgeom.ir.Rational;
+import org.netgeom.ir.Shape;
+import org.netgeom.proofs.AbstractTheorem;
+import org.netgeom.proofs.CheckContext;
+import org.netgeom.proofs.CheckResult;
+import org.netgeom.proofs.Citation;
+import org.netgeom.proofs.Instances;
+import org.netgeom.proofs.Param;
+import org.netgeom.proofs.Verdict;
+import org.netgeom.symbolic.exact.ExactJacobian;
+import org.netgeom.symbolic.exact.ExactMatrices;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The PL* inequality of Liu, Zhu &amp; Belkin (2022, "Loss landscapes and optimization in
+ * over-parameterized non-linear systems and neural networks", Sec. 3, Definition 2 and
+ * Theorem 2 / Eq. (7)): for the square loss L(w) = ½‖F(w) − y‖² with F(w) = (f(w; x_i))_i and
+ * the tangent kernel K(w) = DF(w) DF(w)ᵀ,
+ * ‖∇L(w)‖² = (F − y)ᵀ K (F − y) ≥ λ_min(K(w)) ‖F − y‖² = 2 λ_min(K(w)) L(w).
+ *
+ * <p>Checked exactly at random parameter points of small ReLU networks: DF from exact reverse
+ * mode, and the inequality decided without computing λ_min: it holds iff λ_min(K) ≤ R with the
+ * rational R = ‖∇L‖²/(2L), i.e. iff K − R·I is not positive definite, an exact decision that
+ * comes with a vector v, vᵀ(K − RI)v ≤ 0, checked exactly. A certified rational enclosure of
+ * λ_min is reported as evidence. (With PyTorch's MSELoss, the mean over n points, the same
+ * statement reads ‖∇L_mse‖² ≥ (4/n) λ_min(K) L_mse.)
+ *
+ * <p>False variant: the constant is λ_max(K) instead of λ_min(K). It fails whenever the residual
+ * is not a top eigenvector, and the checker exhibits v with vᵀ(R·I − K)v &lt; 0, i.e. λ_max &gt; R.
+ */
+public final class PlStar extends AbstractTheorem {
+
+    public PlStar() {
+        super("pl-star", "PL* condition: the gradient norm is bounded below by the tangent kernel's smallest eigenvalue",
+                "For the square loss L(w) = 1/2 ||F(w) - y||^2 and the tangent kernel K(w) = DF(w) DF(w)^T, "
+                        + "||grad L(w)||^2 >= 2 lambda_min(K(w)) L(w) at every w.",
+                "\\|\\nabla L(w)\\|^2 \\ge 2\\,\\lambda_{\\min}\\big(K(w)\\big)\\,L(w),\\quad L(w)=\\tfrac12\\|F(w)-y\\|^2,\\;"
+                        + " K(w) = DF(w)\\,DF(w)^\\top",
+                new Citation("C. Liu, L. Zhu, M. Belkin", 2022,
+                        "Loss landscapes and optimization in over-parameterized non-linear systems and neural networks",
+                        "Section 3, Definition 2 (PL*) and Eq. (7)"),
+                "the constant is the largest eigenvalue of the tangent kernel, lambda_max(K), instead of lambda_min(K)",
+                List.of(new Param("inputs", "2", "input dimension"), new Param("width", "4", "hidden ReLU units"),
+                        new Param("points", "3", "data points n")));
+    }
+
+    @Override
+    public CheckResult check(CheckContext ctx) {
+        ctx.requireKnownParams(this);
+        int inputs = ctx.intParam(this, "inputs");
+        int width = ctx.intParam(this, "width");
+        int points = ctx.intParam(this, "points");
+        int n = ctx.instances(8);
+        Random rnd = ctx.random(id());
+        Rational worstGap = null;
+        Map<String, Object> last = new LinkedHashMap<>();
+        ctx.progress().start(id(), n);
+        for (int inst = 0; inst < n; inst++) {
+            Model m = new Model("pl-star-instance", Shape.of(inputs), List.of(
+                    new Layer.Dense(null, Instances.matrix(rnd, width, inputs, 6, 3), Instances.vector(rnd, width, 6, 3)),
+                    Layer.AbRelu.relu(null),
+                    new Layer.Dense(null, Instances.matrix(rnd, 1, width, 6, 3), Instances.vector(rnd, 1, 6, 3))));
+            List<Rational[]> xs = new ArrayList<>();
+            Rational[] y = new Rational[points];
+            Rational[][] jac = new Rational[points][];
+            Rational[] r = new Rational[points];
+            for (int i = 0; i < points; i++) {
+                Rational[] x = Instances.vector(rnd, inputs, 6, 4).rationals();
+                xs.add(x);
+                y[i] = Instances.rational(rnd, 6, 4);
+                ExactJacobian.Result j = ExactJacobian.at(m, x);
+                jac[i] = j.wrtParams()[0];
+                r[i] = j.output()[0].subtract(y[i]);
+            }
+            Rational[][] k = ExactMatrices.gram(jac);
+            Rational rr = ExactMatrices.dot(r, r);
+            if (rr.isZero()) {
+                continue;                         // L = 0: both sides vanish
+            }
+            Rational loss = rr.multiply(Rational.HALF);
+            Rational gradSq = ExactMatrices.quadratic(k, r);  // ||J^T r||^2 = r^T K r
+            Rational ratio = gradSq.divide(loss.multiply(Rational.TWO));
+            // theorem: lambda_min(K) <= R  <=>  K - R I not positive definite
+            // false variant: lambda_max(K) <= R  <=>  R I - K positive semidefinite
+            ExactMatrices.Definiteness d = ctx.falseVariant()
+                    ? ExactMatrices.definite(ExactMatrices.shift(negate(k), ratio.negate()), false)
+                    : ExactMatrices.definite(ExactMatrices.shift(k, ratio), true);
+            boolean holds = ctx.falseVariant() == d.holds();
+            ExactMatrices.Enclosure lam = ctx.falseVariant() ? ExactMatrices.maxEigenvalue(k, Rational.of(1, 1L << 40))
+                    : ExactMatrices.minEigenvalue(k, Rational.of(1, 1L << 40));
+            last = evidence(loss, gradSq, ratio, lam, ctx.falseVariant(), k.length, jac[0].length);
+            if (!holds) {
+                Map<String, Object> ce = new LinkedHashMap<>();
+                ce.put("model", Instances.ir(m));
+                ce.put("x", Instances.exact(xs));
+                ce.put("y", Instances.exact(y));
+                ce.put("loss", loss.toString());
+                ce.put("gradNormSquared", gradSq.toString());
+                ce.put("R", ratio.toString());
+                ce.put(ctx.falseVariant() ? "lambdaMaxEnclosure" : "lambdaMinEnclosure", List.of(lam.lo().toString(), lam.hi().toString()));
+                ce.put("witness", Instances.exact(d.witness()));
+                ce.put("witnessQuadraticForm", d.witnessValue().toString());
+                ctx.progress().done();
+                return result(ctx, Verdict.VIOLATED, inst + 1, last, ce, List.of(ctx.falseVariant()
+                        ? "v^T (R I - K) v = " + d.witnessValue() + " < 0 with R = ||grad L||^2 / (2L): lambda_max(K) > R, "
+                                + "so ||grad L||^2 < 2 lambda_max(K) L"
+                        : "K - R I is positive definite: lambda_min(K) > R"));
+            }
+            Rational gap = ctx.falseVariant() ? null : ratio.subtract(lam.hi());
+            if (gap != null && (worstGap == null || gap.compareTo(worstGap) < 0)) {
+                worstGap = gap;
+            }
+            ctx.progress().step(1);
+        }
+        ctx.progress().done();
+        if (worstGap != null) {
+            last.put("smallestMargin", worstGap.toDecimalString(12));
+        }
+        return result(ctx, Verdict.HOLDS, n, last, null, List.of(
+                "decided exactly: K - R I is not positive definite (a witness v with v^T (K - R I) v <= 0 was found and checked) "
+                        + "for R = ||grad L||^2 / (2 L)",
+                "the instances are two-layer ReLU nets with more parameters than data points, the over-parameterised regime "
+                        + "the paper considers; the inequality itself needs no hypothesis"));
+    }
+
+    private static Map<String, Object> evidence(Rational loss, Rational gradSq, Rational ratio, ExactMatrices.Enclosure lam,
+                                                boolean fv, int n, int params) {
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("points", n);
+        ev.put("parameters", params);
+        ev.put("loss", loss.toString());
+        ev.put("gradNormSquared", gradSq.toString());
+        ev.put("R", ratio.toString());
+        ev.put(fv ? "lambdaMaxEnclosure" : "lambdaMinEnclosure", List.of(lam.lo().toDecimalString(15), lam.hi().toDecimalString(15)));
+        return ev;
+    }
+
+    private static Rational[][] negate(Rational[][] k) {
+        Rational[][] out = new Rational[k.length][k.length];
+        for (int i = 0; i < k.length; i++) {
+            for (int j = 0; j < k.length; j++) {
+                out[i][j] = k[i][j].negate();
+            }
+        }
+        return out;
+    }
+}
