@@ -60,7 +60,7 @@ public final class CellException extends RuntimeException {
         for (StackTraceElement f : t.getStackTrace()) {
             String c = f.getClassName();
             if (c.startsWith("REPL.")) {
-                lines.add(indent + "    at the cell (line " + Math.max(f.getLineNumber(), 1) + ")");
+                lines.add(indent + "    at the cell");
                 break;                 // below the cell's own frame lies only the kernel
             }
             if (c.startsWith("jdk.internal.reflect.") || c.startsWith("java.lang.reflect.")

@@ -44,12 +44,16 @@ final class LocalExecution extends DirectExecutionControl {
     /** What {@link #take} returns for a snippet without a value. */
     static final Object NO_VALUE = new Object();
     private static final AtomicInteger THREADS = new AtomicInteger();
+    /** How long an interrupted cell's thread may take to notice before it is stopped. */
+    static final long GRACE_MS = 2000;
 
     private final Loader loader;
     private final ExecutorService runner;
     private final Map<String, Object> values = new ConcurrentHashMap<>();
     private final Set<Future<?>> running = ConcurrentHashMap.newKeySet();
     private final AtomicLong keys = new AtomicLong();
+    private final AtomicLong tasks = new AtomicLong();
+    private final Map<Thread, Long> busy = new ConcurrentHashMap<>();
     private volatile Throwable thrown;
 
     private LocalExecution(Loader loader) {
@@ -65,7 +69,15 @@ final class LocalExecution extends DirectExecutionControl {
 
     @Override
     protected String invoke(Method doit) throws Exception {
-        Future<Object> f = runner.submit(() -> doit.invoke(null));
+        long task = tasks.incrementAndGet();
+        Future<Object> f = runner.submit(() -> {
+            busy.put(Thread.currentThread(), task);
+            try {
+                return doit.invoke(null);
+            } finally {
+                busy.remove(Thread.currentThread());
+            }
+        });
         running.add(f);
         try {
             Object v = f.get();
@@ -113,9 +125,40 @@ final class LocalExecution extends DirectExecutionControl {
         return t;
     }
 
-    /** Cancels the running cell: its thread is interrupted and the cell reports {@link #INTERRUPTED}. */
+    /**
+     * Cancels the running cell: the cell reports {@link #INTERRUPTED} at once and its thread is
+     * interrupted; a thread still busy with the same cell after {@link #GRACE_MS} (a loop that
+     * never looks at its interrupt flag) is stopped, as JShell's own local engine stops it.
+     */
     void interrupt() {
+        Map<Thread, Long> snapshot = Map.copyOf(busy);
         running.forEach(f -> f.cancel(true));
+        if (snapshot.isEmpty()) {
+            return;
+        }
+        Thread reaper = new Thread(() -> {
+            try {
+                Thread.sleep(GRACE_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            snapshot.forEach((t, task) -> {
+                if (task.equals(busy.get(t))) {
+                    stop(t);
+                }
+            });
+        }, "netgeom-cell-reaper");
+        reaper.setDaemon(true);
+        reaper.start();
+    }
+
+    @SuppressWarnings({"deprecation", "removal"})
+    private static void stop(Thread t) {
+        try {
+            t.stop();                // JDK 17 still stops a thread; later JDKs refuse, and the loop runs on
+        } catch (UnsupportedOperationException e) {
+            // nothing more can be done from inside the JVM; restarting the kernel ends it
+        }
     }
 
     ClassLoader classLoader() {

@@ -75,6 +75,34 @@ class CellEvaluatorTest {
     }
 
     @Test
+    void anInterruptStopsASleepingCellAndStopsALoopThatIgnoresIt() throws Exception {
+        cells.eval("class Spin { static volatile long n; }");
+        for (String cell : new String[]{"Thread.sleep(60_000);", "while (true) { Spin.n++; }"}) {
+            java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread t = new Thread(() -> {
+                try {
+                    cells.eval(cell);
+                } catch (Throwable e) {
+                    thrown.set(e);
+                }
+            });
+            t.start();
+            Thread.sleep(500);
+            cells.interrupt();
+            t.join(10_000);
+            assertFalse(t.isAlive(), cell + " still runs after the interrupt");
+            CellException e = assertInstanceOf(CellException.class, thrown.get());
+            assertEquals("Interrupted", e.ename());
+        }
+        Thread.sleep(LocalExecution.GRACE_MS + 1000);        // the spinning thread is stopped after the grace period
+        long a = ((Number) cells.eval("Spin.n").value()).longValue();
+        Thread.sleep(300);
+        long b = ((Number) cells.eval("Spin.n").value()).longValue();
+        assertTrue(a > 0, "the loop ran");
+        assertEquals(a, b, "the loop still spins after the grace period");
+    }
+
+    @Test
     void completionKnowsNetgeomTypes() {
         CellEvaluator.Completions c = cells.complete("Rational.ZE", 11);
         assertTrue(c.texts().contains("ZERO"), c.texts().toString());
