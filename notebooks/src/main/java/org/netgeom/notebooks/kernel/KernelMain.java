@@ -39,7 +39,9 @@ public final class KernelMain {
             kernel.onStartup();
             kernel.becomeHandlerForConnection(connection);
             connection.connect();
-            kernel.warmUp();
+            if (!"false".equals(System.getProperty("netgeom.kernel.warmup"))) {
+                kernel.warmUp();     // -Dnetgeom.kernel.warmup=false turns it off (notebooks/bench-startup.py compares)
+            }
             connection.waitUntilClose();
         } catch (Exception e) {
             System.err.println("netgeom kernel: " + e);
