@@ -55,12 +55,15 @@ class NotebooksIT {
         Proc probe = run(List.of(PYTHON.toString(), "-c", "import nbclient, jupyter_client, nbformat"), Map.of(), 60);
         assertEquals(0, probe.status, "Jupyter is missing (" + probe.output.strip() + "): install it with "
                 + "apt-get install python3-nbclient jupyter-client (./run-tests does)");
-        Path jupyter = Files.isExecutable(Path.of("/usr/bin/jupyter")) ? Path.of("/usr/bin/jupyter") : Path.of("jupyter");
         Files.createDirectories(WORK);
+        List<String> install = new ArrayList<>(List.of("notebook", "install", "--prefix", WORK.resolve("jupyter").toString(),
+                "--root", ROOT.toString(), "--json"));
+        if (Files.isExecutable(Path.of("/usr/bin/jupyter"))) {       // Debian's, beside /usr/bin/python3; else the PATH's
+            install.addAll(List.of("--jupyter", "/usr/bin/jupyter"));
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Main.run(new String[]{"notebook", "install", "--prefix", WORK.resolve("jupyter").toString(),
-                        "--jupyter", jupyter.toString(), "--root", ROOT.toString(), "--json"},
+        int status = Main.run(install.toArray(new String[0]),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(0, status, "netgeom notebook install failed: " + err.toString(StandardCharsets.UTF_8));
         JsonNode spec = JSON.readTree(WORK.resolve("jupyter/share/jupyter/kernels/netgeom/kernel.json").toFile());
