@@ -147,6 +147,23 @@ class NotebooksIT {
         assertTrue(e.classLog.contains("org.matheclipse"), "the class-load check can see Symja");
     }
 
+    /** What a front end asks besides running cells: completion, documentation, indentation, interrupting a runaway cell. */
+    @Test
+    void frontEndRequests() throws Exception {
+        Proc p = run(List.of(PYTHON.toString(), MODULE.resolve("src/test/resources/notebooks/protocol-check.py").toString()),
+                jupyterEnv(WORK.resolve("classes-protocol-check.log")), 300);
+        assertEquals(0, p.status, p.output);
+        String last = p.output.strip().lines().reduce((a, b) -> b).orElse("");
+        JsonNode r = JSON.readTree(last);
+        assertEquals("netgeom", r.get("implementation").asText());
+        assertEquals("Java", r.get("language").asText());
+        assertEquals("[[\"ZERO\"],9,11]", r.get("complete").toString(), "Rational.ZE| completes to ZERO");
+        assertTrue(r.get("inspect").asText().contains("Rational Rational.of(long n, long d)"), r.get("inspect").toString());
+        assertEquals("[\"incomplete\",\"  \"]", r.get("is_complete").toString());
+        assertEquals("[\"error\",\"Interrupted\"]", r.get("interrupted").toString(), "while (true) {} is interrupted");
+        assertEquals("[\"42\"]", r.get("after_interrupt").toString(), "the kernel lives on after an interrupt");
+    }
+
     // ---- helpers ----
 
     record Proc(int status, String output) {
@@ -178,6 +195,16 @@ class NotebooksIT {
         return new Proc(p.exitValue(), buf.toString(StandardCharsets.UTF_8));
     }
 
+    /** Jupyter's directories in target/ (the test's kernel spec, not the user's) and class-load logging into {@code classLog}. */
+    static Map<String, String> jupyterEnv(Path classLog) {
+        return Map.of(
+                "JUPYTER_PATH", WORK.resolve("jupyter/share/jupyter").toString(),
+                "JUPYTER_RUNTIME_DIR", WORK.resolve("runtime").toString(),
+                "JUPYTER_DATA_DIR", WORK.resolve("data").toString(),
+                "JUPYTER_CONFIG_DIR", WORK.resolve("config").toString(),
+                "NETGEOM_KERNEL_JAVA_OPTS", "-XX:+UseParallelGC -Xss16m -Xlog:class+load=info:file=" + classLog);
+    }
+
     /** Runs execute.py on one notebook with the test's kernel spec and class-load logging; fails loudly on any error. */
     static Executed execute(Path notebook, boolean save) throws Exception {
         String name = notebook.getFileName().toString().replace(".ipynb", "");
@@ -191,13 +218,7 @@ class NotebooksIT {
             cmd.addAll(List.of("--out", outDir.toString()));
         }
         cmd.add(notebook.toString());
-        Map<String, String> env = Map.of(
-                "JUPYTER_PATH", WORK.resolve("jupyter/share/jupyter").toString(),
-                "JUPYTER_RUNTIME_DIR", WORK.resolve("runtime").toString(),
-                "JUPYTER_DATA_DIR", WORK.resolve("data").toString(),
-                "JUPYTER_CONFIG_DIR", WORK.resolve("config").toString(),
-                "NETGEOM_KERNEL_JAVA_OPTS", "-XX:+UseParallelGC -Xss16m -Xlog:class+load=info:file=" + classLog);
-        Proc p = run(cmd, env, 600);
+        Proc p = run(cmd, jupyterEnv(classLog), 600);
         assertEquals(0, p.status, notebook.getFileName() + " did not run to the end:\n" + p.output);
         Path result = save ? notebook : outDir.resolve(notebook.getFileName());
         JsonNode nb = JSON.readTree(result.toFile());

@@ -160,9 +160,16 @@ public final class NetgeomKernel extends BaseKernel {
 
     @Override
     public DisplayData inspect(String code, int at, boolean extraDetail) {
-        int end = at;
+        int end = at;                // to the end of the name under the cursor, and into its "(" for a method (as jjava does)
         while (end < code.length() && Character.isJavaIdentifierPart(code.charAt(end))) {
             end++;
+        }
+        int paren = end;
+        while (paren < code.length() && Character.isWhitespace(code.charAt(paren))) {
+            paren++;
+        }
+        if (paren < code.length() && code.charAt(paren) == '(') {
+            end = paren + 1;
         }
         List<String> docs = cells.documentation(code, end);
         if (docs.isEmpty()) {
