@@ -6,6 +6,12 @@ import org.netgeom.ir.ErrorCode;
 public enum CliError implements ErrorCode {
     /** The command line is malformed: unknown option, missing argument, bad option value. */
     USAGE,
+    /** Jupyter is not installed (no {@code jupyter} command, or one without {@code kernelspec}): {@code netgeom notebook install}. */
+    JUPYTER_MISSING,
+    /** {@code jupyter kernelspec install} failed; the message carries its output. */
+    KERNELSPEC_INSTALL_FAILED,
+    /** The netgeom checkout with {@code notebooks/kernel} was not found ({@code netgeom notebook install --root}). */
+    NOTEBOOKS_NOT_FOUND,
     /** A bug: something failed that should not have (exit status 1, no stack trace unless NETGEOM_DEBUG=1). */
     INTERNAL {
         @Override

@@ -3,6 +3,7 @@ package org.netgeom.cli;
 import org.netgeom.cli.commands.CheckCommand;
 import org.netgeom.cli.commands.DemoCommand;
 import org.netgeom.cli.commands.EvalCommand;
+import org.netgeom.cli.commands.NotebookCommand;
 import org.netgeom.cli.commands.ValidateCommand;
 import org.netgeom.cli.commands.bench.BenchCommand;
 import picocli.CommandLine;
@@ -19,7 +20,13 @@ import java.nio.charset.StandardCharsets;
  */
 @Command(name = "netgeom", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Exact geometry of neural networks, checked against numbers.",
-        subcommands = {DemoCommand.class, ValidateCommand.class, EvalCommand.class, CheckCommand.class, BenchCommand.class,
+        subcommands = {
+                DemoCommand.class,
+                ValidateCommand.class,
+                EvalCommand.class,
+                CheckCommand.class,
+                NotebookCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
