@@ -18,7 +18,7 @@ import java.util.stream.IntStream;
  */
 public final class DoubleKernels {
     /** Default number of Gauss–Hermite nodes per dimension. */
-    public static final int DEFAULT_NODES = 64;
+    public static final int DEFAULT_NODES = 128;
 
     private DoubleKernels() {
     }

@@ -13,7 +13,7 @@ import org.hipparchus.linear.RealMatrix;
  * Golub &amp; Welsch 1969: the eigenvalues of the Jacobi matrix with off-diagonal √(k/2), the
  * weights √π·v₀²). The rule is exact for polynomials of degree 2N − 1 in each variable; for the
  * smooth activations (analytic in a strip around the real axis) the error falls geometrically in
- * √N. {@link DoubleKernels} estimates it by comparing the N-point and the ⌈N/2⌉-point rules.
+ * √N. {@link Quadrature} estimates it by comparing the N-point and the ⌈3N/4⌉-point rules.
  */
 final class GaussHermite {
     final double[] z;

@@ -22,7 +22,7 @@ public record KernelOptions(int digits, boolean closedForm, int nodes, Progress 
         progress = progress == null ? Progress.NONE : progress;
     }
 
-    /** 30 digits, no closed forms, 64 nodes, no progress. */
+    /** 30 digits, no closed forms, 128 Gauss–Hermite nodes, no progress. */
     public static KernelOptions defaults() {
         return new KernelOptions(30, false, DoubleKernels.DEFAULT_NODES, Progress.NONE);
     }

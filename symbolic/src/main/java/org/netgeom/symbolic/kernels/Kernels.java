@@ -35,7 +35,7 @@ import java.util.List;
  *
  * <p><b>Quadrature.</b> Activations without a closed form (tanh, sigmoid, softplus, gelu) are
  * computed in float64 with N-point Gauss–Hermite rules ({@link GaussHermite}); the error is
- * estimated by the difference to the ⌈N/2⌉-point rule and the decimals are cut to it.
+ * estimated by the difference to the ⌈3N/4⌉-point rule and the decimals are cut to it.
  */
 public final class Kernels {
     private static final int ROUNDS = 5;

@@ -30,7 +30,9 @@ import java.util.List;
  *
  * <p>Computed in BigDecimal with a Jacobi eigen-decomposition ({@link PreciseEigen#decompose}),
  * twice, at p and p + 10 digits; every printed value agrees between the two to half a unit in
- * its last digit (p grows until it does).
+ * its last digit (p grows until it does). A value whose two evaluations are both below
+ * 10^{−(p−10)} times the largest value of its block (rounding noise of an exact 0, such as the
+ * fitted value of a zero target) is printed as 0: it is 0 to that absolute accuracy.
  */
 public final class Predict {
     private static final int ROUNDS = 4;
@@ -102,7 +104,7 @@ public final class Predict {
         for (int round = 0; round < ROUNDS; round++) {
             a = evaluate(kind, all, n, yTrain, arch, alpha, zeros.count(), p);
             b = evaluate(kind, all, n, yTrain, arch, alpha, zeros.count(), p + 10);
-            if (agree(a, b, digits)) {
+            if (agree(a, b, digits, p)) {
                 break;
             }
             p += 2 * digits;
@@ -114,12 +116,15 @@ public final class Predict {
             if (b[q] == null) {
                 continue;
             }
+            BigDecimal floor = noiseFloor(b[q], p);
             out[q] = new BigDecimal[b[q].length][];
             for (int i = 0; i < b[q].length; i++) {
                 out[q][i] = new BigDecimal[b[q][i].length];
                 for (int j = 0; j < b[q][i].length; j++) {
                     BigDecimal err = a[q][i][j].subtract(b[q][i][j]).abs();
-                    if (err.signum() != 0 && (b[q][i][j].signum() == 0 || err.compareTo(Kernels.ulp(b[q][i][j], digits)) > 0)) {
+                    if (a[q][i][j].abs().compareTo(floor) <= 0 && b[q][i][j].abs().compareTo(floor) <= 0) {
+                        out[q][i][j] = BigDecimal.ZERO;
+                    } else if (err.signum() != 0 && (b[q][i][j].signum() == 0 || err.compareTo(Kernels.ulp(b[q][i][j], digits)) > 0)) {
                         warnings.add(names[q] + "[" + i + "][" + j + "] is not certified to " + digits
                                 + " digits (two evaluations differ by " + err.round(new MathContext(2)) + ")");
                         out[q][i][j] = b[q][i][j].round(new MathContext(Math.max(1, digits / 2)));
@@ -132,14 +137,29 @@ public final class Predict {
         return new Prediction(time, learningRate, norm, out[0], out[1], out[2], out[3], List.copyOf(warnings));
     }
 
-    private static boolean agree(BigDecimal[][][] a, BigDecimal[][][] b, int digits) {
+    /** 10^{−(p−10)} times the largest magnitude in a block. */
+    private static BigDecimal noiseFloor(BigDecimal[][] m, int p) {
+        BigDecimal max = BigDecimal.ZERO;
+        for (BigDecimal[] row : m) {
+            for (BigDecimal v : row) {
+                max = max.max(v.abs());
+            }
+        }
+        return max.movePointLeft(p - 10);
+    }
+
+    private static boolean agree(BigDecimal[][][] a, BigDecimal[][][] b, int digits, int p) {
         for (int q = 0; q < a.length; q++) {
             if (a[q] == null) {
                 continue;
             }
+            BigDecimal floor = noiseFloor(b[q], p);
             for (int i = 0; i < a[q].length; i++) {
                 for (int j = 0; j < a[q][i].length; j++) {
                     BigDecimal err = a[q][i][j].subtract(b[q][i][j]).abs();
+                    if (a[q][i][j].abs().compareTo(floor) <= 0 && b[q][i][j].abs().compareTo(floor) <= 0) {
+                        continue;
+                    }
                     if (err.signum() != 0 && (b[q][i][j].signum() == 0 || err.compareTo(Kernels.ulp(b[q][i][j], digits)) > 0)) {
                         return false;
                     }
