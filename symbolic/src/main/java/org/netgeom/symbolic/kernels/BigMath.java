@@ -7,8 +7,9 @@ import java.math.RoundingMode;
 /**
  * The elementary functions the closed-form kernels need, in arbitrary precision on
  * {@link BigDecimal}: π (Machin's formula π = 16 atan(1/5) − 4 atan(1/239)), √ (the JDK's
- * {@link BigDecimal#sqrt}), atan (argument halving atan x = 2 atan(x / (1 + √(1 + x²))) down to
- * |x| &lt; 1/20, then the alternating Taylor series) and atan2 on the closed upper half plane.
+ * {@link BigDecimal#sqrt}), atan (reduced by atan x = atan c + atan((x − c)/(1 + xc)) with
+ * c = k/32 from a table computed once per precision by argument halving, then the alternating
+ * Taylor series in binary fixed point) and atan2 on the closed upper half plane.
  *
  * <p>Each function works internally with guard digits and rounds to the caller's
  * {@link MathContext}; the result's error is a few units in its last place. Callers never trust
@@ -55,7 +56,7 @@ final class BigMath {
         }
     }
 
-    /** √x for x ≥ 0 (a negative x that is rounding noise must be clamped by the caller). */
+    /** √x for x ≥ 0 (a negative x that is rounding noise must be clamped by the caller); the JDK's, within one ulp. */
     static BigDecimal sqrt(BigDecimal x, MathContext mc) {
         if (x.signum() == 0) {
             return BigDecimal.ZERO;
@@ -79,11 +80,54 @@ final class BigMath {
         return atanSmall(x, w).round(mc);
     }
 
-    /** atan x for 0 ≤ x ≤ 1 at working precision {@code w}. */
+    private static final java.util.Map<Integer, BigDecimal[]> TABLES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int STEPS = 32;
+
+    /** atan x for 0 ≤ x ≤ 1 at working precision {@code w}: table reduction, then the series. */
     private static BigDecimal atanSmall(BigDecimal x, MathContext w) {
+        BigDecimal[] table = TABLES.computeIfAbsent(w.getPrecision(), p -> {
+            MathContext t = new MathContext(p + GUARD, RoundingMode.HALF_EVEN);
+            BigDecimal[] a = new BigDecimal[STEPS + 1];
+            for (int k = 0; k <= STEPS; k++) {
+                a[k] = atanByHalving(BigDecimal.valueOf(k).divide(BigDecimal.valueOf(STEPS)), t);
+            }
+            return a;
+        });
+        int k = x.multiply(BigDecimal.valueOf(STEPS)).setScale(0, RoundingMode.HALF_EVEN).intValue();
+        k = Math.max(0, Math.min(STEPS, k));
+        BigDecimal c = BigDecimal.valueOf(k).divide(BigDecimal.valueOf(STEPS));
+        BigDecimal r = k == 0 ? x : x.subtract(c).divide(BigDecimal.ONE.add(x.multiply(c), w), w);
+        return table[k].add(atanSeries(r, w), w);
+    }
+
+    /** atan r for |r| ≤ 1/32 by its Taylor series in binary fixed point (guard bits included). */
+    private static BigDecimal atanSeries(BigDecimal r, MathContext w) {
+        if (r.signum() == 0) {
+            return BigDecimal.ZERO;
+        }
+        int bits = (int) Math.ceil((w.getPrecision() + 4) * 3.3219280948873626) + 16;
+        java.math.BigInteger one = java.math.BigInteger.ONE.shiftLeft(bits);
+        java.math.BigInteger rr = r.abs().multiply(new BigDecimal(one)).setScale(0, RoundingMode.HALF_EVEN).toBigInteger();
+        java.math.BigInteger r2 = rr.multiply(rr).shiftRight(bits);
+        java.math.BigInteger power = rr;                 // |r|^(2i+1), non-negative, so shifts truncate towards 0
+        java.math.BigInteger sum = rr;
+        for (long i = 1; power.signum() != 0; i++) {
+            power = power.multiply(r2).shiftRight(bits);
+            java.math.BigInteger term = power.divide(java.math.BigInteger.valueOf(2 * i + 1));
+            sum = (i % 2 == 1) ? sum.subtract(term) : sum.add(term);
+        }
+        BigDecimal v = new BigDecimal(sum).divide(new BigDecimal(one), w);
+        return r.signum() < 0 ? v.negate() : v;
+    }
+
+    /** atan x for 0 ≤ x ≤ 1 by argument halving and the series (slow; fills the tables). */
+    static BigDecimal atanByHalving(BigDecimal x, MathContext w) {
+        if (x.signum() == 0) {
+            return BigDecimal.ZERO;
+        }
         int halvings = 0;
         while (x.compareTo(SMALL) > 0) {
-            BigDecimal r = BigDecimal.ONE.add(x.multiply(x, w), w).sqrt(w);
+            BigDecimal r = sqrt(BigDecimal.ONE.add(x.multiply(x, w), w), w);
             x = x.divide(BigDecimal.ONE.add(r, w), w);
             halvings++;
         }

@@ -30,6 +30,7 @@ import java.math.RoundingMode;
  * @param n                       the number of training points
  * @param delta                   the failure probability δ
  * @param unitNorm                whether every input has ‖x_i‖ = 1 (the theorem's assumption)
+ * @param targetsKnown            false when no targets were given: ‖y‖² is then taken as n (|y_i| ≤ 1)
  * @param widthOrder              n⁶/(λ₀⁴δ³), the theorem's width up to its constant
  * @param widthWithProofConstants (2048/π) n⁵ (‖y‖² + n/2)/(δ³λ₀⁴)
  * @param stepSizeOrder           λ₀/n², the theorem's step size up to its constant
@@ -38,7 +39,7 @@ import java.math.RoundingMode;
  * @param rate                    1 − η_Du λ₀/2 (null without a learning rate)
  * @param bound                   rate^k, the bound on ‖y − u(k)‖²/‖y − u(0)‖² (null without k)
  */
-public record DuRate(BigDecimal lambda0, int n, Rational delta, boolean unitNorm, BigDecimal widthOrder,
+public record DuRate(BigDecimal lambda0, int n, Rational delta, boolean unitNorm, boolean targetsKnown, BigDecimal widthOrder,
                      BigDecimal widthWithProofConstants, BigDecimal stepSizeOrder, BigDecimal etaDu, Long steps,
                      BigDecimal rate, BigDecimal bound) {
 
@@ -49,7 +50,7 @@ public record DuRate(BigDecimal lambda0, int n, Rational delta, boolean unitNorm
             + "R' = 4 sqrt(n) |y - u(0)|/(sqrt(m) lambda0) in Theorem 4.1, E|y - u(0)|^2 = |y|^2 + n/2)";
 
     /**
-     * The rate check on inputs x (n×d), targets y (n×k, may be null), with λ₀ certified, failure
+     * The rate check on inputs x (n×d), targets y (n×k; null: |y_i| ≤ 1 is assumed), with λ₀ certified, failure
      * probability δ, neural-tangents' learning rate η (may be null) and k steps (may be null).
      */
     public static DuRate of(Rational[][] x, Rational[][] y, BigDecimal lambda0, Rational delta, Rational eta, Long steps,
@@ -67,9 +68,10 @@ public record DuRate(BigDecimal lambda0, int n, Rational delta, boolean unitNorm
         for (Rational[] row : x) {
             unit &= Recursion.dot(row, row).isOne();
         }
-        Rational y2 = Rational.ZERO;
+        Rational y2 = Rational.of(n);
         int k = 1;
         if (y != null) {
+            y2 = Rational.ZERO;
             k = y.length == 0 ? 1 : y[0].length;
             for (Rational[] row : y) {
                 y2 = y2.add(Recursion.dot(row, row));
@@ -93,7 +95,7 @@ public record DuRate(BigDecimal lambda0, int n, Rational delta, boolean unitNorm
                 bound = rate.pow(steps.intValue(), mc);
             }
         }
-        return new DuRate(lambda0, n, delta, unit, round(order, out), round(proof, out), round(step, out), round(etaDu, out),
+        return new DuRate(lambda0, n, delta, unit, y != null, round(order, out), round(proof, out), round(step, out), round(etaDu, out),
                 steps, round(rate, out), round(bound, out));
     }
 

@@ -18,7 +18,8 @@ import java.util.List;
  * 10·max(d₁, d₂) with a warning to raise {@code --nodes} (large variances q make the integrands
  * sharp: tanh(√q z) has poles at z = ±iπ/(2√q), and the rule needs N of the order of 40q nodes for
  * 12 digits). 16·(L+1)·ε·max|K| is added for float64 rounding. The eigenvalues' error is n times
- * the entries' (Weyl, with ‖E‖₂ ≤ n·max|E_ij|). Decimals are cut to the digits the estimate leaves.
+ * the entries' (Weyl, with ‖E‖₂ ≤ n·max|E_ij|). Decimals are cut to the digits the estimate leaves;
+ * a value below its estimated error is printed as 0.
  */
 final class Quadrature {
     private Quadrature() {
@@ -87,8 +88,8 @@ final class Quadrature {
      * in its last digit of the true one, if the estimate holds.
      */
     static BigDecimal cut(double v, double err, int digits) {
-        if (v == 0) {
-            return BigDecimal.ZERO;
+        if (Math.abs(v) <= err) {
+            return BigDecimal.ZERO;                   // 0 to within the estimated error
         }
         BigDecimal x = new BigDecimal(v);
         int k = Math.min(digits, 16);

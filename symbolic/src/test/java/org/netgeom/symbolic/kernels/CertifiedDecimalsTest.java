@@ -45,6 +45,10 @@ class CertifiedDecimalsTest {
                 assertEquals(Math.atan2(y, x), got, 3 * Math.ulp(Math.atan2(y, x)), "atan2 (Math.atan2 is within 2 ulps) (" + y + ", " + x + ")");
             }
         }
+        for (int k = 1; k < 40; k++) {                 // the table-reduced series against plain argument halving
+            BigDecimal x = BigDecimal.valueOf(k).divide(BigDecimal.valueOf(39), MC);
+            assertDigits(BigMath.atanByHalving(x, new MathContext(70)), BigMath.atan(x, mc), 59, "atan " + x);
+        }
         assertDigits(new BigDecimal("0.632120558828557678404476229838539132554188868968232165492163"),
                 BigMath.oneMinusExpNeg(BigDecimal.ONE, mc), 50, "1 - 1/e");
         assertDigits(new BigDecimal("4.53999297624848515355915155605506102379180888665649692590713e-5"),
