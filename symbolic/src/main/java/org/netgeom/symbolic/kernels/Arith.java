@@ -40,6 +40,9 @@ interface Arith<T> {
     /** A new n×n matrix of this arithmetic's values. */
     T[][] matrix(int n);
 
+    /** Small rational constants (σ's, slopes) as decimals, per precision. */
+    java.util.Map<java.util.List<Object>, BigDecimal> CONSTANTS = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Decimals to a fixed number of significant digits. */
     record Decimals(MathContext mc) implements Arith<BigDecimal> {
         Decimals(int digits) {
@@ -47,7 +50,13 @@ interface Arith<T> {
         }
 
         public BigDecimal of(Rational q) {
-            return q.toBigDecimal(mc);
+            if (q.isInteger()) {
+                return new BigDecimal(q.numerator()).round(mc);
+            }
+            if (q.denominator().bitLength() > 62 || q.numerator().bitLength() > 62) {
+                return q.toBigDecimal(mc);
+            }
+            return CONSTANTS.computeIfAbsent(java.util.List.of(q, mc.getPrecision()), k -> q.toBigDecimal(mc));
         }
 
         public BigDecimal add(BigDecimal a, BigDecimal b) {

@@ -18,8 +18,10 @@ import java.util.stream.IntStream;
  * Matrix Computations, §8.3.1), then for each index i bisection on Sturm counts (the number of
  * negative pivots of T − μI in its LDLᵀ factorisation is the number of eigenvalues below μ,
  * Sylvester's law of inertia; G&amp;VL §8.4.1) until the bracket [lo, hi) with
- * count(lo) ≤ i &lt; count(hi) is narrow enough. The double-precision eigenvalues seed the brackets
- * (each seed is checked by two Sturm counts before it is used).
+ * count(lo) ≤ i &lt; count(hi) is narrow enough. The double-precision eigenvalues seed Newton's
+ * iteration on the characteristic polynomial of T (its logarithmic derivative from the same pivot
+ * recurrence), and the Newton value is accepted only when two Sturm counts bracket it within the
+ * target width; otherwise bisection runs (clusters, multiple eigenvalues).
  *
  * <p>{@link #decompose}: eigenvalues and eigenvectors by Jacobi rotations (G&amp;VL §8.5) in high
  * precision, started from the double-precision eigenvectors orthonormalised by modified
@@ -73,15 +75,15 @@ final class PreciseEigen {
             BigDecimal beta = two.divide(vtv, mc);
             BigDecimal[] p = new BigDecimal[len];
             IntStream.range(0, len).parallel().forEach(i -> {
-                BigDecimal acc = BigDecimal.ZERO;
+                BigDecimal acc = BigDecimal.ZERO;                  // exact products and sums, one rounding
                 BigDecimal[] row = s[base + i];
                 for (int j = 0; j <= i; j++) {
-                    acc = acc.add(row[base + j].multiply(v[j], mc), mc);
+                    acc = acc.add(row[base + j].multiply(v[j]));
                 }
                 for (int j = i + 1; j < len; j++) {
-                    acc = acc.add(s[base + j][base + i].multiply(v[j], mc), mc);
+                    acc = acc.add(s[base + j][base + i].multiply(v[j]));
                 }
-                p[i] = beta.multiply(acc, mc);
+                p[i] = beta.multiply(acc.round(mc), mc);
             });
             BigDecimal vp = BigDecimal.ZERO;
             for (int i = 0; i < len; i++) {
@@ -95,7 +97,7 @@ final class PreciseEigen {
             IntStream.range(0, len).parallel().forEach(i -> {
                 BigDecimal[] row = s[base + i];
                 for (int j = 0; j <= i; j++) {
-                    BigDecimal d = v[i].multiply(w[j], mc).add(w[i].multiply(v[j], mc), mc);
+                    BigDecimal d = v[i].multiply(w[j]).add(w[i].multiply(v[j]));
                     row[base + j] = row[base + j].subtract(d, mc);
                 }
             });
@@ -169,6 +171,18 @@ final class PreciseEigen {
         AtomicLong done = new AtomicLong();
         progress.start("eigenvalues", n);
         IntStream.range(0, n).parallel().forEach(i -> {
+            if (seeds != null && seeds.length == n && Double.isFinite(seeds[i])) {
+                BigDecimal mu = newton(t, b2, new BigDecimal(seeds[i]), relTol, absTol, tiny, mc);
+                if (mu != null) {
+                    BigDecimal want = relTol.multiply(mu.abs(), mc).max(absTol);
+                    if (count(t, b2, mu.subtract(want, mc), tiny, mc) <= i && count(t, b2, mu.add(want, mc), tiny, mc) > i) {
+                        out[i] = mu;
+                        radius[i] = want;
+                        progress.set(done.incrementAndGet());
+                        return;
+                    }
+                }
+            }
             BigDecimal lo = loG;
             BigDecimal hi = hiG;
             if (seeds != null && seeds.length == n && Double.isFinite(seeds[i])) {
@@ -204,6 +218,46 @@ final class PreciseEigen {
         });
         progress.done();
         return out;
+    }
+
+    /**
+     * Newton's iteration μ ← μ − p(μ)/p'(μ) on det(T − μI) from a seed, with
+     * p'/p = Σ_k d_k'/d_k over the pivots d_k = a_k − μ − b_{k−1}²/d_{k−1}; null when it does not
+     * settle within a few steps (then the caller bisects).
+     */
+    static BigDecimal newton(Tridiagonal t, BigDecimal[] b2, BigDecimal mu, BigDecimal relTol, BigDecimal absTol,
+                             BigDecimal tiny, MathContext mc) {
+        int n = t.a.length;
+        for (int iter = 0; iter < 8; iter++) {
+            BigDecimal d = BigDecimal.ONE;
+            BigDecimal dd = BigDecimal.ZERO;
+            BigDecimal ratio = BigDecimal.ZERO;
+            for (int k = 0; k < n; k++) {
+                BigDecimal x = t.a[k].subtract(mu, mc);
+                BigDecimal xd = BigDecimal.ONE.negate();
+                if (k > 0) {
+                    BigDecimal q = b2[k - 1].divide(d, mc);
+                    x = x.subtract(q, mc);
+                    xd = xd.add(q.multiply(dd, mc).divide(d, mc), mc);
+                }
+                if (x.signum() == 0) {
+                    x = tiny;
+                }
+                ratio = ratio.add(xd.divide(x, mc), mc);
+                d = x;
+                dd = xd;
+            }
+            if (ratio.signum() == 0) {
+                return null;
+            }
+            BigDecimal step = BigDecimal.ONE.divide(ratio, mc);
+            mu = mu.subtract(step, mc);
+            BigDecimal want = relTol.multiply(mu.abs(), mc).max(absTol);
+            if (step.abs().multiply(BigDecimal.valueOf(4)).compareTo(want) <= 0) {
+                return mu;
+            }
+        }
+        return null;
     }
 
     /** Eigenvalues (ascending) and orthonormal eigenvectors (columns) of a symmetric matrix. */
@@ -354,9 +408,9 @@ final class PreciseEigen {
             for (int j = 0; j < c; j++) {
                 BigDecimal acc = BigDecimal.ZERO;
                 for (int k = 0; k < inner; k++) {
-                    acc = acc.add(a[i][k].multiply(b[k][j], mc), mc);
+                    acc = acc.add(a[i][k].multiply(b[k][j]));
                 }
-                out[i][j] = acc;
+                out[i][j] = acc.round(mc);
             }
         });
         return out;

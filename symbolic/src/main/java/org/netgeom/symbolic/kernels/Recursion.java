@@ -43,13 +43,14 @@ final class Recursion {
                             Progress progress) {
         int n = x.length;
         int d = n == 0 ? 1 : x[0].length;
-        Rational[][] g = new Rational[n][n];
+        Rational[][] g = gram(x);
         Pair[][] state = new Pair[n][n];
-        for (int i = 0; i < n; i++) {
+        Rational scale = arch.sigmaW2().divide(Rational.of(d));
+        IntStream.range(0, n).parallel().forEach(i -> {
             for (int j = i; j < n; j++) {
-                g[i][j] = arch.sigmaW2().multiply(dot(x[i], x[j])).divide(Rational.of(d)).add(arch.sigmaB2());
+                g[i][j] = scale.multiply(g[i][j]).add(arch.sigmaB2());
             }
-        }
+        });
         for (int i = 0; i < n; i++) {
             for (int j = i; j < n; j++) {
                 state[i][j] = i == j || Arrays.equals(x[i], x[j]) ? Pair.SAME : firstState(g[i][i], g[j][j], g[i][j]);
@@ -114,11 +115,12 @@ final class Recursion {
         T[][] h = ar.matrix(n);
         AtomicLong done = new AtomicLong();
         progress.start("kernel h-infinity", n);
+        Rational[][] g = gram(x);
         IntStream rows = IntStream.range(0, n);
         (parallel ? rows.parallel() : rows).forEach(i -> {
             for (int j = i; j < n; j++) {
-                Rational s = dot(x[i], x[j]);
-                Rational p = dot(x[i], x[i]).multiply(dot(x[j], x[j]));
+                Rational s = g[i][j];
+                Rational p = g[i][i].multiply(g[j][j]);
                 Rational dd = p.subtract(s.multiply(s));
                 T v;
                 if (s.isZero()) {
@@ -222,6 +224,39 @@ final class Recursion {
             throw new IllegalStateException("no closed form for " + act.name());
         }
         return out;
+    }
+
+    /**
+     * The exact Gram matrix x_i·x_j (upper triangle): each row is brought to one denominator
+     * first, so each entry is an integer dot product and one reduction.
+     */
+    static Rational[][] gram(Rational[][] x) {
+        int n = x.length;
+        java.math.BigInteger[][] num = new java.math.BigInteger[n][];
+        java.math.BigInteger[] den = new java.math.BigInteger[n];
+        for (int i = 0; i < n; i++) {
+            java.math.BigInteger lcm = java.math.BigInteger.ONE;
+            for (Rational v : x[i]) {
+                java.math.BigInteger q = v.denominator();
+                lcm = lcm.divide(lcm.gcd(q)).multiply(q);
+            }
+            den[i] = lcm;
+            num[i] = new java.math.BigInteger[x[i].length];
+            for (int k = 0; k < x[i].length; k++) {
+                num[i][k] = x[i][k].numerator().multiply(lcm.divide(x[i][k].denominator()));
+            }
+        }
+        Rational[][] g = new Rational[n][n];
+        IntStream.range(0, n).parallel().forEach(i -> {
+            for (int j = i; j < n; j++) {
+                java.math.BigInteger s = java.math.BigInteger.ZERO;
+                for (int k = 0; k < num[i].length; k++) {
+                    s = s.add(num[i][k].multiply(num[j][k]));
+                }
+                g[i][j] = Rational.of(s, den[i].multiply(den[j]));
+            }
+        });
+        return g;
     }
 
     static Rational dot(Rational[] a, Rational[] b) {
