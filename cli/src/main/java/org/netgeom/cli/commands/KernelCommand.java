@@ -376,10 +376,39 @@ public final class KernelCommand extends BaseCommand {
         for (String w : r.warnings()) {
             out().println("warning: " + w);
         }
-        for (String key : List.of("prediction", "du", "empirical")) {
-            if (o.containsKey(key)) {
-                out().println(key + ": " + JsonOut.write(o.get(key)));
+        if (o.get("prediction") instanceof Map<?, ?> p) {
+            out().println("GD-MSE mean predictions (neural-tangents' gradient_descent_mse, N = " + p.get("normalization")
+                    + ", learning rate " + p.get("learningRate") + "):");
+            Map<?, ?> tp = (Map<?, ?>) p.get("test");
+            if (tp.get("mean") != null) {
+                out().println("  test at t = " + p.get("time") + ": " + tp.get("mean"));
             }
+            out().println("  test at t = infinity: " + tp.get("meanInfinity"));
+            for (Object w : (List<?>) p.get("warnings")) {
+                out().println("  warning: " + w);
+            }
+        }
+        if (o.get("du") instanceof Map<?, ?> d) {
+            out().println(DuRate.THEOREM + ": lambda0 = " + d.get("lambda0") + (Boolean.TRUE.equals(d.get("unitNorm")) ? ""
+                    : "  (the theorem assumes |x_i| = 1; these inputs are not unit vectors)"));
+            out().println("  width m = Omega(n^6/(lambda0^4 delta^3)) = Omega(" + d.get("widthOrder") + "), delta = " + d.get("delta"));
+            out().println("  with the proof's constants: m > " + d.get("widthWithProofConstants")
+                    + (Boolean.TRUE.equals(d.get("targetsKnown")) ? "" : "  (assuming |y_i| <= 1)"));
+            out().println("  step size eta = O(lambda0/n^2) = O(" + d.get("stepSizeOrder") + ")");
+            if (d.get("rate") != null) {
+                out().println("  eta_Du = " + d.get("etaDu") + ": |y - u(k)|^2 <= (1 - eta lambda0/2)^k |y - u(0)|^2, rate "
+                        + d.get("rate") + (d.get("bound") != null ? ", bound at k = " + d.get("steps") + ": " + d.get("bound") : ""));
+            }
+        }
+        if (o.get("empirical") instanceof Map<?, ?> e) {
+            out().println("empirical vs analytic (" + e.get("seeds") + " seeds per width): relative Frobenius error");
+            for (Object q : (List<?>) e.get("points")) {
+                Map<?, ?> m = (Map<?, ?>) q;
+                out().printf("  width %8d   %.4g +- %.2g%n", (Integer) m.get("width"), (Double) m.get("relativeFrobeniusError"),
+                        (Double) m.get("std"));
+            }
+            out().println("  log-log slope " + e.get("slope") + " (about -0.5 expected)" + (e.get("plot") != null
+                    ? "; plot " + e.get("plot") : ""));
         }
     }
 

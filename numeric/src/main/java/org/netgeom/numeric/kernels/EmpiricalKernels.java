@@ -10,12 +10,12 @@ import java.util.stream.IntStream;
  * <li>NTK: Θ̂(x, x') = ⟨∂f(x)/∂θ, ∂f(x')/∂θ⟩ over all parameters θ (every W and b, standard
  *   normal, with the NTK scaling), i.e. J Jᵀ; computed layer by layer by back-propagation as
  *   Σ_l ⟨δ^l(x), δ^l(x')⟩ (σ_w²/n_{l−1} ⟨a^{l−1}(x), a^{l−1}(x')⟩ + σ_b²) with δ^l = ∂f/∂h^l
- *   (Jacot, Gabriel &amp; Hongler 2018; the factorisation of Arora et al. 2019, eq. (4));</li>
+ *   (Jacot, Gabriel &amp; Hongler 2018; the layer-wise factorisation as in Arora et al. 2019, §3);</li>
  * <li>NNGP: the covariance of the output over the draw of the readout layer,
  *   σ_w²/n_L ⟨a^L(x), a^L(x')⟩ + σ_b² (neural-tangents' {@code empirical_nngp_fn} in the limit of
  *   many outputs);</li>
  * <li>Du et al.'s H(0)_ij = x_i·x_j (1/m) Σ_r 1{w_r·x_i ≥ 0, w_r·x_j ≥ 0}, w_r ~ N(0, I) (Du, Zhai,
- *   Póczos &amp; Singh 2019, eq. (4) at initialisation).</li>
+ *   Póczos &amp; Singh 2019, the Gram matrix H(0) of their two-layer net at initialisation).</li>
  * </ul>
  * As the width grows they converge to the analytic kernels with fluctuations of order 1/√width.
  */

@@ -11,8 +11,8 @@ import java.util.Locale;
 /**
  * The nonlinearity φ of a fully connected net, as the kernel recursions see it. Closed forms:
  * the relu family {@code φ(u) = pos·u (u > 0), neg·u (u ≤ 0)} (relu, leaky_relu, abs, abrelu:
- * the arc-cosine kernel of degree 1, Cho &amp; Saul 2009, eq. (6)), identity, square
- * (E[u²v²] = q q' + 2 s², Isserlis) and erf (Williams 1997, eq. (11)). The other smooth
+ * the arc-cosine kernels of degree 1 and 0, Cho &amp; Saul 2009), identity, square
+ * (E[u²v²] = q q' + 2 s², Isserlis) and erf (Williams 1997, the arcsine kernel). The other smooth
  * activations (tanh, sigmoid, softplus, gelu, as PyTorch defines them) go through Gauss–Hermite
  * quadrature ({@link GaussHermite}).
  */

@@ -9,8 +9,9 @@ import java.util.stream.IntStream;
 
 /**
  * The NNGP/NTK recursion of a fully connected net (neural-tangents' {@code stax} conventions,
- * Novak et al. 2020; Lee et al. 2018; Jacot et al. 2018; Arora et al. 2019, eq. (5)–(6)), and
- * Du et al.'s H∞, over an {@link Arith} (decimals or exact expressions):
+ * Novak et al. 2020; Lee et al. 2018; Jacot et al. 2018; Arora et al. 2019, "On exact
+ * computation with an infinitely wide neural net", §3), and Du et al.'s H∞, over an
+ * {@link Arith} (decimals or exact expressions):
  * <pre>
  *   Σ¹(x,x') = σ_w² x·x'/n₀ + σ_b²,                     Θ¹ = Σ¹,
  *   Σ̂^l = E[φ(u)φ(v)],  Σ̇^l = E[φ'(u)φ'(v)],  (u,v) ~ N(0, [[Σ^l(x,x), Σ^l(x,x')], [Σ^l(x,x'), Σ^l(x',x')]]),
@@ -20,10 +21,10 @@ import java.util.stream.IntStream;
  * <ul>
  * <li>abrelu (φ(u) = b·u for u &gt; 0, a·u otherwise; relu a = 0, b = 1): with
  *   W = ((a² + b²)(π − θ) + 2ab·θ)/(2π), Σ̇ = W and Σ̂ = (a − b)² √(q q' − s²)/(2π) + W s
- *   (Cho &amp; Saul 2009, arc-cosine kernel of degree 1 and 0, eq. (6), split over the two half
- *   lines);</li>
+ *   (Cho &amp; Saul 2009, the arc-cosine kernels J₁(θ) = sin θ + (π − θ) cos θ and
+ *   J₀(θ) = π − θ, split over the two half lines);</li>
  * <li>erf: Σ̂ = (2/π) arcsin(2s/√((1 + 2q)(1 + 2q'))), Σ̇ = (4/π)/√((1 + 2q)(1 + 2q') − 4s²)
- *   (Williams 1997, eq. (11));</li>
+ *   (Williams 1997, "Computing with infinite networks", the arcsine kernel of the error function);</li>
  * <li>identity: Σ̂ = s, Σ̇ = 1; square: Σ̂ = q q' + 2s², Σ̇ = 4s (Isserlis).</li>
  * </ul>
  * The first layer is exact (rational). Pairs whose angle is exactly 0 or π (identical inputs;
