@@ -3,6 +3,7 @@ package org.netgeom.cli;
 import org.netgeom.cli.commands.CheckCommand;
 import org.netgeom.cli.commands.DemoCommand;
 import org.netgeom.cli.commands.EvalCommand;
+import org.netgeom.cli.commands.KernelCommand;
 import org.netgeom.cli.commands.NotebookCommand;
 import org.netgeom.cli.commands.ValidateCommand;
 import org.netgeom.cli.commands.bench.BenchCommand;
@@ -24,6 +25,7 @@ import java.nio.charset.StandardCharsets;
                 DemoCommand.class,
                 ValidateCommand.class,
                 EvalCommand.class,
+                KernelCommand.class,
                 CheckCommand.class,
                 NotebookCommand.class,
                 BenchCommand.class,
