@@ -1,6 +1,8 @@
 package org.netgeom.proofs;
 
 import org.netgeom.proofs.catalog.BnCentering;
+import org.netgeom.proofs.catalog.DuHinf;
+import org.netgeom.proofs.catalog.NtkConvergence;
 import org.netgeom.proofs.catalog.PlStar;
 
 import java.util.List;
@@ -8,8 +10,10 @@ import java.util.List;
 /** The theorems netgeom checks, in the order they are listed. */
 public final class Catalog {
     private static final List<Theorem> ALL = List.of(
+            new DuHinf(),
             new PlStar(),
-            new BnCentering());
+            new BnCentering(),
+            new NtkConvergence());
 
     private Catalog() {
     }
