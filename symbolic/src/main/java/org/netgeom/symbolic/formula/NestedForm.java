@@ -1,0 +1,288 @@
+package org.netgeom.symbolic.formula;
+
+import org.netgeom.ir.Layer;
+import org.netgeom.ir.LayerVisitor;
+import org.netgeom.ir.Rational;
+import org.netgeom.ir.Scalar;
+import org.netgeom.ir.Shape;
+import org.netgeom.ir.Symbol;
+import org.netgeom.ir.Tensor;
+import org.netgeom.symbolic.SymbolicError;
+import org.netgeom.symbolic.cas.Cas;
+
+import java.util.List;
+
+/**
+ * The network as nested Symja input text, layer by layer: dense and conv layers as sums of
+ * products, relu as Max(0, z), abs as Abs(z), leaky_relu (slope s in [0, 1]) as Max(z, s z), any
+ * other abrelu as neg·z + (pos − neg)·Max(0, z) (valid for symbolic slopes too), max pooling as
+ * Max over its window, batchnorm with Sqrt(var + eps) (exact, possibly irrational), and the smooth
+ * activations by their definitions (sigmoid 1/(1 + e^−z), softplus log(1 + e^z), gelu
+ * z/2·(1 + erf(z/√2))). Weights that are IR symbols become Symja symbols through
+ * {@link Cas#symbol}.
+ */
+final class NestedForm implements LayerVisitor<Void> {
+    private final int maxChars;
+    private String[] v;
+    private Shape shape;
+
+    NestedForm(String[] inputs, Shape shape, int maxChars) {
+        this.v = inputs;
+        this.shape = shape;
+        this.maxChars = maxChars;
+    }
+
+    String[] run(List<Layer> layers) {
+        for (Layer l : layers) {
+            l.accept(this);
+            long total = 0;
+            for (String s : v) {
+                total += s.length();
+            }
+            if (total > maxChars) {
+                throw SymbolicError.BAD_INPUT.error("the nested closed form grows past " + maxChars + " characters at layer "
+                        + l.op() + "; use the piecewise form over a domain (--box), or a smaller network");
+            }
+        }
+        return v;
+    }
+
+    static String scalar(Scalar s) {
+        if (s instanceof Symbol y) {
+            return Cas.get().symbol(y.name());
+        }
+        return Cas.of((Rational) s);
+    }
+
+    private static boolean isZero(Scalar s) {
+        return s instanceof Rational q && q.isZero();
+    }
+
+    private static boolean isOne(Scalar s) {
+        return s instanceof Rational q && q.isOne();
+    }
+
+    /** Σ w_j·x_j + b with zero terms left out. */
+    private static String sum(Scalar[] w, String[] x, Scalar b) {
+        StringBuilder sb = new StringBuilder();
+        for (int j = 0; j < w.length; j++) {
+            if (isZero(w[j])) {
+                continue;
+            }
+            sb.append(sb.length() == 0 ? "" : "+").append(isOne(w[j]) ? "" : scalar(w[j]) + "*").append("(").append(x[j]).append(")");
+        }
+        if (b != null && !isZero(b)) {
+            sb.append(sb.length() == 0 ? "" : "+").append(scalar(b));
+        }
+        return sb.length() == 0 ? "0" : sb.toString();
+    }
+
+    @Override
+    public Void visit(Layer.Dense l) {
+        String[] y = new String[l.out()];
+        for (int i = 0; i < l.out(); i++) {
+            Scalar[] w = new Scalar[l.in()];
+            for (int j = 0; j < l.in(); j++) {
+                w[j] = l.weight().get(i * l.in() + j);
+            }
+            y[i] = sum(w, v, l.bias() == null ? null : l.bias().get(i));
+        }
+        v = y;
+        shape = Shape.of(l.out());
+        return null;
+    }
+
+    @Override
+    public Void visit(Layer.AbRelu l) {
+        String[] y = new String[v.length];
+        for (int i = 0; i < v.length; i++) {
+            String z = v[i];
+            if (isZero(l.neg()) && isOne(l.pos())) {
+                y[i] = "Max(0," + z + ")";
+            } else if (l.neg() instanceof Rational n && n.equals(Rational.MINUS_ONE) && isOne(l.pos())) {
+                y[i] = "Abs(" + z + ")";
+            } else if (l.neg() instanceof Rational n && isOne(l.pos()) && n.signum() >= 0 && n.compareTo(Rational.ONE) <= 0) {
+                y[i] = "Max(" + z + "," + Cas.of(n) + "*(" + z + "))";
+            } else {
+                y[i] = scalar(l.neg()) + "*(" + z + ")+(" + scalar(l.pos()) + "-" + scalar(l.neg()) + ")*Max(0," + z + ")";
+            }
+        }
+        v = y;
+        return null;
+    }
+
+    @Override
+    public Void visit(Layer.Identity l) {
+        return null;
+    }
+
+    @Override
+    public Void visit(Layer.Square l) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] = "(" + v[i] + ")^2";
+        }
+        return null;
+    }
+
+    @Override
+    public Void visit(Layer.Smooth l) {
+        for (int i = 0; i < v.length; i++) {
+            String z = v[i];
+            v[i] = switch (l.fn()) {
+                case TANH -> "Tanh(" + z + ")";
+                case SIGMOID -> "1/(1+Exp(-(" + z + ")))";
+                case ERF -> "Erf(" + z + ")";
+                case SOFTPLUS -> "Log(1+Exp(" + z + "))";
+                case GELU -> "(" + z + ")/2*(1+Erf((" + z + ")/Sqrt(2)))";
+            };
+        }
+        return null;
+    }
+
+    @Override
+    public Void visit(Layer.Residual l) {
+        String[] x = v;
+        Shape s = shape;
+        for (Layer b : l.layers()) {
+            b.accept(this);
+        }
+        String[] body = v;
+        Shape out = shape;
+        v = x;
+        shape = s;
+        if (l.shortcut() != null) {
+            for (Layer b : l.shortcut()) {
+                b.accept(this);
+            }
+        }
+        String[] y = new String[body.length];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = "(" + body[i] + ")+(" + v[i] + ")";
+        }
+        v = y;
+        shape = out;
+        return null;
+    }
+
+    @Override
+    public Void visit(Layer.Concat l) {
+        String[] x = v;
+        Shape s = shape;
+        for (Layer b : l.layers()) {
+            b.accept(this);
+        }
+        String[] y = new String[x.length + v.length];
+        System.arraycopy(x, 0, y, 0, x.length);
+        System.arraycopy(v, 0, y, x.length, v.length);
+        int[] d = s.dims();
+        d[0] += shape.dim(0);
+        v = y;
+        shape = Shape.of(d);
+        return null;
+    }
+
+    @Override
+    public Void visit(Layer.BatchNorm l) {
+        int c = l.features();
+        int per = v.length / c;
+        String[] y = new String[v.length];
+        for (int ch = 0; ch < c; ch++) {
+            String sd;
+            if (l.var().get(ch) instanceof Rational var && l.eps() instanceof Rational eps && var.add(eps).sqrtExact() != null) {
+                sd = Cas.of(var.add(eps).sqrtExact());
+            } else {
+                sd = "Sqrt(" + scalar(l.var().get(ch)) + "+" + scalar(l.eps()) + ")";
+            }
+            String g = l.weight() == null ? "1" : scalar(l.weight().get(ch));
+            String b = l.bias() == null ? "0" : scalar(l.bias().get(ch));
+            for (int k = 0; k < per; k++) {
+                int i = ch * per + k;
+                y[i] = g + "*((" + v[i] + ")-" + scalar(l.mean().get(ch)) + ")/" + sd + "+" + b;
+            }
+        }
+        v = y;
+        return null;
+    }
+
+    @Override
+    public Void visit(Layer.Conv2d l) {
+        int cin = shape.dim(0);
+        int h = shape.dim(1);
+        int w = shape.dim(2);
+        int kh = l.kernel().h();
+        int kw = l.kernel().w();
+        int oh = (h + 2 * l.padding().h() - kh) / l.stride().h() + 1;
+        int ow = (w + 2 * l.padding().w() - kw) / l.stride().w() + 1;
+        Tensor wt = l.weight();
+        String[] y = new String[l.outChannels() * oh * ow];
+        for (int o = 0; o < l.outChannels(); o++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    java.util.List<Scalar> ws = new java.util.ArrayList<>();
+                    java.util.List<String> xs = new java.util.ArrayList<>();
+                    for (int c = 0; c < cin; c++) {
+                        for (int a = 0; a < kh; a++) {
+                            for (int b = 0; b < kw; b++) {
+                                int r = i * l.stride().h() - l.padding().h() + a;
+                                int q = j * l.stride().w() - l.padding().w() + b;
+                                if (r >= 0 && r < h && q >= 0 && q < w) {
+                                    ws.add(wt.get(((o * cin + c) * kh + a) * kw + b));
+                                    xs.add(v[(c * h + r) * w + q]);
+                                }
+                            }
+                        }
+                    }
+                    y[(o * oh + i) * ow + j] = sum(ws.toArray(new Scalar[0]), xs.toArray(new String[0]),
+                            l.bias() == null ? null : l.bias().get(o));
+                }
+            }
+        }
+        v = y;
+        shape = Shape.of(l.outChannels(), oh, ow);
+        return null;
+    }
+
+    private void pool(Layer.Hw k, Layer.Hw st, boolean max) {
+        int c = shape.dim(0);
+        int h = shape.dim(1);
+        int w = shape.dim(2);
+        int oh = (h - k.h()) / st.h() + 1;
+        int ow = (w - k.w()) / st.w() + 1;
+        String[] y = new String[c * oh * ow];
+        for (int ch = 0; ch < c; ch++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    StringBuilder sb = new StringBuilder(max ? "Max(" : "(");
+                    for (int a = 0; a < k.h(); a++) {
+                        for (int b = 0; b < k.w(); b++) {
+                            sb.append(a + b == 0 ? "" : max ? "," : "+").append("(")
+                                    .append(v[(ch * h + i * st.h() + a) * w + j * st.w() + b]).append(")");
+                        }
+                    }
+                    sb.append(")").append(max ? "" : "/" + (k.h() * k.w()));
+                    y[(ch * oh + i) * ow + j] = sb.toString();
+                }
+            }
+        }
+        v = y;
+        shape = Shape.of(c, oh, ow);
+    }
+
+    @Override
+    public Void visit(Layer.MaxPool2d l) {
+        pool(l.kernel(), l.stride(), true);
+        return null;
+    }
+
+    @Override
+    public Void visit(Layer.AvgPool2d l) {
+        pool(l.kernel(), l.stride(), false);
+        return null;
+    }
+
+    @Override
+    public Void visit(Layer.Flatten l) {
+        shape = Shape.of(shape.size());
+        return null;
+    }
+}
