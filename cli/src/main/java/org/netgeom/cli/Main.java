@@ -1,7 +1,10 @@
 package org.netgeom.cli;
 
+import org.netgeom.cli.commands.BoundsCommand;
 import org.netgeom.cli.commands.DemoCommand;
 import org.netgeom.cli.commands.EvalCommand;
+import org.netgeom.cli.commands.FormulaCommand;
+import org.netgeom.cli.commands.RegionsCommand;
 import org.netgeom.cli.commands.ValidateCommand;
 import org.netgeom.cli.commands.bench.BenchCommand;
 import picocli.CommandLine;
@@ -19,7 +22,7 @@ import java.nio.charset.StandardCharsets;
 @Command(name = "netgeom", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Exact geometry of neural networks, checked against numbers.",
         subcommands = {DemoCommand.class, ValidateCommand.class, EvalCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class})
+                CommandLine.HelpCommand.class, RegionsCommand.class, BoundsCommand.class, FormulaCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -76,7 +76,7 @@ public final class Formula {
         List<String> tex = new ArrayList<>();
         Cas cas = Cas.get();
         for (String e : outs) {
-            text.add(cas.text(e));
+            text.add(cas.textLine(e));
             tex.add(prettyTex(cas.tex(e)));
         }
         return new Nested(vars, text, tex);
@@ -153,8 +153,8 @@ public final class Formula {
         return out;
     }
 
-    /** The map's value: one expression, or a list {e1, e2, …} for several outputs. */
-    private static String value(AffineMap m, List<String> vars, boolean tex) {
+    /** An affine map as exact text ({@code 4*x1 - 2}; a list {e1, e2, …} for several outputs) or LaTeX. */
+    public static String value(AffineMap m, List<String> vars, boolean tex) {
         List<String> rows = new ArrayList<>();
         for (int i = 0; i < m.outputs(); i++) {
             Rational[] a = new Rational[m.variables()];

@@ -35,6 +35,11 @@ final class NestedForm implements LayerVisitor<Void> {
     String[] run(List<Layer> layers) {
         for (Layer l : layers) {
             l.accept(this);
+            // simplify each value before it is nested further (Symja leaves Max unevaluated
+            // when its arguments are unsimplified sums)
+            for (int i = 0; i < v.length; i++) {
+                v[i] = Cas.get().evalLine(v[i]);
+            }
             long total = 0;
             for (String s : v) {
                 total += s.length();
@@ -194,10 +199,11 @@ final class NestedForm implements LayerVisitor<Void> {
                 sd = "Sqrt(" + scalar(l.var().get(ch)) + "+" + scalar(l.eps()) + ")";
             }
             String g = l.weight() == null ? "1" : scalar(l.weight().get(ch));
-            String b = l.bias() == null ? "0" : scalar(l.bias().get(ch));
+            String b = l.bias() == null || isZero(l.bias().get(ch)) ? "" : "+" + scalar(l.bias().get(ch));
+            String mean = isZero(l.mean().get(ch)) ? "" : "-" + scalar(l.mean().get(ch));
             for (int k = 0; k < per; k++) {
                 int i = ch * per + k;
-                y[i] = g + "*((" + v[i] + ")-" + scalar(l.mean().get(ch)) + ")/" + sd + "+" + b;
+                y[i] = g + "*((" + v[i] + ")" + mean + ")/" + sd + b;
             }
         }
         v = y;

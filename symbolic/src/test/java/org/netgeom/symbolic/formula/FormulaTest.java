@@ -58,6 +58,37 @@ class FormulaTest {
     }
 
     @Test
+    void nestedResidualBatchnormAndConvMaxpoolMatchTheForwardPass() {
+        Model rb = IrReader.read("""
+                {"netgeom": 1, "input": [2], "layers": [
+                  {"op": "dense", "weight": [["1", "-1/2"], ["1/3", "2"], [0.5, -1]], "bias": ["0", "1/4", "-1"]},
+                  {"op": "batchnorm", "mean": ["0", "1", "-1"], "var": ["3", "9/16", "0"], "weight": ["2", "1", "1/2"],
+                   "bias": ["0", "0", "1"], "eps": "1"},
+                  {"op": "residual", "layers": [{"op": "leaky_relu", "slope": "1/10"},
+                    {"op": "dense", "weight": [["1", "0", "-1"], ["0", "1", "1"], ["1/2", "1/2", "0"]]}, {"op": "abs"}]},
+                  {"op": "relu"}, {"op": "dense", "weight": [["1", "-1", "1/2"]]}]}""", null);
+        Model conv = IrReader.read("""
+                {"netgeom": 1, "input": [1, 3, 3], "layers": [
+                  {"op": "conv2d", "weight": [[[[1, "-1/2"], [0, 2]]], [[["1/3", 1], [-1, 0]]]], "bias": ["1/4", 0], "padding": 1},
+                  {"op": "relu"}, {"op": "maxpool2d", "kernel": 2}, {"op": "avgpool2d", "kernel": 2}, {"op": "flatten"},
+                  {"op": "dense", "weight": [[1, -1]]}]}""", null);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+        for (Model m : new Model[]{rb, conv}) {
+            Formula.Nested f = Formula.nested(m);
+            int n = m.input().size();
+            for (int t = 0; t < 5; t++) {
+                Rational[] x = new Rational[n];
+                Map<String, Rational> vals = new java.util.HashMap<>();
+                for (int i = 0; i < n; i++) {
+                    x[i] = Rational.of(r.nextInt(-20, 21), 8);
+                    vals.put("x" + (i + 1), x[i]);
+                }
+                assertEquals(ExactForward.eval(m, x)[0], at(f.text().get(0), vals));
+            }
+        }
+    }
+
+    @Test
     void freeWeightSymbolsStaySymbolic() {
         Model m = IrReader.read("""
                 {"netgeom": 1, "input": [2], "layers": [
