@@ -113,7 +113,8 @@ public final class CellEnumerator {
         final boolean exact;
         final boolean filter;
         final StringBuilder pattern = new StringBuilder();
-        Form[] path = new Form[64];
+        Form[] path = new Form[64];        // the inequalities sign_i * path_i > 0 of the current node
+        int[] sign = new int[64];
         int pathSize;
 
         Search(Domain domain, SplitProgram<L> program, Options opt, Consumer<Cell<L>> sink) {
@@ -135,15 +136,15 @@ public final class CellEnumerator {
             if (u instanceof Unit.Sign sg) {
                 Form z = sg.z();
                 if (z.isZero()) {
-                    descend(p, depth, 0, null, null);
+                    descend(p, depth, 0, null, 0, null);
                     return;
                 }
                 Polytope[] parts = p.split(z, depth, stats);
                 if (parts[0] != null) {
-                    descend(parts[0], depth, 0, z.negate(), null);
+                    descend(parts[0], depth, 0, z, -1, null);
                 }
                 if (parts[1] != null) {
-                    descend(parts[1], depth, 1, z, null);
+                    descend(parts[1], depth, 1, z, 1, null);
                 }
             } else if (u instanceof Unit.Argmax am) {
                 Form[] z = am.z();
@@ -168,20 +169,20 @@ public final class CellEnumerator {
                         forms.add(g);
                     }
                     if (q != null) {
-                        descend(q, depth, j, null, forms);
+                        descend(q, depth, j, null, 0, forms);
                     }
                 }
             }
         }
 
-        private void descend(Polytope q, int depth, int choice, Form one, List<Form> many) {
+        private void descend(Polytope q, int depth, int choice, Form one, int oneSign, List<Form> many) {
             int saved = pathSize;
             if (one != null) {
-                push(one);
+                push(one, oneSign);
             }
             if (many != null) {
                 for (Form f : many) {
-                    push(f);
+                    push(f, 1);
                 }
             }
             pattern.append(Character.forDigit(choice, 36));
@@ -195,10 +196,12 @@ public final class CellEnumerator {
             }
         }
 
-        private void push(Form f) {
+        private void push(Form f, int s) {
             if (pathSize == path.length) {
                 path = java.util.Arrays.copyOf(path, 2 * pathSize);
+                sign = java.util.Arrays.copyOf(sign, 2 * pathSize);
             }
+            sign[pathSize] = s;
             path[pathSize++] = f;
         }
 
@@ -222,16 +225,16 @@ public final class CellEnumerator {
         private void check(Point w) {
             stats.witnessChecks++;
             for (int i = 0; i < pathSize; i++) {
-                require(path[i], w, i);
+                require(path[i], sign[i], w, i);
             }
             for (Form f : domain.constraints()) {
-                require(f, w, -1);
+                require(f, 1, w, -1);
             }
             stats.inequalityChecks += pathSize + domain.constraints().size();
         }
 
-        private void require(Form f, Point w, int i) {
-            int s = filter ? f.signAt(w) : f.signAt(w.q);
+        private void require(Form f, int sg, Point w, int i) {
+            int s = sg * (filter ? f.signAt(w) : f.signAt(w.q));
             if (s <= 0) {
                 throw new IllegalStateException("witness " + w + " of pattern " + pattern + " fails inequality "
                         + (i < 0 ? "of the domain" : "#" + i) + " (" + f + "): an engine defect");

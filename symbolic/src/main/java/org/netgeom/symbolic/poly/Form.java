@@ -12,12 +12,14 @@ import java.util.Arrays;
  * nearest doubles of its coefficients.
  *
  * <p>{@link #signAt(Point)} is an exact predicate with a floating-point filter (as Shewchuk 1997
- * and CGAL's filtered kernels do): the double evaluation is trusted only when its magnitude
- * exceeds a proven bound on its rounding error, (k + 8)·2^-52·Σ|terms|, which covers the
- * conversions of the exact coefficients and coordinates to doubles (at most three roundings
- * each), the k + 1 products and the k additions (Higham 2002, §3.1, γ_n bounds) with a
- * factor-two margin; otherwise, and whenever a value falls outside the normal double range,
- * the sign is computed in rational arithmetic. The result is the exact sign in every case.
+ * and CGAL's filtered kernels do). The sign of g(p) is that of any positive multiple of g, so the
+ * filter evaluates the integer numerators (as doubles, one rounding each) at the nearest doubles
+ * of p's coordinates, and trusts the result only when its magnitude exceeds a proven bound on
+ * its rounding error, (k + 8)·2^-52·Σ|terms|: that covers the conversions (at most one rounding
+ * for a numerator, two for the values of a BigInteger form, one for a coordinate), the k + 1
+ * products and the k additions (Higham 2002, §3.1, γ_n bounds) with more than a factor-two
+ * margin. Otherwise, and whenever a term leaves the normal double range, the sign is computed in
+ * rational arithmetic. The result is the exact sign in every case.
  *
  * <p>A form built only from doubles ({@link #ofDoubles}) exists for the float64 benchmark run
  * of the same search; it carries no exact value and decides signs with a tolerance.
@@ -32,7 +34,9 @@ public final class Form {
     final BigInteger[] big;  // used when num == null and the form is exact
     final long den;          // > 0 when num != null
     final BigInteger bden;   // > 0 when big != null
-    final double[] d;        // values num/den as doubles; null when some value is not a normal double
+    // a positive multiple of the form as doubles (the numerators for long forms, the values
+    // otherwise), for the filter of signAt; null when some entry is not a normal double
+    final double[] d;
 
     private Form(int k, long[] num, long den, BigInteger[] big, BigInteger bden, double[] d) {
         this.k = k;
@@ -114,15 +118,11 @@ public final class Form {
         return new Form(values.length - 1, null, 0, null, null, values.clone());
     }
 
+    /** The numerators as doubles (one rounding each, none below 2^53): a positive multiple of the form. */
     static double[] doubles(long[] n, long den) {
-        double dd = den;
         double[] d = new double[n.length];
         for (int i = 0; i < n.length; i++) {
-            double x = n[i] / dd;
-            if (n[i] != 0 && (x == 0 || Math.abs(x) < 1e-290 || Math.abs(x) > 1e300)) {
-                return null;
-            }
-            d[i] = x;
+            d[i] = n[i];
         }
         return d;
     }
@@ -175,10 +175,10 @@ public final class Form {
 
     /** The double approximation of coefficient i (or the constant, i = k). */
     public double approx(int i) {
-        if (d != null) {
+        if (!isExact()) {
             return d[i];
         }
-        return value(i).doubleValue();
+        return num != null ? (double) num[i] / (double) den : value(i).doubleValue();
     }
 
     /** True when g is identically zero (all coefficients and the constant are 0). */

@@ -23,6 +23,9 @@ final class IntMatrix {
     final BigInteger bscale;
     final double[] dval;
     final double[] dbias;
+    /** max_j Σ_p |val_jp| and max_j |bias_j| (long form only; Long.MAX_VALUE when they do not fit). */
+    final long maxRowAbs;
+    final long maxBiasAbs;
 
     /** One entry of a row. */
     record Entry(int col, Rational value) {
@@ -89,6 +92,24 @@ final class IntMatrix {
         bval = bv;
         bbias = bb;
         bscale = l;
+        long mr = 0;
+        long mb = 0;
+        if (val != null) {
+            try {
+                for (int i = 0; i < rows; i++) {
+                    long r = 0;
+                    for (int q = start[i]; q < start[i + 1]; q++) {
+                        r = Math.addExact(r, Math.abs(val[q]));
+                    }
+                    mr = Math.max(mr, r);
+                    mb = Math.max(mb, Math.abs(bias[i]));
+                }
+            } catch (ArithmeticException overflow) {
+                mr = Long.MAX_VALUE;
+            }
+        }
+        maxRowAbs = val == null ? Long.MAX_VALUE : mr;
+        maxBiasAbs = val == null ? Long.MAX_VALUE : mb;
         dval = new double[nnz];
         dbias = new double[rows];
         for (int i = 0; i < nnz; i++) {

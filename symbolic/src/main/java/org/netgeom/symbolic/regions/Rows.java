@@ -27,6 +27,7 @@ final class Rows {
     BigInteger[] big;
     BigInteger bden;
     double[] d;
+    boolean[] zero;     // scratch: which rows are zero (see linear)
 
     Rows(int n, int w, boolean float64) {
         this.n = n;
@@ -182,6 +183,9 @@ final class Rows {
             }
             return;
         }
+        if (src.mode == LONG && m.val != null && unchecked(m, src, dst)) {
+            return;
+        }
         if (src.mode == LONG && m.val != null) {
             try {
                 dst.toLong();
@@ -227,6 +231,75 @@ final class Rows {
         }
         dst.bden = m.bscale.multiply(sd);
         dst.reduceBig();
+    }
+
+    /**
+     * The long product without overflow checks, when a bound proves that none can occur:
+     * |out| ≤ max_j Σ|M_j·|·max|src| + max|β|·den &lt; 2^62. Rows of src that are zero (units that
+     * are off) are skipped. Returns false (doing nothing) when the bound does not hold.
+     */
+    private static boolean unchecked(IntMatrix m, Rows src, Rows dst) {
+        int w = src.w;
+        long[] s = src.num;
+        if (src.zero == null || src.zero.length < src.n) {
+            src.zero = new boolean[src.n];
+        }
+        boolean[] zero = src.zero;
+        long max = 0;
+        for (int i = 0; i < src.n; i++) {
+            boolean z = true;
+            for (int c = 0; c < w; c++) {
+                long v = s[i * w + c];
+                if (v != 0) {
+                    z = false;
+                    max = Math.max(max, v == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(v));
+                }
+            }
+            zero[i] = z;
+        }
+        if (!below62(m.maxRowAbs, max) || !below62(m.maxBiasAbs, src.den)) {
+            return false;
+        }
+        long a = m.maxRowAbs * max;
+        long b = m.maxBiasAbs * src.den;
+        if (a + b >= (1L << 62)) {
+            return false;
+        }
+        long dd;
+        try {
+            dd = Math.multiplyExact(m.scale, src.den);
+        } catch (ArithmeticException overflow) {
+            return false;
+        }
+        dst.toLong();
+        long[] o = dst.num;
+        long sd = src.den;
+        for (int j = 0; j < m.rows; j++) {
+            int oj = j * w;
+            for (int c = 0; c < w; c++) {
+                o[oj + c] = 0;
+            }
+            for (int p = m.start[j]; p < m.start[j + 1]; p++) {
+                int col = m.col[p];
+                if (zero[col]) {
+                    continue;
+                }
+                long v = m.val[p];
+                int si = col * w;
+                for (int c = 0; c < w; c++) {
+                    o[oj + c] += v * s[si + c];
+                }
+            }
+            o[oj + w - 1] += m.bias[j] * sd;
+        }
+        dst.den = dd;
+        dst.reduce();
+        return true;
+    }
+
+    /** a·b &lt; 2^62 for non-negative a, b. */
+    private static boolean below62(long a, long b) {
+        return Math.multiplyHigh(a, b) == 0 && a * b >= 0 && a * b < (1L << 62);
     }
 
     /** Divides numerators and denominator by their gcd once the denominator grows large. */
