@@ -7,8 +7,10 @@ import java.util.List;
 /**
  * An open polytope of Q^k given by strict constraints f_i &gt; 0 and a rational point strictly
  * inside (for inputs of many dimensions, where vertices would be too many). Splitting by g
- * keeps the witness on its own side (one exact sign) and decides the other side by an exact
- * LP ({@link ExactLp#maxMargin}): a new witness, or a checked Farkas certificate of emptiness.
+ * keeps the witness on its own side (one exact sign) and decides the other side exactly: a float64
+ * LP ({@link FloatLp}) proposes a witness (accepted only after an exact check of every
+ * constraint) or the support of a Farkas certificate (accepted only after {@link Farkas#proves});
+ * when neither checks, the exact simplex ({@link ExactLp#maxMargin}) decides.
  */
 final class LpPolytope implements Polytope {
     private final List<Form> cons;
@@ -53,10 +55,14 @@ final class LpPolytope implements Polytope {
         c.add(f);
         boolean[] strict = new boolean[c.size()];
         Arrays.fill(strict, true);
+        // a float64 LP proposes; only exact checks accept (a witness, or a Farkas certificate)
         stats.lpCalls++;
-        ExactLp.Margin m = ExactLp.maxMargin(c, strict);
+        ExactLp.Margin m = ExactLp.decide(c, strict);
+        if (m.simplex()) {
+            stats.exactSimplex++;
+        }
         if (!m.feasible()) {
-            stats.farkasProofs++;       // maxMargin checked the certificate exactly
+            stats.farkasProofs++;       // the certificate was checked exactly
             return null;
         }
         return new LpPolytope(c, new Point(m.point()));

@@ -15,8 +15,10 @@ public final class Stats {
     public long vertexProofs;
     /** Empty candidates proven empty by a checked Farkas certificate (LP mode). */
     public long farkasProofs;
-    /** Exact LPs solved. */
+    /** LP decisions (LP mode): float-guided, exactly checked, exact simplex when a check fails. */
     public long lpCalls;
+    /** Those of them decided by the exact simplex (the float64 guess did not pass its exact check). */
+    public long exactSimplex;
     /** Witnesses re-checked exactly against all of their cell's inequalities. */
     public long witnessChecks;
     /** Inequality evaluations in those checks. */
@@ -25,7 +27,7 @@ public final class Stats {
     @Override
     public String toString() {
         return "cells " + cells + ", nodes " + nodes + ", splits " + splits + ", vertex proofs " + vertexProofs
-                + ", Farkas proofs " + farkasProofs + ", exact LPs " + lpCalls + ", witness checks " + witnessChecks
+                + ", Farkas proofs " + farkasProofs + ", LP decisions " + lpCalls + " (" + exactSimplex + " by exact simplex)" + ", witness checks " + witnessChecks
                 + " (" + inequalityChecks + " inequalities)";
     }
 }

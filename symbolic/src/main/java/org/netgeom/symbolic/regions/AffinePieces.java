@@ -19,7 +19,8 @@ import java.util.Map;
  * candidates are found by hashing (map, canonical hyperplane); whether their facets overlap in
  * k − 1 dimensions is decided exactly: in 1-D they meet at the same point, in 2-D the two edges'
  * intervals on the line overlap in positive length, above by an exact LP on the hyperplane
- * (the closures' other constraints held strictly, the common hyperplane as an equation).
+ * (the closures' other constraints held strictly, the common hyperplane as an equation), after a
+ * cheap necessary condition on the patterns ({@link #onlyUnitsOn}).
  */
 final class AffinePieces {
     private AffinePieces() {
@@ -48,18 +49,28 @@ final class AffinePieces {
         }
         Map<Key, List<Side>> buckets = new HashMap<>();
         boolean lpMode = !regions.isEmpty() && regions.get(0).facets() == null;
+        int k = partial.dimension();
         Map<Integer, List<Form>> allCons = new HashMap<>();
+        Map<Integer, Map<Integer, List<Form.Hyperplane>>> units = new HashMap<>();
         for (int i = 0; i < n; i++) {
             if (groupSize[mapOf[i]] < 2) {
                 continue;            // alone with its map: a piece by itself
             }
             Region r = regions.get(i);
-            if (lpMode) {
+            if (lpMode || k >= 3) {
                 List<Form> cons = new ArrayList<>();
+                Map<Integer, List<Form.Hyperplane>> byUnit = new HashMap<>();
                 for (CellEnumerator.Inequality q : partial.inequalities(r)) {
                     cons.add(q.form());
+                    if (!q.form().isConstant()) {
+                        byUnit.computeIfAbsent(q.unit(), x -> new ArrayList<>()).add(q.form().hyperplane());
+                    }
                 }
                 allCons.put(i, cons);
+                units.put(i, byUnit);
+            }
+            if (lpMode) {
+                List<Form> cons = allCons.get(i);
                 for (Form f : cons) {
                     if (!f.isConstant()) {
                         buckets.computeIfAbsent(new Key(mapOf[i], f.hyperplane()), x -> new ArrayList<>())
@@ -84,6 +95,10 @@ final class AffinePieces {
                     Side y = s.get(b);
                     if (x.orientation() == y.orientation() || x.region() == y.region()
                             || find(parent, x.region()) == find(parent, y.region())) {
+                        continue;
+                    }
+                    if (!units.isEmpty() && !onlyUnitsOn(e.getKey().plane(), regions.get(x.region()).pattern(),
+                            regions.get(y.region()).pattern(), units.get(x.region()), units.get(y.region()))) {
                         continue;
                     }
                     if (shareFacet(x, y, regions, e.getKey().plane(), lpMode, allCons, domainCons)) {
@@ -156,7 +171,28 @@ final class AffinePieces {
         for (int i = 0; i < st.length; i++) {
             st[i] = strict.get(i);
         }
-        return ExactLp.maxMargin(cons, st).feasible();
+        return ExactLp.decide(cons, st).feasible();
+    }
+
+    /**
+     * A necessary condition for two regions to share a facet on H, checked before any LP: at a
+     * point p inside the common facet, a unit whose pre-activation is non-zero at p has the same
+     * sign on both sides (pre-activations are continuous), so the patterns can differ only at units
+     * whose pre-activation vanishes on the facet, that is whose inequality (on either side, where
+     * the unit has one) lies on H.
+     */
+    private static boolean onlyUnitsOn(Form.Hyperplane h, String p, String q, Map<Integer, List<Form.Hyperplane>> a,
+                                       Map<Integer, List<Form.Hyperplane>> b) {
+        for (int i = 0; i < p.length(); i++) {
+            if (p.charAt(i) != q.charAt(i)) {
+                List<Form.Hyperplane> ka = a.get(i);
+                List<Form.Hyperplane> kb = b.get(i);
+                if ((ka != null && !ka.contains(h)) || (kb != null && !kb.contains(h))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** The extent of a 2-D edge along its line: a coordinate in which the line is not constant. */

@@ -147,6 +147,26 @@ public final class NetworkProgram implements SplitProgram<NetworkProgram.Outputs
         return blocks;
     }
 
+    /** The number of units of track t (its share of every pattern). */
+    public int trackUnits(int t) {
+        int n = 0;
+        for (UnitBlock b : blocks) {
+            if (b.track() == t) {
+                n += b.count();
+            }
+        }
+        return n;
+    }
+
+    /** Track t's part of a cell's pattern (tracks' units come one track after another). */
+    public String trackPattern(String pattern, int t) {
+        int start = 0;
+        for (int i = 0; i < t; i++) {
+            start += trackUnits(i);
+        }
+        return pattern.substring(start, start + trackUnits(t));
+    }
+
     /** True for the float64 program. */
     public boolean isFloat64() {
         return float64;

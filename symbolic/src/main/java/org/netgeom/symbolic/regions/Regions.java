@@ -10,6 +10,7 @@ import org.netgeom.symbolic.poly.Stats;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Activation regions and affine pieces of a piecewise-linear network over a domain, exactly
@@ -49,5 +50,21 @@ public final class Regions {
         }
         List<RegionSet.Piece> pieces = AffinePieces.compute(regions, partial);
         return new RegionSet(regions, pieces, domain, inputMap, program, stats);
+    }
+
+    /**
+     * Streams the activation regions to {@code sink} as they are found, keeping none (no affine
+     * pieces are computed): for maximising over all regions, e.g. the operator norm of each
+     * region's exact map {@code r.map().a()} for a Lipschitz constant. Returns the counters.
+     */
+    public static Stats forEach(Model model, AffineMap inputMap, Domain domain, Options options, Consumer<Region> sink) {
+        if (inputMap.variables() != domain.dimension()) {
+            throw SymbolicError.BAD_INPUT.error("the domain has " + domain.dimension() + " coordinates, the input "
+                    + inputMap.variables());
+        }
+        NetworkProgram program = NetworkProgram.forModel(model, inputMap, options.arithmetic() == Options.Arithmetic.FLOAT64);
+        long[] n = {0};
+        return CellEnumerator.enumerate(domain, program, options,
+                (Cell<NetworkProgram.Outputs> c) -> sink.accept(new Region((int) n[0]++, c, inputMap)));
     }
 }

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The engine's exact LP (dual simplex in standard form) decides strict feasibility exactly as the
  * test's reference ({@link RefLp}: Fourier–Motzkin in 2-D, a textbook primal simplex in 3-D/4-D)
- * on random systems; its points satisfy the system, its Farkas certificates check, and a
+ * on random systems, and so does its float-guided decision ({@link ExactLp#decide}); its points satisfy the system, its Farkas certificates check, and a
  * certificate with one multiplier raised (so the linear parts no longer cancel) does not.
  */
 class ExactLpVsReferenceTest {
@@ -61,6 +61,16 @@ class ExactLpVsReferenceTest {
             Arrays.fill(strict, true);
             ExactLp.Margin got = ExactLp.maxMargin(forms, strict);
             assertEquals(want, got.feasible(), "system " + t);
+            // the float-guided decision: the same answer, with its own exactly checked evidence
+            ExactLp.Margin guided = ExactLp.decide(forms, strict);
+            assertEquals(want, guided.feasible(), "guided, system " + t);
+            if (guided.feasible()) {
+                for (Form f : forms) {
+                    assertTrue(f.signAt(guided.point()) > 0);
+                }
+            } else {
+                assertTrue(guided.certificate().proves(forms, strict));
+            }
             if (got.feasible()) {
                 feasible++;
                 for (Form f : forms) {
