@@ -79,6 +79,13 @@ class ExactnessPathsTest {
             Rational[] hi = {Rational.ONE, Rational.of(3, 4)};
             RegionSet rs = Regions.enumerate(m, Domain.box(lo, hi), Options.defaults());
             assertEquals(area(lo, hi), totalArea(rs));
+            // the streaming form visits the same regions with the same maps
+            java.util.Map<String, AffineMap> streamed = new java.util.HashMap<>();
+            Regions.forEach(m, AffineMap.identity(2), Domain.box(lo, hi), Options.defaults(), r -> streamed.put(r.pattern(), r.map()));
+            assertEquals(rs.activationRegions(), streamed.size());
+            for (Region r : rs.regions()) {
+                assertEquals(r.map(), streamed.get(r.pattern()));
+            }
         }
     }
 

@@ -90,6 +90,8 @@ class TracksTest {
         assertTrue(got.size() > 3);
         for (String pat : want.keySet()) {
             for (int t = 0; t < data.length; t++) {
+                assertEquals(per, p.trackUnits(t));
+                assertEquals(pat.substring(t * per, (t + 1) * per), p.trackPattern(pat, t));
                 assertTrue(java.util.Arrays.deepEquals(want.get(pat).get(t), BruteForceRef.rows(got.get(pat).data().map(t))),
                         "track " + t + " output map on cell " + pat);
             }
