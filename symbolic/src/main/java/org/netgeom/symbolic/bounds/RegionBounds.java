@@ -1,10 +1,10 @@
 package org.netgeom.symbolic.bounds;
 
 import org.netgeom.ir.Layer;
+import org.netgeom.ir.LayerShape;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
 import org.netgeom.ir.Scalar;
-import org.netgeom.ir.Shape;
 import org.netgeom.symbolic.SymbolicError;
 
 import java.math.BigInteger;
@@ -45,7 +45,7 @@ public final class RegionBounds {
     public record Bounds(BigInteger serra, BigInteger montufar, int inputs, List<Integer> widths) {
     }
 
-    private final Map<List<Layer>, Map<Long, BigInteger>> memo = new IdentityHashMap<>();
+    private final Map<List<LayerShape>, Map<Long, BigInteger>> memo = new IdentityHashMap<>();
 
     private RegionBounds() {
     }
@@ -62,8 +62,8 @@ public final class RegionBounds {
         }
         int n0 = m.input().size();
         List<Integer> widths = new ArrayList<>();
-        widths(m.layers(), m.input(), widths);
-        BigInteger serra = new RegionBounds().count(m.layers(), 0, n0, m.input());
+        widths(m.shapes(), widths);
+        BigInteger serra = new RegionBounds().count(m.shapes(), 0, n0);
         return new Bounds(serra, montufar(n0, widths), n0, List.copyOf(widths));
     }
 
@@ -115,8 +115,8 @@ public final class RegionBounds {
 
     // ------------------------------------------------------------------ the recursion
 
-    /** The bound for layers[i..] entered with dimension bound d and shape s. */
-    private BigInteger count(List<Layer> layers, int i, int d, Shape s) {
+    /** The bound for layers[i..] (with their inferred shapes) entered with dimension bound d. */
+    private BigInteger count(List<LayerShape> layers, int i, int d) {
         if (i == layers.size()) {
             return BigInteger.ONE;
         }
@@ -126,37 +126,33 @@ public final class RegionBounds {
         if (hit != null) {
             return hit;
         }
-        Layer l = layers.get(i);
+        LayerShape ls = layers.get(i);
+        Layer l = ls.layer();
+        int out = ls.out().size();
         BigInteger r;
-        Shape out = outShape(l, s);
         if (l instanceof Layer.AbRelu a) {
-            int n = s.size();
+            int n = ls.in().size();
             boolean vanishes = isZero(a.neg()) || isZero(a.pos());
             r = BigInteger.ZERO;
             for (int j = 0; j <= Math.min(d, n); j++) {
                 int next = vanishes ? Math.min(d, n - j) : Math.min(d, n);
-                r = r.add(binomial(n, j).multiply(count(layers, i + 1, next, out)));
+                r = r.add(binomial(n, j).multiply(count(layers, i + 1, next)));
             }
-        } else if (l instanceof Layer.MaxPool2d) {
-            int windows = out.size();
-            int size = ((Layer.MaxPool2d) l).kernel().h() * ((Layer.MaxPool2d) l).kernel().w();
-            long h = (long) windows * size * (size - 1) / 2;
+        } else if (l instanceof Layer.MaxPool2d p) {
+            int size = p.kernel().h() * p.kernel().w();
+            long h = (long) out * size * (size - 1) / 2;
             BigInteger f = BigInteger.ZERO;
             for (int j = 0; j <= Math.min(d, h); j++) {
                 f = f.add(binomial(h, j));
             }
-            r = f.multiply(count(layers, i + 1, Math.min(d, windows), out));
-        } else if (l instanceof Layer.Residual res) {
-            BigInteger f = count(res.layers(), 0, d, s);
-            if (res.shortcut() != null) {
-                f = f.multiply(count(res.shortcut(), 0, d, s));
-            }
-            r = f.multiply(count(layers, i + 1, Math.min(d, out.size()), out));
-        } else if (l instanceof Layer.Concat c) {
-            r = count(c.layers(), 0, d, s).multiply(count(layers, i + 1, Math.min(d, out.size()), out));
+            r = f.multiply(count(layers, i + 1, Math.min(d, out)));
+        } else if (l instanceof Layer.Residual || l instanceof Layer.Concat) {
+            // body, then shortcut (a residual's; empty for the identity): each splits with the
+            // block's input dimension; after the block only min(d, width) remains
+            r = count(ls.body(), 0, d).multiply(count(ls.shortcut(), 0, d)).multiply(count(layers, i + 1, Math.min(d, out)));
         } else {
             // dense, conv2d, avgpool2d, batchnorm, identity, flatten: affine, rank at most the output size
-            r = count(layers, i + 1, Math.min(d, out.size()), out);
+            r = count(layers, i + 1, Math.min(d, out));
         }
         m.put(key, r);
         return r;
@@ -167,65 +163,15 @@ public final class RegionBounds {
     }
 
     /** The widths of the piecewise-linear layers in evaluation order (max pooling: its windows). */
-    private static Shape widths(List<Layer> layers, Shape s, List<Integer> out) {
-        for (Layer l : layers) {
-            Shape o = outShape(l, s);
-            if (l instanceof Layer.AbRelu) {
-                out.add(s.size());
-            } else if (l instanceof Layer.MaxPool2d) {
-                out.add(o.size());
-            } else if (l instanceof Layer.Residual r) {
-                widths(r.layers(), s, out);
-                if (r.shortcut() != null) {
-                    widths(r.shortcut(), s, out);
-                }
-            } else if (l instanceof Layer.Concat c) {
-                widths(c.layers(), s, out);
+    private static void widths(List<LayerShape> layers, List<Integer> out) {
+        for (LayerShape ls : layers) {
+            if (ls.layer() instanceof Layer.AbRelu) {
+                out.add(ls.in().size());
+            } else if (ls.layer() instanceof Layer.MaxPool2d) {
+                out.add(ls.out().size());
             }
-            s = o;
+            widths(ls.body(), out);
+            widths(ls.shortcut(), out);
         }
-        return s;
-    }
-
-    /** A layer's output shape (the model is valid, so shapes chain). */
-    static Shape outShape(Layer l, Shape s) {
-        if (l instanceof Layer.Dense d) {
-            return Shape.of(d.out());
-        }
-        if (l instanceof Layer.Conv2d c) {
-            int oh = (s.dim(1) + 2 * c.padding().h() - c.kernel().h()) / c.stride().h() + 1;
-            int ow = (s.dim(2) + 2 * c.padding().w() - c.kernel().w()) / c.stride().w() + 1;
-            return Shape.of(c.outChannels(), oh, ow);
-        }
-        if (l instanceof Layer.MaxPool2d p) {
-            return pooled(s, p.kernel(), p.stride());
-        }
-        if (l instanceof Layer.AvgPool2d p) {
-            return pooled(s, p.kernel(), p.stride());
-        }
-        if (l instanceof Layer.Flatten) {
-            return Shape.of(s.size());
-        }
-        if (l instanceof Layer.Residual r) {
-            Shape o = s;
-            for (Layer b : r.layers()) {
-                o = outShape(b, o);
-            }
-            return o;
-        }
-        if (l instanceof Layer.Concat c) {
-            Shape o = s;
-            for (Layer b : c.layers()) {
-                o = outShape(b, o);
-            }
-            int[] dims = s.dims();
-            dims[0] += o.dim(0);
-            return Shape.of(dims);
-        }
-        return s;
-    }
-
-    private static Shape pooled(Shape s, Layer.Hw k, Layer.Hw st) {
-        return Shape.of(s.dim(0), (s.dim(1) - k.h()) / st.h() + 1, (s.dim(2) - k.w()) / st.w() + 1);
     }
 }

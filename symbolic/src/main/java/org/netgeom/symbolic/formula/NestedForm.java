@@ -6,9 +6,9 @@ import org.netgeom.ir.Rational;
 import org.netgeom.ir.Scalar;
 import org.netgeom.ir.Shape;
 import org.netgeom.ir.Symbol;
-import org.netgeom.ir.Tensor;
 import org.netgeom.symbolic.SymbolicError;
 import org.netgeom.symbolic.cas.Cas;
+import org.netgeom.symbolic.regions.LayerIndex;
 
 import java.util.List;
 
@@ -212,66 +212,36 @@ final class NestedForm implements LayerVisitor<Void> {
 
     @Override
     public Void visit(Layer.Conv2d l) {
-        int cin = shape.dim(0);
-        int h = shape.dim(1);
-        int w = shape.dim(2);
-        int kh = l.kernel().h();
-        int kw = l.kernel().w();
-        int oh = (h + 2 * l.padding().h() - kh) / l.stride().h() + 1;
-        int ow = (w + 2 * l.padding().w() - kw) / l.stride().w() + 1;
-        Tensor wt = l.weight();
-        String[] y = new String[l.outChannels() * oh * ow];
-        for (int o = 0; o < l.outChannels(); o++) {
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    java.util.List<Scalar> ws = new java.util.ArrayList<>();
-                    java.util.List<String> xs = new java.util.ArrayList<>();
-                    for (int c = 0; c < cin; c++) {
-                        for (int a = 0; a < kh; a++) {
-                            for (int b = 0; b < kw; b++) {
-                                int r = i * l.stride().h() - l.padding().h() + a;
-                                int q = j * l.stride().w() - l.padding().w() + b;
-                                if (r >= 0 && r < h && q >= 0 && q < w) {
-                                    ws.add(wt.get(((o * cin + c) * kh + a) * kw + b));
-                                    xs.add(v[(c * h + r) * w + q]);
-                                }
-                            }
-                        }
-                    }
-                    y[(o * oh + i) * ow + j] = sum(ws.toArray(new Scalar[0]), xs.toArray(new String[0]),
-                            l.bias() == null ? null : l.bias().get(o));
-                }
+        int[][][] taps = LayerIndex.convTaps(l, shape);
+        Shape out = LayerIndex.convOut(l, shape);
+        int per = out.dim(1) * out.dim(2);
+        String[] y = new String[taps.length];
+        for (int o = 0; o < taps.length; o++) {
+            Scalar[] ws = new Scalar[taps[o].length];
+            String[] xs = new String[taps[o].length];
+            for (int t = 0; t < ws.length; t++) {
+                ws[t] = l.weight().get(taps[o][t][1]);
+                xs[t] = v[taps[o][t][0]];
             }
+            y[o] = sum(ws, xs, l.bias() == null ? null : l.bias().get(o / per));
         }
         v = y;
-        shape = Shape.of(l.outChannels(), oh, ow);
+        shape = out;
         return null;
     }
 
     private void pool(Layer.Hw k, Layer.Hw st, boolean max) {
-        int c = shape.dim(0);
-        int h = shape.dim(1);
-        int w = shape.dim(2);
-        int oh = (h - k.h()) / st.h() + 1;
-        int ow = (w - k.w()) / st.w() + 1;
-        String[] y = new String[c * oh * ow];
-        for (int ch = 0; ch < c; ch++) {
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    StringBuilder sb = new StringBuilder(max ? "Max(" : "(");
-                    for (int a = 0; a < k.h(); a++) {
-                        for (int b = 0; b < k.w(); b++) {
-                            sb.append(a + b == 0 ? "" : max ? "," : "+").append("(")
-                                    .append(v[(ch * h + i * st.h() + a) * w + j * st.w() + b]).append(")");
-                        }
-                    }
-                    sb.append(")").append(max ? "" : "/" + (k.h() * k.w()));
-                    y[(ch * oh + i) * ow + j] = sb.toString();
-                }
+        int[][] win = LayerIndex.windows(k, st, shape);
+        String[] y = new String[win.length];
+        for (int o = 0; o < win.length; o++) {
+            StringBuilder sb = new StringBuilder(max ? "Max(" : "(");
+            for (int e = 0; e < win[o].length; e++) {
+                sb.append(e == 0 ? "" : max ? "," : "+").append("(").append(v[win[o][e]]).append(")");
             }
+            y[o] = sb.append(")").append(max ? "" : "/" + win[o].length).toString();
         }
         v = y;
-        shape = Shape.of(c, oh, ow);
+        shape = LayerIndex.poolOut(k, st, shape);
     }
 
     @Override

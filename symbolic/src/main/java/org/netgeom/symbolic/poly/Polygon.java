@@ -31,28 +31,13 @@ final class Polygon implements Polytope {
         return new Polygon(corners, edges, labels, filter);
     }
 
-    private int sign(Form g, Point p) {
-        return filter || !g.isExact() ? g.signAt(p) : g.signAt(p.q);
-    }
-
     @Override
     public Polytope[] split(Form g, int lab, Stats stats) {
         int n = v.length;
-        int[] s = new int[n];
-        boolean pos = false;
-        boolean neg = false;
-        for (int i = 0; i < n; i++) {
-            s[i] = sign(g, v[i]);
-            pos |= s[i] > 0;
-            neg |= s[i] < 0;
-        }
-        if (!neg) {
-            stats.vertexProofs++;
-            return new Polytope[]{null, this};
-        }
-        if (!pos) {
-            stats.vertexProofs++;
-            return new Polytope[]{this, null};
+        int[] s = Polytope.signs(g, v, filter);
+        Polytope[] same = Polytope.uncut(s, this, stats);
+        if (same != null) {
+            return same;
         }
         stats.splits++;
         Form gn = g.negate();
@@ -154,22 +139,7 @@ final class Polygon implements Polytope {
 
     @Override
     public Point witness(boolean nice) {
-        int n = v.length;
-        if (!v[0].isExact()) {
-            double[] c = new double[2];
-            for (Point p : v) {
-                c[0] += p.d[0] / n;
-                c[1] += p.d[1] / n;
-            }
-            return Point.ofDoubles(c);
-        }
-        if (nice) {
-            Point w = Witnesses.dyadicInside(v, Arrays.asList(edge), filter);
-            if (w != null) {
-                return w;
-            }
-        }
-        return Witnesses.centroid(v);
+        return Witnesses.of(v, edge, filter, nice);
     }
 
     @Override

@@ -33,4 +33,31 @@ interface Polytope {
 
     /** Every constraint f ≥ 0 known to hold (for witness checks in LP mode). */
     List<Form> constraints();
+
+    /** The exact signs of g at the vertices (filtered, or purely rational without the filter). */
+    static int[] signs(Form g, Point[] v, boolean filter) {
+        int[] s = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            s[i] = filter || !g.isExact() ? g.signAt(v[i]) : g.signAt(v[i].q);
+        }
+        return s;
+    }
+
+    /**
+     * When g does not cut the closure (no vertex strictly on one side) the split's answer, with
+     * the empty side proven empty by the exact vertex signs; null when g cuts.
+     */
+    static Polytope[] uncut(int[] s, Polytope self, Stats stats) {
+        boolean pos = false;
+        boolean neg = false;
+        for (int x : s) {
+            pos |= x > 0;
+            neg |= x < 0;
+        }
+        if (pos && neg) {
+            return null;
+        }
+        stats.vertexProofs++;
+        return neg ? new Polytope[]{self, null} : new Polytope[]{null, self};
+    }
 }

@@ -49,28 +49,13 @@ final class VPolytope implements Polytope {
         return Math.max(1, (n + 63) >> 6);
     }
 
-    private int sign(Form g, Point p) {
-        return filter || !g.isExact() ? g.signAt(p) : g.signAt(p.q);
-    }
-
     @Override
     public Polytope[] split(Form g, int lab, Stats stats) {
         int n = v.length;
-        int[] s = new int[n];
-        boolean pos = false;
-        boolean neg = false;
-        for (int i = 0; i < n; i++) {
-            s[i] = sign(g, v[i]);
-            pos |= s[i] > 0;
-            neg |= s[i] < 0;
-        }
-        if (!neg) {
-            stats.vertexProofs++;
-            return new Polytope[]{null, this};
-        }
-        if (!pos) {
-            stats.vertexProofs++;
-            return new Polytope[]{this, null};
+        int[] s = Polytope.signs(g, v, filter);
+        Polytope[] same = Polytope.uncut(s, this, stats);
+        if (same != null) {
+            return same;
         }
         stats.splits++;
         int f = facet.length;                // index of the new facet
@@ -199,22 +184,7 @@ final class VPolytope implements Polytope {
 
     @Override
     public Point witness(boolean nice) {
-        if (!v[0].isExact()) {
-            double[] c = new double[k];
-            for (Point p : v) {
-                for (int j = 0; j < k; j++) {
-                    c[j] += p.d[j] / v.length;
-                }
-            }
-            return Point.ofDoubles(c);
-        }
-        if (nice) {
-            Point w = Witnesses.dyadicInside(v, Arrays.asList(facet), filter);
-            if (w != null) {
-                return w;
-            }
-        }
-        return Witnesses.centroid(v);
+        return Witnesses.of(v, facet, filter, nice);
     }
 
     @Override

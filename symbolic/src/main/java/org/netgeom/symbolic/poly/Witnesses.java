@@ -10,6 +10,30 @@ final class Witnesses {
     }
 
     /**
+     * A witness of a polytope with these vertices and facets: a nice dyadic point when
+     * {@code nice} and one is found, else the centroid; in float64 mode the centroid in doubles.
+     */
+    static Point of(Point[] v, Form[] facets, boolean filter, boolean nice) {
+        if (!v[0].isExact()) {
+            int k = v[0].d.length;
+            double[] c = new double[k];
+            for (Point p : v) {
+                for (int j = 0; j < k; j++) {
+                    c[j] += p.d[j] / v.length;
+                }
+            }
+            return Point.ofDoubles(c);
+        }
+        if (nice) {
+            Point w = dyadicInside(v, java.util.Arrays.asList(facets), filter);
+            if (w != null) {
+                return w;
+            }
+        }
+        return centroid(v);
+    }
+
+    /**
      * The centroid of the vertices: strictly inside a full-dimensional polytope (a convex
      * combination of all vertices with positive weights lies in the relative interior).
      */

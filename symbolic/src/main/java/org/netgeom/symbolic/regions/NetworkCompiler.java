@@ -5,7 +5,6 @@ import org.netgeom.ir.LayerVisitor;
 import org.netgeom.ir.NetgeomException;
 import org.netgeom.ir.Rational;
 import org.netgeom.ir.Shape;
-import org.netgeom.ir.Tensor;
 import org.netgeom.symbolic.SymbolicError;
 
 import java.math.BigInteger;
@@ -225,75 +224,27 @@ final class NetworkCompiler implements LayerVisitor<Void> {
 
     @Override
     public Void visit(Layer.Conv2d l) {
-        int cin = shape.dim(0);
-        int h = shape.dim(1);
-        int wd = shape.dim(2);
-        int cout = l.outChannels();
-        int kh = l.kernel().h();
-        int kw = l.kernel().w();
-        int sh = l.stride().h();
-        int sw = l.stride().w();
-        int ph = l.padding().h();
-        int pw = l.padding().w();
-        int oh = (h + 2 * ph - kh) / sh + 1;
-        int ow = (wd + 2 * pw - kw) / sw + 1;
-        Tensor wt = l.weight();
-        List<List<IntMatrix.Entry>> rows = new ArrayList<>(cout * oh * ow);
-        Rational[] bias = new Rational[cout * oh * ow];
-        for (int o = 0; o < cout; o++) {
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    List<IntMatrix.Entry> r = new ArrayList<>();
-                    for (int c = 0; c < cin; c++) {
-                        for (int a = 0; a < kh; a++) {
-                            int rr = i * sh - ph + a;
-                            if (rr < 0 || rr >= h) {
-                                continue;
-                            }
-                            for (int b = 0; b < kw; b++) {
-                                int qq = j * sw - pw + b;
-                                if (qq >= 0 && qq < wd) {
-                                    r.add(new IntMatrix.Entry((c * h + rr) * wd + qq, wt.rational(((o * cin + c) * kh + a) * kw + b)));
-                                }
-                            }
-                        }
-                    }
-                    rows.add(r);
-                    bias[(o * oh + i) * ow + j] = l.bias() == null ? Rational.ZERO : l.bias().rational(o);
-                }
+        int[][][] taps = LayerIndex.convTaps(l, shape);
+        Shape out = LayerIndex.convOut(l, shape);
+        int per = out.dim(1) * out.dim(2);
+        List<List<IntMatrix.Entry>> rows = new ArrayList<>(taps.length);
+        Rational[] bias = new Rational[taps.length];
+        for (int o = 0; o < taps.length; o++) {
+            List<IntMatrix.Entry> r = new ArrayList<>(taps[o].length);
+            for (int[] t : taps[o]) {
+                r.add(new IntMatrix.Entry(t[0], l.weight().rational(t[1])));
             }
+            rows.add(r);
+            bias[o] = l.bias() == null ? Rational.ZERO : l.bias().rational(o / per);
         }
-        linear(rows, bias, Shape.of(cout, oh, ow));
+        linear(rows, bias, out);
         return null;
-    }
-
-    private int[][] windows(Layer.Hw k, Layer.Hw st, Shape[] outShape) {
-        int c = shape.dim(0);
-        int h = shape.dim(1);
-        int wd = shape.dim(2);
-        int oh = (h - k.h()) / st.h() + 1;
-        int ow = (wd - k.w()) / st.w() + 1;
-        int[][] win = new int[c * oh * ow][k.h() * k.w()];
-        for (int ch = 0; ch < c; ch++) {
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    int[] wi = win[(ch * oh + i) * ow + j];
-                    for (int a = 0; a < k.h(); a++) {
-                        for (int b = 0; b < k.w(); b++) {
-                            wi[a * k.w() + b] = (ch * h + i * st.h() + a) * wd + j * st.w() + b;
-                        }
-                    }
-                }
-            }
-        }
-        outShape[0] = Shape.of(c, oh, ow);
-        return win;
     }
 
     @Override
     public Void visit(Layer.MaxPool2d l) {
-        Shape[] out = new Shape[1];
-        int[][] win = windows(l.kernel(), l.stride(), out);
+        Shape[] out = {LayerIndex.poolOut(l.kernel(), l.stride(), shape)};
+        int[][] win = LayerIndex.windows(l.kernel(), l.stride(), shape);
         int dst = buffer(win.length);
         ins.add(new Pool(cur, dst, win));
         blocks.add(new NetworkProgram.UnitBlock(track, path, l.op(), units, win.length));
@@ -305,8 +256,8 @@ final class NetworkCompiler implements LayerVisitor<Void> {
 
     @Override
     public Void visit(Layer.AvgPool2d l) {
-        Shape[] out = new Shape[1];
-        int[][] win = windows(l.kernel(), l.stride(), out);
+        Shape[] out = {LayerIndex.poolOut(l.kernel(), l.stride(), shape)};
+        int[][] win = LayerIndex.windows(l.kernel(), l.stride(), shape);
         Rational inv = Rational.of(1, (long) l.kernel().h() * l.kernel().w());
         List<List<IntMatrix.Entry>> rows = new ArrayList<>(win.length);
         Rational[] bias = new Rational[win.length];

@@ -161,7 +161,10 @@ final class Rows {
 
     // ------------------------------------------------------------------ operations
 
-    /** dst = M src + β (M scaled: (M' src.num + β' src.den) / (E src.den)). */
+    /**
+     * dst = M src + β (M scaled: (M' src.num + β' src.den) / (E src.den)): in longs when a bound
+     * proves that nothing can overflow, in BigIntegers otherwise.
+     */
     static void linear(IntMatrix m, Rows src, Rows dst) {
         int w = src.w;
         if (src.mode == FLOAT) {
@@ -185,33 +188,6 @@ final class Rows {
         }
         if (src.mode == LONG && m.val != null && unchecked(m, src, dst)) {
             return;
-        }
-        if (src.mode == LONG && m.val != null) {
-            try {
-                dst.toLong();
-                long[] s = src.num;
-                long[] o = dst.num;
-                long sd = src.den;
-                for (int j = 0; j < m.rows; j++) {
-                    int oj = j * w;
-                    for (int c = 0; c < w; c++) {
-                        o[oj + c] = 0;
-                    }
-                    for (int p = m.start[j]; p < m.start[j + 1]; p++) {
-                        long v = m.val[p];
-                        int si = m.col[p] * w;
-                        for (int c = 0; c < w; c++) {
-                            o[oj + c] = Math.addExact(o[oj + c], Math.multiplyExact(v, s[si + c]));
-                        }
-                    }
-                    o[oj + w - 1] = Math.addExact(o[oj + w - 1], Math.multiplyExact(m.bias[j], sd));
-                }
-                dst.den = Math.multiplyExact(m.scale, sd);
-                dst.reduce();
-                return;
-            } catch (ArithmeticException overflow) {
-                // redo in BigInteger
-            }
         }
         dst.toBig();
         BigInteger sd = src.denBig();
