@@ -176,6 +176,10 @@ public final class RegionsCommand extends BaseCommand {
         Rational[] lo = rs.domain().lower();
         Rational[] hi = rs.domain().upper();
         StringBuilder sb = new StringBuilder(rs.domain().isBox() ? "the box " : "a polytope in the box ");
+        boolean same = java.util.Arrays.stream(lo).distinct().count() == 1 && java.util.Arrays.stream(hi).distinct().count() == 1;
+        if (same && lo.length > 1) {
+            return sb.append("[").append(lo[0]).append(", ").append(hi[0]).append("]^").append(lo.length).toString();
+        }
         for (int j = 0; j < lo.length; j++) {
             sb.append(j == 0 ? "" : " x ").append("[").append(lo[j]).append(", ").append(hi[j]).append("]");
         }

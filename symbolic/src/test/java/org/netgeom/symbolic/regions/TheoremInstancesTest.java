@@ -3,12 +3,14 @@ package org.netgeom.symbolic.regions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.netgeom.ir.Rational;
+import org.netgeom.symbolic.bounds.RegionBounds;
 import org.netgeom.symbolic.poly.Domain;
 import org.netgeom.symbolic.poly.Options;
 
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Closed forms from the papers, checked on the enumeration:
@@ -31,6 +33,8 @@ class TheoremInstancesTest {
         RegionSet rs = Regions.enumerate(TestNets.tent(k), UNIT, Options.defaults());
         long n = 1L << k;
         assertEquals(n, rs.affinePieces(), "2^k affine pieces");
+        assertTrue(RegionBounds.of(TestNets.tent(k)).serra().compareTo(java.math.BigInteger.valueOf(rs.activationRegions())) >= 0,
+                "within the Serra bound");
         List<RegionSet.Interval> iv = rs.intervals();
         for (int j = 0; j < n; j++) {
             RegionSet.Interval in = iv.get(j);
@@ -49,6 +53,8 @@ class TheoremInstancesTest {
     void yarotskySquare(int m) {
         RegionSet rs = Regions.enumerate(TestNets.yarotsky(m), UNIT, Options.defaults());
         long n = 1L << m;
+        assertTrue(RegionBounds.of(TestNets.yarotsky(m)).serra().compareTo(java.math.BigInteger.valueOf(rs.activationRegions())) >= 0,
+                "within the Serra bound");
         List<RegionSet.Interval> iv = rs.intervals();
         assertEquals(n, iv.size(), "2^m pieces");
         for (int j = 0; j < n; j++) {
