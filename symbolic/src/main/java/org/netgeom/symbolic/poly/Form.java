@@ -108,11 +108,6 @@ public final class Form {
         return new Form(n.length - 1, null, 0, n, dd, bigDoubles(n, dd));
     }
 
-    /** Package-internal: trusted arrays, not copied (the program's hot path). */
-    static Form scaledTrusted(long[] num, long den, double[] d) {
-        return new Form(num.length - 1, num, den, null, null, d);
-    }
-
     /** A float64-only form (no exact value): for the uncertified float64 run of the search. */
     public static Form ofDoubles(double[] values) {
         return new Form(values.length - 1, null, 0, null, null, values.clone());
@@ -215,12 +210,6 @@ public final class Form {
             }
         }
         return true;
-    }
-
-    /** The sign of the constant (exact for exact forms). */
-    int constantSign() {
-        return num != null ? Long.signum(num[k]) : big != null ? big[k].signum()
-                : (d[k] > FLOAT_EPS ? 1 : d[k] < -FLOAT_EPS ? -1 : 0);
     }
 
     int scaledSign(int i) {
