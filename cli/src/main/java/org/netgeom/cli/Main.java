@@ -1,10 +1,13 @@
 package org.netgeom.cli;
 
+import org.netgeom.cli.commands.BoundsCommand;
 import org.netgeom.cli.commands.CheckCommand;
 import org.netgeom.cli.commands.DemoCommand;
 import org.netgeom.cli.commands.EvalCommand;
+import org.netgeom.cli.commands.FormulaCommand;
 import org.netgeom.cli.commands.KernelCommand;
 import org.netgeom.cli.commands.NotebookCommand;
+import org.netgeom.cli.commands.RegionsCommand;
 import org.netgeom.cli.commands.ValidateCommand;
 import org.netgeom.cli.commands.bench.BenchCommand;
 import picocli.CommandLine;
@@ -25,6 +28,9 @@ import java.nio.charset.StandardCharsets;
                 DemoCommand.class,
                 ValidateCommand.class,
                 EvalCommand.class,
+                RegionsCommand.class,
+                BoundsCommand.class,
+                FormulaCommand.class,
                 KernelCommand.class,
                 CheckCommand.class,
                 NotebookCommand.class,

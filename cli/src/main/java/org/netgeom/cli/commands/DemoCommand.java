@@ -6,11 +6,13 @@ import org.netgeom.ir.io.IrReader;
 import org.netgeom.numeric.Forward64;
 import org.netgeom.symbolic.exact.ExactForward;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 /**
  * {@code netgeom demo}: runs a built-in example end to end and says what it did: Telgarsky's
@@ -18,6 +20,9 @@ import java.nio.charset.StandardCharsets;
  */
 @Command(name = "demo", description = "Run a built-in example end to end (Telgarsky's tent network) and explain it.")
 public final class DemoCommand extends BaseCommand {
+    @Option(names = "--plot", paramLabel = "FILE.svg|FILE.png",
+            description = "Where to draw the tent's pieces (default: a new file in the temporary directory; never overwritten).")
+    Path plot;
 
     /** The built-in example models, by resource name. */
     public static Model example(String name) {
@@ -48,7 +53,8 @@ public final class DemoCommand extends BaseCommand {
         o.println();
         o.println("   t(t(x)) has slope +-4 on four pieces of [0, 1]: f(1/3) = 2 - 4/3 = 2/3.");
         o.println();
-        o.println("Next: netgeom validate FILE, netgeom eval FILE --at=... --exact; see README.md.");
+        DemoRegions.print(o, tent, plot, 3);
+        o.println("Next: netgeom validate FILE, netgeom eval FILE --at=... --exact, netgeom regions FILE --box=...; see README.md.");
         o.flush();
         return 0;
     }

@@ -4,6 +4,7 @@ import org.apfloat.Apfloat;
 import org.matheclipse.core.basic.Config;
 import org.matheclipse.core.eval.ExprEvaluator;
 import org.matheclipse.core.eval.TeXUtilities;
+import org.matheclipse.core.form.output.OutputFormFactory;
 import org.matheclipse.core.interfaces.IExpr;
 import org.matheclipse.core.interfaces.IFraction;
 import org.matheclipse.core.interfaces.IInteger;
@@ -142,6 +143,31 @@ public final class Cas {
     /** Evaluates Symja input; the result in Symja's input form with IR symbol names restored. */
     public String text(String input) {
         return unmap(eval(input));
+    }
+
+    /**
+     * Evaluates Symja input; the result in Symja's input form on one line (the output form of
+     * {@link #text} breaks long expressions into lines), with IR symbol names restored.
+     */
+    public String textLine(String input) {
+        return unmap(evalLine(input));
+    }
+
+    /**
+     * Evaluates Symja input; the result in Symja's input form on one line, private symbol names
+     * kept (so that it can be fed back to {@link #eval}/{@link #evalLine}).
+     */
+    public String evalLine(String input) {
+        return call(() -> {
+            IExpr r = eval.eval(input);
+            OutputFormFactory f = OutputFormFactory.get(true, false);
+            f.setIgnoreNewLine(true);
+            StringBuilder sb = new StringBuilder();
+            if (!f.convert(sb, r)) {
+                return r.toString().replace("\n", "");
+            }
+            return sb.toString();
+        }, DEFAULT_TIMEOUT_S);
     }
 
     /** Evaluates Symja input; the result as LaTeX with IR symbol names restored. */

@@ -232,19 +232,24 @@ public final class ExactForward implements LayerVisitor<Void> {
                 for (int j = 0; j < ow; j++) {
                     Rational best = null;
                     int arg = 0;
+                    boolean tie = false;
                     Rational sum = Rational.ZERO;
                     for (int a = 0; a < k.h(); a++) {
                         for (int b = 0; b < k.w(); b++) {
                             Rational x = v[(ch * h + i * st.h() + a) * w + j * st.w() + b];
                             sum = sum.add(x);
-                            if (best == null || x.compareTo(best) > 0) {
+                            int cmp = best == null ? 1 : x.compareTo(best);
+                            if (cmp > 0) {
                                 best = x;
                                 arg = a * k.w() + b;
-                            } else if (x.compareTo(best) == 0) {
-                                kink = true;          // a tie: on the boundary between two winners
+                                tie = false;
+                            } else if (cmp == 0) {
+                                tie = true;
                             }
                         }
                     }
+                    // a tie at the maximum: on the boundary between two winners (average pooling has none)
+                    kink |= max && tie;
                     y[(ch * oh + i) * ow + j] = max ? best : sum.divide(area);
                     if (max) {
                         pattern.append(Character.forDigit(arg, 36));

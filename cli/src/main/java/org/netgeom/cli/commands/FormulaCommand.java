@@ -1,0 +1,108 @@
+package org.netgeom.cli.commands;
+
+import org.netgeom.cli.Args;
+import org.netgeom.cli.JsonOut;
+import org.netgeom.cli.ProgressBars;
+import org.netgeom.ir.Binder;
+import org.netgeom.ir.Model;
+import org.netgeom.ir.Rational;
+import org.netgeom.symbolic.formula.Formula;
+import org.netgeom.symbolic.poly.Options;
+import org.netgeom.symbolic.regions.AffineMap;
+import org.netgeom.symbolic.regions.RegionSet;
+import org.netgeom.symbolic.regions.Regions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code netgeom formula MODEL [--latex] [--json] [--box … | --polytope F] [--slice …]}: the
+ * network as an exact closed form in its inputs x1…xn: nested (Max/Abs/…, free weight symbols
+ * allowed) without a domain, or the piecewise-affine function from the exact enumeration over a
+ * domain. {@code --latex} prints LaTeX ready to paste.
+ */
+@Command(name = "formula", description = "The network as an exact closed form (nested, or piecewise over a domain), text or LaTeX.")
+public final class FormulaCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The model IR file.")
+    Path model;
+
+    @Mixin
+    DomainOptions domain;
+
+    @Option(names = "--latex", description = "Print LaTeX instead of Symja text.")
+    boolean latex;
+
+    @Option(names = "--bind", paramLabel = "NAME=VALUE,...", description = "Values for free symbols, e.g. w1=1/2.")
+    String bind;
+
+    @Option(names = "--budget", paramLabel = "N", defaultValue = "1000000", description = "Region budget of the piecewise form.")
+    long budget;
+
+    @Override
+    public Integer call() {
+        Model m = Binder.bind(readModel(model), Args.bindings(bind));
+        Map<String, Object> o = JsonOut.object();
+        if (!domain.given()) {
+            if (domain.slice != null) {
+                throw org.netgeom.cli.CliError.USAGE.error("--slice needs a domain (--box or --polytope) for the piecewise form");
+            }
+            Formula.Nested f = Formula.nested(m);
+            o.put("form", "nested");
+            o.put("variables", f.variables());
+            List<Object> outs = new ArrayList<>();
+            for (int i = 0; i < f.text().size(); i++) {
+                Map<String, Object> x = JsonOut.object();
+                x.put("text", f.text().get(i));
+                x.put("latex", f.latex().get(i));
+                outs.add(x);
+            }
+            o.put("outputs", outs);
+            if (!json) {
+                String args = String.join(", ", f.variables());
+                for (int i = 0; i < f.text().size(); i++) {
+                    String name = f.text().size() == 1 ? "f" : "f" + (i + 1);
+                    out().println(latex ? name + "(" + args + ") = " + f.latex().get(i) : name + "(" + args + ") = " + f.text().get(i));
+                }
+            }
+        } else {
+            AffineMap in = domain.inputMap(m);
+            RegionSet rs = Regions.enumerate(m, in, domain.domain(in.variables()),
+                    Options.defaults().withBudget(budget).withProgress(ProgressBars.forStderr()));
+            List<String> vars = domain.variableNames(m, Formula.inputNames(m, m.input().size()));
+            Formula.Piecewise p = Formula.piecewise(rs, vars);
+            o.put("form", "piecewise");
+            o.put("variables", vars);
+            o.put("text", p.text());
+            o.put("latex", p.latex());
+            List<Object> cases = new ArrayList<>();
+            for (Formula.Case c : p.cases()) {
+                Map<String, Object> x = JsonOut.object();
+                List<Object> a = new ArrayList<>();
+                for (Rational[] row : c.map().a()) {
+                    a.add(JsonOut.exact(row));
+                }
+                x.put("A", a);
+                x.put("b", JsonOut.exact(c.map().b()));
+                x.put("value", c.value());
+                x.put("condition", c.condition());
+                x.put("regions", c.regions().size());
+                cases.add(x);
+            }
+            o.put("cases", cases);
+            if (!json) {
+                out().println(latex ? p.latex() : p.text());
+            }
+        }
+        if (json) {
+            printJson(o);
+        }
+        out().flush();
+        return 0;
+    }
+}

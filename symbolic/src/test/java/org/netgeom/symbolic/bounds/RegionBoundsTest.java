@@ -1,0 +1,104 @@
+package org.netgeom.symbolic.bounds;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.netgeom.ir.Model;
+import org.netgeom.ir.io.IrReader;
+
+import java.math.BigInteger;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Serra et al. 2018 (Theorem 1) and Montúfar et al. 2014 (Theorem 4) on architectures whose
+ * values are derived by hand in the comments (the expected numbers are not computed by the code
+ * under test).
+ */
+class RegionBoundsTest {
+    record Case(String name, String json, long serra, long montufar) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static String mlp(int n0, String act, int... widths) {
+        StringBuilder sb = new StringBuilder("{\"netgeom\": 1, \"input\": [" + n0 + "], \"layers\": [");
+        int in = n0;
+        for (int w : widths) {
+            sb.append(dense(in, w)).append(", {\"op\": \"").append(act).append("\"").append(act.equals("leaky_relu") ? ", \"slope\": \"1/10\"" : "")
+                    .append("}, ");
+            in = w;
+        }
+        return sb.append(dense(in, 1)).append("]}").toString();
+    }
+
+    private static String dense(int in, int out) {
+        StringBuilder w = new StringBuilder("[");
+        for (int i = 0; i < out; i++) {
+            w.append(i == 0 ? "" : ", ").append("[");
+            for (int j = 0; j < in; j++) {
+                w.append(j == 0 ? "" : ", ").append((i + 2 * j) % 3 - 1);
+            }
+            w.append("]");
+        }
+        return "{\"op\": \"dense\", \"weight\": " + w + "]}";
+    }
+
+    static Stream<Case> cases() {
+        return Stream.of(
+                // tent-2 (IR.md): widths 2,1,2,1 on n0 = 1. Serra: j1 = 0 gives 7, j1 = 1 gives 2*7: 21.
+                // Montufar: 2 * 1 * 2 * (C(1,0) + C(1,1)) = 8.
+                new Case("tent-2", mlp(1, "relu", 2, 1, 2, 1), 21, 8),
+                // one hidden layer of 3 on n0 = 2: C(3,0)+C(3,1)+C(3,2) = 7, both bounds (tight for L = 1).
+                new Case("square-2d widths", mlp(2, "relu", 3), 7, 7),
+                // L = 1, n0 = 2, n1 = 5: 1 + 5 + 10 = 16.
+                new Case("one layer of 5", mlp(2, "relu", 5), 16, 16),
+                // relu [2, 2] on n0 = 2: j1=0: 1*(1+2+1) = 4; j1=1: 2*(1+2) = 6; j1=2: 1*1 = 1; total 11.
+                // Montufar: floor(2/2)^2 * (1 + 2 + 1) = 4.
+                new Case("relu [2,2], n0 = 2", mlp(2, "relu", 2, 2), 11, 4),
+                // abs [2, 2]: no unit vanishes, no refinement: (1+2+1) * (1+2+1) = 16.
+                new Case("abs [2,2], n0 = 2", mlp(2, "abs", 2, 2), 16, 4),
+                new Case("leaky [2,2], n0 = 2", mlp(2, "leaky_relu", 2, 2), 16, 4),
+                // Montufar [4, 4] on n0 = 2: floor(4/2)^2 * (1 + 4 + 6) = 44. Serra: j1 <= 2:
+                // j1=0: 1*(1+4+6) = 11; j1=1: 4*11 = 44; j1=2: 6*(1+4+6) = 66 (4 - 2 = 2 >= 2); total 121.
+                new Case("relu [4,4], n0 = 2", mlp(2, "relu", 4, 4), 121, 44),
+                // Montufar with a width below n0: floor(1/2)^2 = 0, the trivial bound.
+                // Serra [1, 3] on n0 = 2: j1 <= min(2, 1) = 1. j1 = 0: j2 <= min(2, 1 - 0, 3) = 1, so
+                // C(1,0) * (C(3,0) + C(3,1)) = 4; j1 = 1: j2 <= min(2, 0, 3) = 0, so 1 * 1 = 1; total 5.
+                new Case("relu [1,3], n0 = 2", mlp(2, "relu", 1, 3), 5, 0),
+                // residual-bn example: dense 2->3 (d = 2); residual body leaky(3): 1+3+3 = 7 (no
+                // refinement), dense, abs(3): 7 -> body 49; after the block d = min(2, 3) = 2; relu(3): 7.
+                // 49 * 7 = 343. Montufar on widths 3, 3, 3: 1 * 1 * (1 + 3 + 3) = 7.
+                new Case("residual-bn", """
+                        {"netgeom": 1, "input": [2], "layers": [
+                          {"op": "dense", "weight": [["1", "-1/2"], ["1/3", "2"], [0.5, -1]], "bias": ["0", "1/4", "-1"]},
+                          {"op": "batchnorm", "mean": ["0", "1", "-1"], "var": ["3", "9/16", "0"], "eps": "1"},
+                          {"op": "residual", "layers": [
+                            {"op": "leaky_relu", "slope": "1/10"},
+                            {"op": "dense", "weight": [["1", "0", "-1"], ["0", "1", "1"], ["1/2", "1/2", "0"]]},
+                            {"op": "abs"}]},
+                          {"op": "relu"},
+                          {"op": "dense", "weight": [["1", "-1", "1/2"]]}]}""", 343, 7),
+                // conv 3x3 on 1x4x4 -> 1x2x2 (d = 4), relu(4), maxpool 2x2: one window, C(4,2) = 6
+                // hyperplanes. j=0: 1*(1+6+15+20+15) = 57; j=1: 4*(1+6+15+20) = 168; j=2: 6*(1+6+15) = 132;
+                // j=3: 4*(1+6) = 28; j=4: 1*1 = 1; total 386. Montufar, widths 4, 1 on n0 = 16: floor(4/16) = 0.
+                new Case("conv + maxpool", """
+                        {"netgeom": 1, "input": [1, 4, 4], "layers": [
+                          {"op": "conv2d", "weight": [[[[1, 0, -1], [0, 1, 0], [1, 1, 1]]]], "bias": [0]},
+                          {"op": "relu"},
+                          {"op": "maxpool2d", "kernel": 2},
+                          {"op": "flatten"},
+                          {"op": "dense", "weight": [[1]]}]}""", 386, 0));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void handDerivedValues(Case c) {
+        Model m = IrReader.read(c.json(), null);
+        RegionBounds.Bounds b = RegionBounds.of(m);
+        assertEquals(BigInteger.valueOf(c.serra()), b.serra(), "Serra");
+        assertEquals(BigInteger.valueOf(c.montufar()), b.montufar(), "Montufar");
+    }
+}
