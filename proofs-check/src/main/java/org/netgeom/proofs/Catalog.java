@@ -1,6 +1,10 @@
 package org.netgeom.proofs;
 
 import org.netgeom.proofs.catalog.BnCentering;
+import org.netgeom.proofs.catalog.MontufarLower;
+import org.netgeom.proofs.catalog.SerraBound;
+import org.netgeom.proofs.catalog.TelgarskyTent;
+import org.netgeom.proofs.catalog.YarotskySquare;
 import org.netgeom.proofs.catalog.DuHinf;
 import org.netgeom.proofs.catalog.NtkConvergence;
 import org.netgeom.proofs.catalog.PlStar;
@@ -10,6 +14,10 @@ import java.util.List;
 /** The theorems netgeom checks, in the order they are listed. */
 public final class Catalog {
     private static final List<Theorem> ALL = List.of(
+            new TelgarskyTent(),
+            new YarotskySquare(),
+            new SerraBound(),
+            new MontufarLower(),
             new DuHinf(),
             new PlStar(),
             new BnCentering(),
