@@ -2,6 +2,11 @@ package org.netgeom.cli;
 
 import org.netgeom.cli.commands.DemoCommand;
 import org.netgeom.cli.commands.EvalCommand;
+import org.netgeom.cli.commands.HessianCommand;
+import org.netgeom.cli.commands.ImportCommand;
+import org.netgeom.cli.commands.JacobianCommand;
+import org.netgeom.cli.commands.NtkCommand;
+import org.netgeom.cli.commands.TrainCommand;
 import org.netgeom.cli.commands.ValidateCommand;
 import org.netgeom.cli.commands.bench.BenchCommand;
 import picocli.CommandLine;
@@ -19,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 @Command(name = "netgeom", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Exact geometry of neural networks, checked against numbers.",
         subcommands = {DemoCommand.class, ValidateCommand.class, EvalCommand.class, BenchCommand.class,
+                TrainCommand.class, JacobianCommand.class, NtkCommand.class, HessianCommand.class, ImportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

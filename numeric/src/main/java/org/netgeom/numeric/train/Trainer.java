@@ -27,6 +27,10 @@ import java.util.Map;
 public final class Trainer {
     /** Called as training goes. */
     public interface Listener {
+        /** Before the first step: the step training starts from and the metrics rows so far (non-empty when resumed). */
+        default void onStart(long step, double[] metrics) {
+        }
+
         default void onStep(long step, long epoch, double loss) {
         }
 
@@ -94,6 +98,7 @@ public final class Trainer {
         double[] xb = new double[0];
         double[] yb = new double[0];
         GrowableMetrics rows = new GrowableMetrics(metrics, total);
+        l.onStart(start, metrics);
         progress.start("train", total);
         progress.set(start);
         try {
