@@ -90,7 +90,7 @@ public final class TestNets {
     public static Model cnn(long seed) {
         Rng r = new Rng(seed);
         List<Layer> ls = new ArrayList<>();
-        ls.add(new Layer.Conv2d(null, rand(r, 0.4, 4, 2, 3, 3), rand(r, 0.1, 4), Layer.Hw.of(1), Layer.Hw.of(1)));
+        ls.add(new Layer.Conv2d(null, rand(r, 0.4, 4, 2, 3, 3), null, Layer.Hw.of(1), Layer.Hw.of(1)));     // no bias before batchnorm
         ls.add(new Layer.BatchNorm(null, rand(r, 0.2, 4), Tensor.ofDoubles(Shape.of(4), new double[]{0.6, 1.1, 0.9, 1.4}),
                 rand(r, 1, 4), rand(r, 0.2, 4), Rational.of(1, 100_000)));
         ls.add(relu());

@@ -2,6 +2,7 @@ package org.netgeom.numeric.engine;
 
 import org.netgeom.ir.Layer;
 import org.netgeom.numeric.Activations;
+import org.netgeom.numeric.linalg.Elementwise;
 
 /**
  * An elementwise activation y = f(x): the relu family ({@code pos·x if x > 0 else neg·x}),
@@ -71,8 +72,12 @@ final class ActOp extends Op {
         x = xin;
         double[] xv = xin.v();
         double[] y = new double[xv.length];
-        for (int i = 0; i < y.length; i++) {
-            y[i] = f(xv[i]);
+        if (kind == Kind.ABRELU) {
+            relu(xv, y);
+        } else {
+            for (int i = 0; i < y.length; i++) {
+                y[i] = f(xv[i]);
+            }
         }
         double[] t = null;
         if (xin.t() != null) {
@@ -93,16 +98,24 @@ final class ActOp extends Op {
         double[] xv = x.v();
         double[] g = gy.v();
         double[] gx = new double[g.length];
-        for (int i = 0; i < gx.length; i++) {
-            gx[i] = d1(xv[i]) * g[i];
+        if (kind == Kind.ABRELU) {
+            reluGrad(xv, g, gx);
+        } else {
+            for (int i = 0; i < gx.length; i++) {
+                gx[i] = d1(xv[i]) * g[i];
+            }
         }
         double[] tg = null;
         if (gy.t() != null || (x.t() != null && kind != Kind.ABRELU)) {
             tg = new double[g.length];
             if (gy.t() != null) {
                 double[] r = gy.t();
-                for (int i = 0; i < tg.length; i++) {
-                    tg[i] = d1(xv[i]) * r[i];
+                if (kind == Kind.ABRELU) {
+                    reluGrad(xv, r, tg);
+                } else {
+                    for (int i = 0; i < tg.length; i++) {
+                        tg[i] = d1(xv[i]) * r[i];
+                    }
                 }
             }
             if (x.t() != null && kind != Kind.ABRELU) {
@@ -113,6 +126,14 @@ final class ActOp extends Op {
             }
         }
         return p.round(new Dual(gx, tg));
+    }
+
+    private void relu(double[] xv, double[] y) {
+        Elementwise.get().forward(xv, y, neg, pos);
+    }
+
+    private void reluGrad(double[] xv, double[] g, double[] gx) {
+        Elementwise.get().gradient(xv, g, gx, neg, pos, atZero);
     }
 
     @Override

@@ -9,7 +9,6 @@ import org.netgeom.numeric.NumericError;
 import org.netgeom.numeric.loss.Loss;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,7 +27,7 @@ public final class Net {
     private final Model model;
     private final Precision precision;
     private final ParamLayout layout = new ParamLayout();
-    private final Map<Layer, int[]> offsets = new IdentityHashMap<>();
+    private final Map<String, int[]> offsets = new java.util.HashMap<>();
     private final Seq root;
     private final double[] params;
     private final double[] buffers;
@@ -115,7 +114,7 @@ public final class Net {
         public Op visit(Layer.Dense d) {
             int w = param(s, "weight", d.weight(), pv);
             int b = param(s, "bias", d.bias(), pv);
-            offsets.put(d, new int[]{w, b});
+            offsets.put(path, new int[]{w, b});
             return new DenseOp(path, d.in(), d.out(), w, b);
         }
 
@@ -159,7 +158,7 @@ public final class Net {
             int mean = layout.addBuffer(path, "running_mean", bn.mean().shape());
             bv.add(bn.var().nearestDoubles());
             int var = layout.addBuffer(path, "running_var", bn.var().shape());
-            offsets.put(bn, new int[]{g, b, mean, var});
+            offsets.put(path, new int[]{g, b, mean, var});
             return new BatchNormOp(path, in, bn.features(), g, b, mean, var, bn.eps().rational().doubleValue());
         }
 
@@ -167,7 +166,7 @@ public final class Net {
         public Op visit(Layer.Conv2d c) {
             int w = param(s, "weight", c.weight(), pv);
             int b = param(s, "bias", c.bias(), pv);
-            offsets.put(c, new int[]{w, b});
+            offsets.put(path, new int[]{w, b});
             return new Conv2dOp(path, dims, c.outChannels(), c.kernel().h(), c.kernel().w(), c.stride().h(), c.stride().w(),
                     c.padding().h(), c.padding().w(), w, b);
         }

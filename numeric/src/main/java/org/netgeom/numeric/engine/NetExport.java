@@ -14,14 +14,14 @@ import java.util.Map;
 
 /** Writes a net's flat parameters and buffers back into its model's layers (double-backed tensors). */
 final class NetExport implements LayerVisitor<Layer> {
-    private final Map<Layer, int[]> offsets;
+    private final Map<String, int[]> offsets;
     private final double[] params;
     private final double[] buffers;
     private final String file;
     private final Map<String, Tensor> named;
     private String path = "";
 
-    private NetExport(Map<Layer, int[]> offsets, double[] params, double[] buffers, String file, Map<String, Tensor> named) {
+    private NetExport(Map<String, int[]> offsets, double[] params, double[] buffers, String file, Map<String, Tensor> named) {
         this.offsets = offsets;
         this.params = params;
         this.buffers = buffers;
@@ -33,7 +33,7 @@ final class NetExport implements LayerVisitor<Layer> {
      * The model with these parameters; with a {@code file} name, each tensor carries a reference
      * {@code {"file": file, "key": its state_dict name}} and is also put into {@code named}.
      */
-    static Model toModel(Model m, Map<Layer, int[]> offsets, double[] params, double[] buffers, String file,
+    static Model toModel(Model m, Map<String, int[]> offsets, double[] params, double[] buffers, String file,
                          Map<String, Tensor> named) {
         NetExport e = new NetExport(offsets, params, buffers, file, named);
         return new Model(m.name(), m.input(), e.all(m.layers(), "layers"));
@@ -65,7 +65,7 @@ final class NetExport implements LayerVisitor<Layer> {
 
     @Override
     public Layer visit(Layer.Dense l) {
-        int[] o = offsets.get(l);
+        int[] o = offsets.get(path);
         return new Layer.Dense(l.name(), slice(params, o[0], l.weight().shape(), "weight"),
                 l.bias() == null ? null : slice(params, o[1], l.bias().shape(), "bias"));
     }
@@ -103,7 +103,7 @@ final class NetExport implements LayerVisitor<Layer> {
 
     @Override
     public Layer visit(Layer.BatchNorm l) {
-        int[] o = offsets.get(l);
+        int[] o = offsets.get(path);
         Tensor w = l.weight() == null ? null : slice(params, o[0], l.weight().shape(), "weight");
         Tensor b = l.bias() == null ? null : slice(params, o[1], l.bias().shape(), "bias");
         return new Layer.BatchNorm(l.name(), slice(buffers, o[2], l.mean().shape(), "running_mean"),
@@ -112,7 +112,7 @@ final class NetExport implements LayerVisitor<Layer> {
 
     @Override
     public Layer visit(Layer.Conv2d l) {
-        int[] o = offsets.get(l);
+        int[] o = offsets.get(path);
         return new Layer.Conv2d(l.name(), slice(params, o[0], l.weight().shape(), "weight"),
                 l.bias() == null ? null : slice(params, o[1], l.bias().shape(), "bias"), l.stride(), l.padding());
     }

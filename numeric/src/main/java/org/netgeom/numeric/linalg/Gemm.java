@@ -133,7 +133,18 @@ public final class Gemm {
         for (int ic = i0; ic < i1; ic += mr) {
             int h = Math.min(mr, i1 - ic);
             int base = (ic - i0) * kc;
-            if (cs == 1) {
+            if (cs == 1 && h == 4 && mr == 4) {
+                int s0 = ao + ic * rs + pc;
+                int s1 = s0 + rs;
+                int s2 = s1 + rs;
+                int s3 = s2 + rs;
+                for (int p = 0, d = base; p < kc; p++, d += 4) {
+                    ap[d] = a[s0 + p];
+                    ap[d + 1] = a[s1 + p];
+                    ap[d + 2] = a[s2 + p];
+                    ap[d + 3] = a[s3 + p];
+                }
+            } else if (cs == 1) {
                 for (int i = 0; i < h; i++) {
                     int src = ao + (ic + i) * rs + pc;
                     for (int p = 0; p < kc; p++) {

@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * {@code /usr/local/bin/python3}, {@code python}), extracts the {@code netgeom_torch} package
  * shipped in this jar into a content-addressed directory under the system temp dir, and runs
  * {@code python -m netgeom_torch COMMAND REQUEST.json} (or, with several processes,
- * {@code python -m torch.distributed.run --standalone --nproc_per_node N -m netgeom_torch ...}).
+ * {@code python -m netgeom_torch.launch --standalone --nproc_per_node N -m netgeom_torch ...}, which is torchrun
+ * with a fix for PyTorch 1.13 on Python 3.11).
  * A missing interpreter or torch is {@link NumericError#TORCH_UNAVAILABLE} with the install hint;
  * a failure inside the bridge is {@link NumericError#TORCH_FAILED} with its one-line reason
  * (Python's traceback stays in the log file named in the message, never on the console).
@@ -54,25 +55,26 @@ public final class TorchBridge {
     /** The bridge (found and extracted once per JVM). */
     public static synchronized TorchBridge get() {
         if (instance == null) {
-            Path home = extract();
-            List<String> tried = new ArrayList<>();
             String env = System.getenv("NETGEOM_PYTHON");
-            List<String> candidates = env != null && !env.isBlank() ? List.of(env)
-                    : List.of("/usr/bin/python3", "python3", "/usr/local/bin/python3", "python");
-            for (String c : candidates) {
-                JsonNode probe = probe(c, home, tried);
-                if (probe != null) {
-                    instance = new TorchBridge(c, probe.path("torch").asText(), probe.path("cuda").asBoolean(), home);
-                    break;
-                }
-            }
-            if (instance == null) {
-                throw NumericError.TORCH_UNAVAILABLE.error("PyTorch is needed here but no Python interpreter with torch was found ("
-                        + String.join("; ", tried) + "). Install it with `apt-get install python3-torch` (Debian/Ubuntu) "
-                        + "or `pip install torch`, or set NETGEOM_PYTHON to a python3 that can import torch");
-            }
+            instance = find(env != null && !env.isBlank() ? List.of(env)
+                    : List.of("/usr/bin/python3", "python3", "/usr/local/bin/python3", "python"));
         }
         return instance;
+    }
+
+    /** The first candidate interpreter that can import torch; {@link NumericError#TORCH_UNAVAILABLE} when none can. */
+    static TorchBridge find(List<String> candidates) {
+        Path home = extract();
+        List<String> tried = new ArrayList<>();
+        for (String c : candidates) {
+            JsonNode probe = probe(c, home, tried);
+            if (probe != null) {
+                return new TorchBridge(c, probe.path("torch").asText(), probe.path("cuda").asBoolean(), home);
+            }
+        }
+        throw NumericError.TORCH_UNAVAILABLE.error("PyTorch is needed here but no Python interpreter with torch was found ("
+                + String.join("; ", tried) + "). Install it with `apt-get install python3-torch` (Debian/Ubuntu) "
+                + "or `pip install torch`, or set NETGEOM_PYTHON to a python3 that can import torch");
     }
 
     private static JsonNode probe(String python, Path home, List<String> tried) {
@@ -147,7 +149,7 @@ public final class TorchBridge {
         }
         List<String> cmd = new ArrayList<>(List.of(python));
         if (nproc > 1) {
-            cmd.addAll(List.of("-m", "torch.distributed.run", "--standalone", "--nnodes=1", "--nproc_per_node=" + nproc, "-m"));
+            cmd.addAll(List.of("-m", PACKAGE + ".launch", "--standalone", "--nnodes=1", "--nproc_per_node=" + nproc, "-m"));
         } else {
             cmd.add("-m");
         }

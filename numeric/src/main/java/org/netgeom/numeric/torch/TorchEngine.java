@@ -180,6 +180,36 @@ public final class TorchEngine {
         }
     }
 
+    /**
+     * Times full-batch training steps on torch ({@code warmup} untimed, then {@code steps} timed
+     * one by one); the answer has {@code times} (seconds per step), {@code losses} (pre-update,
+     * warmup included) and {@code threads}.
+     */
+    public JsonNode bench(Net net, double[] x, double[] y, int n, Loss loss, Optimizer.Config o, int steps, int warmup) {
+        try (Job j = new Job(net, x, y, n)) {
+            j.req.put("optimizer", optimizerRequest(o));
+            j.req.put("loss", loss.spelling);
+            j.req.put("steps", steps);
+            j.req.put("warmup", warmup);
+            return j.run("bench", 1);
+        }
+    }
+
+    private static Map<String, Object> optimizerRequest(Optimizer.Config o) {
+        Map<String, Object> oc = new LinkedHashMap<>();
+        oc.put("name", o.name());
+        oc.put("lr", o.lr());
+        oc.put("momentum", o.momentum());
+        oc.put("dampening", o.dampening());
+        oc.put("nesterov", o.nesterov());
+        oc.put("weight_decay", o.weightDecay());
+        oc.put("beta1", o.beta1());
+        oc.put("beta2", o.beta2());
+        oc.put("eps", o.eps());
+        oc.put("amsgrad", o.amsgrad());
+        return oc;
+    }
+
     /** What a torch training run gives back: the trained model and its metrics rows (step, epoch, loss). */
     public record Trained(Model model, double[] metrics, double seconds) {
     }
@@ -187,19 +217,7 @@ public final class TorchEngine {
     /** Trains on torch with the Java engine's batches and settings (checkpoints are the Java engine's only). */
     public Trained train(Net net, double[] x, double[] y, int n, TrainConfig c) {
         try (Job j = new Job(net, x, y, n)) {
-            Optimizer.Config o = c.optimizer();
-            Map<String, Object> oc = new LinkedHashMap<>();
-            oc.put("name", o.name());
-            oc.put("lr", o.lr());
-            oc.put("momentum", o.momentum());
-            oc.put("dampening", o.dampening());
-            oc.put("nesterov", o.nesterov());
-            oc.put("weight_decay", o.weightDecay());
-            oc.put("beta1", o.beta1());
-            oc.put("beta2", o.beta2());
-            oc.put("eps", o.eps());
-            oc.put("amsgrad", o.amsgrad());
-            j.req.put("optimizer", oc);
+            j.req.put("optimizer", optimizerRequest(c.optimizer()));
             j.req.put("loss", c.loss().spelling);
             j.req.put("steps", c.steps());
             j.req.put("batch", c.batch());

@@ -306,8 +306,9 @@ def slq(H, iters, runs, seed, device, dtype):
         for i, b in enumerate(beta):
             T[i, i + 1] = T[i + 1, i] = b
         e, V = torch.linalg.eigh(T)
-        nodes.append(e.tolist())
-        weights.append((V[0, :] ** 2).tolist())
+        order = torch.argsort(e, descending=True)
+        nodes.append(e[order].tolist())
+        weights.append((V[0, order] ** 2).tolist())
     return nodes, weights
 
 
