@@ -13,10 +13,12 @@ import java.util.List;
  * reorthogonalisation (Lanczos 1950; Golub and Van Loan, Matrix Computations, 4th ed., §10.1
  * and §10.3): Krylov vectors q₁, q₂, … with A qⱼ = βⱼ₋₁qⱼ₋₁ + αⱼqⱼ + βⱼqⱼ₊₁, Ritz values θ the
  * eigenvalues of the tridiagonal Tⱼ. A Ritz pair (θ, s) has residual ‖A y − θ y‖ = βⱼ|sⱼ|;
- * the top k are accepted when each residual is at most {@code tol}·max|θ|. When βⱼ vanishes the
- * Krylov space is invariant and the iteration restarts from a fresh random vector orthogonal to
- * all previous ones (a zero coupling in T), so that run to dimension n it returns the exact
- * spectrum. The start vector is Gaussian from {@code Rng.stream(seed, 2)}.
+ * the top k are accepted when each residual is at most {@code tol}·‖T‖. When βⱼ vanishes the
+ * Krylov space is invariant (it holds one copy of each eigenvalue it reaches) and the iteration
+ * restarts from a fresh random vector orthogonal to all previous ones (a zero coupling in T); the
+ * answer is accepted at such a breakdown once a restarted block adds no eigenvalue above the
+ * current k-th, which finds repeated eigenvalues, and run to dimension n it returns the exact
+ * spectrum. The start vectors are Gaussian from {@code Rng.stream(seed, 2)}.
  */
 public final class Lanczos {
     /**
@@ -46,6 +48,7 @@ public final class Lanczos {
         double[] w = new double[n];
         Result last = null;
         double scale = 0;
+        int block = 0;
         progress.start("lanczos", m);
         try {
             for (int j = 0; j < m; j++) {
@@ -54,19 +57,29 @@ public final class Lanczos {
                 double aj = Vec.dot(qj, w);
                 alpha[j] = aj;
                 Vec.axpy(w, -aj, qj);
-                if (j > 0) {
+                if (j > block) {
                     Vec.axpy(w, -beta[j - 1], q.get(j - 1));
                 }
                 Vec.orthogonalize(w, q, 2);
                 double bj = Vec.norm(w);
-                scale = Math.max(scale, Math.abs(aj) + bj + (j > 0 ? beta[j - 1] : 0));
+                scale = Math.max(scale, Math.abs(aj) + bj + (j > block ? beta[j - 1] : 0));
                 progress.step(1);
                 boolean exhausted = j + 1 == n;
                 boolean breakdown = bj <= 1e-13 * Math.max(scale, Double.MIN_NORMAL);
                 beta[j] = breakdown ? 0 : bj;
                 if (j + 1 >= k && (check(j) || exhausted || j + 1 == m || breakdown)) {
                     last = ritz(alpha, beta, j + 1, k, beta[j], tol);
-                    if (exhausted || last.converged()) {
+                    if (exhausted) {
+                        return new Result(last.values, last.residuals, j + 1, true);
+                    }
+                    if (breakdown) {
+                        // an invariant subspace: its Ritz values are exact, but it holds one copy of each
+                        // eigenvalue. Accept once a fresh random block (orthogonal to all before) adds nothing
+                        // above the current k-th value; otherwise look further.
+                        if (block > 0 && blockMax(alpha, beta, block, j + 1) <= last.values[k - 1] + 1e-12 * scale) {
+                            return new Result(last.values, last.residuals, j + 1, true);
+                        }
+                    } else if (last.converged()) {
                         return new Result(last.values, last.residuals, j + 1, true);
                     }
                 }
@@ -80,6 +93,7 @@ public final class Lanczos {
                         last = ritz(alpha, beta, j + 1, k, 0, tol);
                         return new Result(last.values, last.residuals, j + 1, true);
                     }
+                    block = j + 1;
                 } else {
                     next = w.clone();
                     Vec.scale(next, 1 / bj);
@@ -90,6 +104,12 @@ public final class Lanczos {
             progress.done();
         }
         return new Result(last.values, last.residuals, m, last.converged());
+    }
+
+    /** The largest eigenvalue of the diagonal block T[from..to). */
+    private static double blockMax(double[] alpha, double[] beta, int from, int to) {
+        int size = to - from;
+        return SymEig.tridiagonal(Arrays.copyOfRange(alpha, from, to), Arrays.copyOfRange(beta, from, to), size, false).values()[0];
     }
 
     private static boolean check(int j) {

@@ -192,35 +192,42 @@ def _vec(values, device, dtype):
 
 
 def lanczos_top(H, k, max_iter, tol, seed, device, dtype):
-    """As the Java engine's Lanczos: full reorthogonalisation, restart on breakdown."""
+    """As the Java engine's Lanczos: full reorthogonalisation; on breakdown a restart from a fresh
+    random vector, accepted once a restarted block adds nothing above the current k-th value."""
     n = H.dim
     if k < 1 or k > n:
         raise BridgeError("--top-k must be between 1 and %d" % n)
     m = max(k, min(max_iter, n))
     rng = Rng.stream(seed, 2)
-    q = [None]
     v = _vec([rng.gaussian() for _ in range(n)], device, dtype)
-    q[0] = v / v.norm()
+    q = [v / v.norm()]
     alpha, beta = [], []
     scale = 0.0
+    block = 0
     vals = res = None
+    ok = False
     for j in range(m):
         w = H(q[j])
         a = torch.dot(q[j], w).item()
         alpha.append(a)
         w = w - a * q[j]
-        if j > 0:
+        if j > block:
             w = w - beta[j - 1] * q[j - 1]
         for _ in range(2):
             for qi in q:
                 w = w - torch.dot(qi, w) * qi
         b = w.norm().item()
-        scale = max(scale, abs(a) + b + (beta[j - 1] if j > 0 else 0))
+        scale = max(scale, abs(a) + b + (beta[j - 1] if j > block else 0))
         breakdown = b <= 1e-13 * max(scale, 2.2e-308)
         beta.append(0.0 if breakdown else b)
         if j + 1 >= k:
             vals, res, ok = _ritz(alpha, beta, k, tol)
-            if ok or j + 1 == n:
+            if j + 1 == n:
+                return vals, res, j + 1, True
+            if breakdown:
+                if block > 0 and _block_max(alpha[block:], beta[block:]) <= vals[k - 1] + 1e-12 * scale:
+                    return vals, res, j + 1, True
+            elif ok:
                 return vals, res, j + 1, True
         if j + 1 == m:
             break
@@ -238,9 +245,20 @@ def lanczos_top(H, k, max_iter, tol, seed, device, dtype):
                 vals, res, ok = _ritz(alpha, beta, k, tol)
                 return vals, res, j + 1, True
             q.append(nxt)
+            block = j + 1
         else:
             q.append(w / b)
-    return vals, res, m, False
+    return vals, res, m, ok
+
+
+def _block_max(alpha, beta):
+    s = len(alpha)
+    T = torch.zeros(s, s, dtype=torch.float64)
+    for i in range(s):
+        T[i, i] = alpha[i]
+        if i + 1 < s:
+            T[i, i + 1] = T[i + 1, i] = beta[i]
+    return torch.linalg.eigvalsh(T).max().item()
 
 
 def _ritz(alpha, beta, k, tol):
