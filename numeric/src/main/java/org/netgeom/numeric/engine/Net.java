@@ -322,13 +322,7 @@ public final class Net {
      * example r.
      */
     public double[] jacobianInput(double[] x, int n) {
-        checkInput(x, n);
-        int k = outputSize();
-        Pass p = pass(n * k, false);
-        root.forward(p, Dual.of(replicate(x, n, k)));
-        double[] g = root.backward(p, Dual.of(seeds(n, k)), true).v();
-        root.clear();
-        return g;
+        return jacobian(x, n, false);
     }
 
     /**
@@ -336,14 +330,21 @@ public final class Net {
      * {@code [n][out][P]} flattened, columns in {@link #layout()} order.
      */
     public double[] jacobianParams(double[] x, int n) {
+        return jacobian(x, n, true);
+    }
+
+    /** Backward passes of the unit vectors e_i at every example (rows replicated k times): dx, or per-row dθ. */
+    private double[] jacobian(double[] x, int n, boolean params) {
         checkInput(x, n);
         int k = outputSize();
         Pass p = pass(n * k, false);
-        p.perRow = new double[(long) n * k * params.length > Integer.MAX_VALUE - 8 ? tooLarge(n, k) : n * k * params.length];
+        if (params) {
+            p.perRow = new double[(long) n * k * this.params.length > Integer.MAX_VALUE - 8 ? tooLarge(n, k) : n * k * this.params.length];
+        }
         root.forward(p, Dual.of(replicate(x, n, k)));
-        root.backward(p, Dual.of(seeds(n, k)), false);
+        Dual g = root.backward(p, Dual.of(seeds(n, k)), !params);
         root.clear();
-        return p.perRow;
+        return params ? p.perRow : g.v();
     }
 
     private int tooLarge(int n, int k) {

@@ -43,12 +43,7 @@ public final class BenchHessianCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        int[] w;
-        try {
-            w = BenchJob.widths(widths);
-        } catch (NumberFormatException e) {
-            throw NumericError.BAD_OPTION.at("--widths", "--widths is like 784-512-512-10");
-        }
+        int[] w = BenchJob.widths(widths);
         Parallel.setThreads(threads);
         BenchJob job = new BenchJob(w, samples, 0);
         LossHessian h = new LossHessian(job.net, job.x, job.y, samples, Loss.CROSS_ENTROPY);

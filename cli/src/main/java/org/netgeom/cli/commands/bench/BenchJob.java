@@ -45,16 +45,24 @@ final class BenchJob {
         }
     }
 
+    /** {@code 784-512-512-10} as widths; a coded error for anything else. */
     static int[] widths(String spec) {
-        String[] p = spec.split("-");
-        int[] w = new int[p.length];
-        for (int i = 0; i < p.length; i++) {
-            w[i] = Integer.parseInt(p[i].trim());
+        try {
+            String[] p = spec.split("-");
+            int[] w = new int[p.length];
+            for (int i = 0; i < p.length; i++) {
+                w[i] = Integer.parseInt(p[i].trim());
+                if (w[i] < 1) {
+                    throw new NumberFormatException(spec);
+                }
+            }
+            if (w.length < 2) {
+                throw new NumberFormatException(spec);
+            }
+            return w;
+        } catch (NumberFormatException e) {
+            throw org.netgeom.numeric.NumericError.BAD_OPTION.at("--widths", "--widths is like 784-512-512-10, not " + spec);
         }
-        if (w.length < 2) {
-            throw new NumberFormatException(spec);
-        }
-        return w;
     }
 
     static double median(double[] a) {

@@ -73,12 +73,7 @@ public final class BenchTrainCommand extends BaseCommand {
         if (batch < 1 || threads < 1 || steps < 1 || warmup < 0 || torchWarmup < 0 || e2eSteps < 1) {
             throw NumericError.BAD_OPTION.error("--batch, --threads, --steps, --e2e-steps must be >= 1, --warmup >= 0");
         }
-        int[] w;
-        try {
-            w = BenchJob.widths(widths);
-        } catch (NumberFormatException e) {
-            throw NumericError.BAD_OPTION.at("--widths", "--widths is like 784-512-512-10");
-        }
+        int[] w = BenchJob.widths(widths);
         Parallel.setThreads(threads);
         BenchJob job = new BenchJob(w, batch, 0);
         Optimizer.Config oc = Optimizer.Config.of("sgd", 0.01, null, null, false, null, null, null, null, false);

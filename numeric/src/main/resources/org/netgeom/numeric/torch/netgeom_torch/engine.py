@@ -191,6 +191,14 @@ def _vec(values, device, dtype):
     return torch.tensor(values, dtype=dtype, device=device)
 
 
+def _orthogonalize(w, basis, passes):
+    """Classical Gram-Schmidt against an orthonormal basis, as the Java engine's Vec.orthogonalize."""
+    for _ in range(passes):
+        for u in basis:
+            w = w - torch.dot(u, w) * u
+    return w
+
+
 def lanczos_top(H, k, max_iter, tol, seed, device, dtype):
     """As the Java engine's Lanczos: full reorthogonalisation; on breakdown a restart from a fresh
     random vector, accepted once a restarted block adds nothing above the current k-th value."""
@@ -213,9 +221,7 @@ def lanczos_top(H, k, max_iter, tol, seed, device, dtype):
         w = w - a * q[j]
         if j > block:
             w = w - beta[j - 1] * q[j - 1]
-        for _ in range(2):
-            for qi in q:
-                w = w - torch.dot(qi, w) * qi
+        w = _orthogonalize(w, q, 2)
         b = w.norm().item()
         scale = max(scale, abs(a) + b + (beta[j - 1] if j > block else 0))
         breakdown = b <= 1e-13 * max(scale, 2.2e-308)
@@ -234,10 +240,7 @@ def lanczos_top(H, k, max_iter, tol, seed, device, dtype):
         if breakdown:
             nxt = None
             for _ in range(3):
-                c = _vec([rng.gaussian() for _ in range(n)], device, dtype)
-                for _ in range(2):
-                    for qi in q:
-                        c = c - torch.dot(qi, c) * qi
+                c = _orthogonalize(_vec([rng.gaussian() for _ in range(n)], device, dtype), q, 2)
                 if c.norm().item() > 1e-8 * math.sqrt(n):
                     nxt = c / c.norm()
                     break
@@ -251,24 +254,23 @@ def lanczos_top(H, k, max_iter, tol, seed, device, dtype):
     return vals, res, m, ok
 
 
-def _block_max(alpha, beta):
+def _tridiagonal(alpha, beta):
     s = len(alpha)
     T = torch.zeros(s, s, dtype=torch.float64)
     for i in range(s):
         T[i, i] = alpha[i]
         if i + 1 < s:
             T[i, i + 1] = T[i + 1, i] = beta[i]
-    return torch.linalg.eigvalsh(T).max().item()
+    return T
+
+
+def _block_max(alpha, beta):
+    return torch.linalg.eigvalsh(_tridiagonal(alpha, beta)).max().item()
 
 
 def _ritz(alpha, beta, k, tol):
     s = len(alpha)
-    T = torch.zeros(s, s, dtype=torch.float64)
-    for i in range(s):
-        T[i, i] = alpha[i]
-        if i + 1 < s:
-            T[i, i + 1] = T[i + 1, i] = beta[i]
-    e, V = torch.linalg.eigh(T)
+    e, V = torch.linalg.eigh(_tridiagonal(alpha, beta))
     order = torch.argsort(e, descending=True)
     e, V = e[order], V[:, order]
     norm = max(abs(e[0].item()), abs(e[-1].item()))
@@ -311,19 +313,14 @@ def slq(H, iters, runs, seed, device, dtype):
             else:
                 b = w.norm().item()
                 beta.append(b)
-                nxt = w.clone() if b != 0 else _vec([rng.gaussian() for _ in range(n)], device, dtype)
-                for u in vs:
-                    nxt = nxt - torch.dot(nxt, u) * u
+                nxt = _orthogonalize(w.clone() if b != 0 else _vec([rng.gaussian() for _ in range(n)], device, dtype), vs, 1)
                 nxt = nxt / nxt.norm()
                 vs.append(nxt)
                 hv = H(nxt)
                 a = torch.dot(hv, nxt).item()
                 w = hv - a * nxt - b * vs[-2]
             alpha.append(a)
-        T = torch.diag(torch.tensor(alpha, dtype=torch.float64))
-        for i, b in enumerate(beta):
-            T[i, i + 1] = T[i + 1, i] = b
-        e, V = torch.linalg.eigh(T)
+        e, V = torch.linalg.eigh(_tridiagonal(alpha, beta))
         order = torch.argsort(e, descending=True)
         nodes.append(e[order].tolist())
         weights.append((V[0, order] ** 2).tolist())
