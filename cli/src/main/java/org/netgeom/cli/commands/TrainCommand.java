@@ -194,7 +194,8 @@ public final class TrainCommand extends NumericCommand {
         if (plot != null) {
             PlotFiles.save(chart(metrics), plot);
         }
-        report(c, n, metrics, resumedFrom, seconds);
+        double after = Net.of(trained, precision()).meanLoss(x, y, n, c.loss());
+        report(c, n, metrics, resumedFrom, seconds, after);
         return 0;
     }
 
@@ -283,7 +284,7 @@ public final class TrainCommand extends NumericCommand {
         return c;
     }
 
-    private void report(TrainConfig c, int n, double[] rows, long resumedFrom, double seconds) {
+    private void report(TrainConfig c, int n, double[] rows, long resumedFrom, double seconds, double after) {
         int k = rows.length / 3;
         Map<String, Object> o = JsonOut.object();
         o.put("engine", torch() ? "torch" : "java");
@@ -296,6 +297,7 @@ public final class TrainCommand extends NumericCommand {
         o.put("resumedFrom", resumedFrom);
         o.put("initialLoss", k == 0 ? null : rows[2]);
         o.put("finalLoss", k == 0 ? null : rows[3 * k - 1]);
+        o.put("trainedLoss", Double.isFinite(after) ? after : null);
         o.put("seconds", seconds);
         o.put("out", out.toString());
         o.put("weightsFile", weightsFile == null ? null : weightsFile.toString());
@@ -306,11 +308,12 @@ public final class TrainCommand extends NumericCommand {
             printJson(o);
             return;
         }
-        out().printf(Locale.ROOT, "trained %d step%s (%s, batch %s, %s) on %s: loss %s -> %s in %.2f s%s%n", c.steps(),
+        out().printf(Locale.ROOT, "trained %d step%s (%s, batch %s, %s) on %s in %.2f s%s%n", c.steps(),
                 c.steps() == 1 ? "" : "s", c.loss().spelling, c.batch() == 0 ? "full" : Integer.toString(c.batch()),
-                c.optimizer().name(), torch() ? "PyTorch " + device : "the Java engine",
-                k == 0 ? "-" : fmt(rows[2]), k == 0 ? "-" : fmt(rows[3 * k - 1]), seconds,
+                c.optimizer().name(), torch() ? "PyTorch " + device : "the Java engine", seconds,
                 resumedFrom > 0 ? " (resumed from step " + resumedFrom + ")" : "");
+        out().printf(Locale.ROOT, "batch loss %s at the first step, %s at the last; loss on all data after training %s%n",
+                k == 0 ? "-" : fmt(rows[2]), k == 0 ? "-" : fmt(rows[3 * k - 1]), fmt(after));
         out().println("wrote " + out + (weightsFile != null ? " and " + weightsFile : ""));
     }
 

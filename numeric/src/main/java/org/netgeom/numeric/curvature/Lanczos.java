@@ -60,7 +60,7 @@ public final class Lanczos {
                 if (j > block) {
                     Vec.axpy(w, -beta[j - 1], q.get(j - 1));
                 }
-                Vec.orthogonalize(w, q, 2);
+                Vec.reorthogonalize(w, q);
                 double bj = Vec.norm(w);
                 scale = Math.max(scale, Math.abs(aj) + bj + (j > block ? beta[j - 1] : 0));
                 progress.step(1);

@@ -57,15 +57,7 @@ public final class LossHessian implements LinearOperator {
 
     /** The loss L at the current parameters (inference mode). */
     public double loss() {
-        double s = 0;
-        int d = net.inputSize();
-        int w = y.length / n;
-        for (int from = 0; from < n; from += CHUNK) {
-            int m = Math.min(CHUNK, n - from);
-            double[] out = net.forward(Arrays.copyOfRange(x, from * d, (from + m) * d), m, false);
-            s += loss.sum(out, Arrays.copyOfRange(y, from * w, (from + m) * w), m, net.outputSize());
-        }
-        return s / loss.denominator(n, net.outputSize());
+        return net.meanLoss(x, y, n, loss);
     }
 
     /** The gradient ∇L (inference mode). */

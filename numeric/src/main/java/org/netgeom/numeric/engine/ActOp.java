@@ -83,8 +83,12 @@ final class ActOp extends Op {
         if (xin.t() != null) {
             double[] tx = xin.t();
             t = new double[y.length];
-            for (int i = 0; i < t.length; i++) {
-                t[i] = d1(xv[i]) * tx[i];
+            if (kind == Kind.ABRELU) {
+                reluGrad(xv, tx, t);
+            } else {
+                for (int i = 0; i < t.length; i++) {
+                    t[i] = d1(xv[i]) * tx[i];
+                }
             }
         }
         return p.round(new Dual(y, t));

@@ -274,6 +274,19 @@ public final class Net {
         return y;
     }
 
+    /** The mean loss on n rows in inference mode (batchnorm's running statistics), in chunks of 2048 rows. */
+    public double meanLoss(double[] x, double[] y, int n, Loss loss) {
+        int d = inputSize();
+        int w = y.length / n;
+        double s = 0;
+        for (int from = 0; from < n; from += 2048) {
+            int m = Math.min(2048, n - from);
+            double[] out = forward(java.util.Arrays.copyOfRange(x, from * d, (from + m) * d), m, false);
+            s += loss.sum(out, java.util.Arrays.copyOfRange(y, from * w, (from + m) * w), m, outputSize());
+        }
+        return s / loss.denominator(n, outputSize());
+    }
+
     /**
      * The loss on n rows and its gradient: returns the summed per-row loss (see {@link Loss#sum})
      * and adds {@code scale}·∇ of that sum to {@code grad} (scale = 1/denominator gives the

@@ -140,7 +140,7 @@ class TorchParityTest {
 
     @Test
     void adamwWithAmsgradAndWeightDecay() {
-        Model m = TestNets.allVectorOps(41);
+        Model m = TestNets.allVectorOps(41, false);
         int n = 9;
         trajectory(m, TestNets.data(42, n, 3), TestNets.data(43, n, 3), n,
                 new TrainConfig(Loss.MSE, Optimizer.Config.of("adamw", 0.02, null, null, false, 0.05, 0.8, 0.99, 1e-6, true),

@@ -47,7 +47,11 @@ public final class BenchHessianCommand extends BaseCommand {
         Parallel.setThreads(threads);
         BenchJob job = new BenchJob(w, samples, 0);
         LossHessian h = new LossHessian(job.net, job.x, job.y, samples, Loss.CROSS_ENTROPY);
-        h.apply(new double[h.dim()], new double[h.dim()]);       // warm the JIT
+        double[] warm = new double[h.dim()];
+        java.util.Arrays.fill(warm, 1e-3);
+        for (int i = 0; i < 8; i++) {
+            h.apply(warm, new double[h.dim()]);                  // warm the JIT before timing
+        }
         long t0 = System.nanoTime();
         long c0 = h.applications();
         Lanczos.Result lz = Lanczos.topK(h, 1, 300, 1e-10, 0, Progress.NONE);
