@@ -130,5 +130,9 @@ class KillResumeTest {
                 "trained weights, bit for bit");
         assertEquals(Files.readString(ref.resolve("out.json")), Files.readString(run.resolve("out.json")));
         assertEquals(Files.readString(ref.resolve("log.csv")), Files.readString(run.resolve("log.csv")), "the loss log too");
+        try (var s = Files.list(run.resolve("ck"))) {
+            assertEquals(List.of("checkpoint.safetensors"), s.map(f -> f.getFileName().toString()).toList(),
+                    "temporary files of killed writes are cleaned up");
+        }
     }
 }

@@ -35,6 +35,23 @@ public final class Checkpoint {
         return dir.resolve(FILE);
     }
 
+    /**
+     * Removes temporary files that a run killed while writing a checkpoint left behind (the
+     * checkpoint itself is never half-written: it is renamed into place only when complete).
+     */
+    public static void removeStale(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var s = Files.newDirectoryStream(dir, "." + FILE + ".*.tmp")) {
+            for (Path p : s) {
+                Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException e) {
+            // best effort: stale temporary files are harmless
+        }
+    }
+
     /** Writes the state atomically. */
     public static void write(Path dir, State s) {
         Map<String, Tensor> t = new LinkedHashMap<>();

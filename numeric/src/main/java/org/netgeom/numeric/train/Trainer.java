@@ -76,6 +76,9 @@ public final class Trainer {
         String fingerprint = fingerprint(net, x, y, c);
         long start = 0;
         double[] metrics = new double[0];
+        if (c.checkpointDir() != null) {
+            Checkpoint.removeStale(c.checkpointDir());
+        }
         if (c.checkpointDir() != null && c.resume()) {
             Checkpoint.State s = Checkpoint.read(c.checkpointDir());
             if (s != null) {
