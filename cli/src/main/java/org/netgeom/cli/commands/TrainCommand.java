@@ -79,8 +79,9 @@ public final class TrainCommand extends NumericCommand {
     @Option(names = "--batch", defaultValue = "full", paramLabel = "B|full", description = "Examples per step, or full (default).")
     String batch;
 
-    @Option(names = "--no-shuffle", description = "Mini-batches in file order (default: a seeded shuffle each epoch).")
-    boolean noShuffle;
+    @Option(names = "--shuffle", description = "Draw mini-batches in a seeded random order each epoch (default: file order, as "
+            + "DataLoader(shuffle=False)).")
+    boolean shuffle;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of the batch order and the initialiser. Default 0.")
     long seed;
@@ -231,7 +232,7 @@ public final class TrainCommand extends NumericCommand {
         if ((steps == null) == (epochs == null)) {
             throw NumericError.BAD_OPTION.at("--steps", "give exactly one of --steps N or --epochs E");
         }
-        long total = steps != null ? steps : epochs * new Batches(n, b, !noShuffle, seed).perEpoch();
+        long total = steps != null ? steps : epochs * new Batches(n, b, shuffle, seed).perEpoch();
         if (total < 0) {
             throw NumericError.BAD_OPTION.at(steps != null ? "--steps" : "--epochs", "the number of steps must be >= 0");
         }
@@ -240,7 +241,7 @@ public final class TrainCommand extends NumericCommand {
             case "eval" -> false;
             default -> throw NumericError.BAD_OPTION.at("--batchnorm", "--batchnorm is train or eval, not " + batchnorm);
         };
-        return new TrainConfig(Loss.parse(loss), oc, total, b, !noShuffle, seed, bnTrain, precision(), checkpoint, checkpointEvery, resume);
+        return new TrainConfig(Loss.parse(loss), oc, total, b, shuffle, seed, bnTrain, precision(), checkpoint, checkpointEvery, resume);
     }
 
     private void writeModel(Model trained) {

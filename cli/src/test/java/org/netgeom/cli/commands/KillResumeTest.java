@@ -66,7 +66,7 @@ class KillResumeTest {
         List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
                 "org.netgeom.cli.Main", "train", dir.resolve("model.json").toString(), "--data", dir.resolve("data.safetensors").toString(),
-                "--loss", "cross_entropy", "--optimizer", "adam", "--lr", "0.002", "--epochs", "12", "--batch", "64", "--seed", "4",
+                "--loss", "cross_entropy", "--optimizer", "adam", "--lr", "0.002", "--epochs", "12", "--batch", "64", "--shuffle", "--seed", "4",
                 "--threads", "2", "--out", run.resolve("out.json").toString(), "--weights-file", run.resolve("w.safetensors").toString(),
                 "--log", run.resolve("log.csv").toString(), "--checkpoint", run.resolve("ck").toString(), "--checkpoint-every", "5",
                 "--json"));

@@ -77,9 +77,9 @@ class NumericCommandsTest {
     void trainOnTorchMatchesTheJavaEngine(@TempDir Path dir) throws Exception {
         Path[] f = files(dir);
         CliRun a = CliRun.of("train", f[0].toString(), "--data", f[1].toString(), "--optimizer", "adam", "--lr", "0.01", "--epochs", "6",
-                "--batch", "3", "--out", dir.resolve("a.json").toString());
+                "--batch", "3", "--shuffle", "--out", dir.resolve("a.json").toString());
         CliRun b = CliRun.of("train", f[0].toString(), "--data", f[1].toString(), "--optimizer", "adam", "--lr", "0.01", "--epochs", "6",
-                "--batch", "3", "--engine", "torch", "--out", dir.resolve("b.json").toString(), "--json");
+                "--batch", "3", "--shuffle", "--engine", "torch", "--out", dir.resolve("b.json").toString(), "--json");
         assertEquals(0, a.rc(), a.err());
         assertEquals(0, b.rc(), b.err());
         assertEquals(12, b.json().get("steps").asInt(), "6 epochs of 2 batches");

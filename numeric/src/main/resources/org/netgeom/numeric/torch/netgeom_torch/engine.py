@@ -389,7 +389,7 @@ def cmd_train(req):
         net = DDP(model, device_ids=[local] if device.type == "cuda" else None)
     x, y = load_data(req, device, dtype)
     n = x.shape[0]
-    batches = Batches(n, int(req.get("batch", 0)), bool(req.get("shuffle", True)), int(req.get("seed", 0)))
+    batches = Batches(n, int(req.get("batch", 0)), bool(req.get("shuffle", False)), int(req.get("seed", 0)))
     if ddp and batches.size < world:
         raise BridgeError("the batch (%d) is smaller than the number of processes (%d)" % (batches.size, world))
     opt = make_optimizer(req, model.parameters())
