@@ -27,6 +27,7 @@ def main(argv):
         fn = engine.COMMANDS.get(argv[0])
         if fn is None:
             raise engine.BridgeError("unknown command %r" % argv[0])
+        engine.setup(req)
         out, tensors = fn(req)
     except (engine.BridgeError, ValueError) as e:
         print("netgeom_torch: error: %s" % e, file=sys.stderr)

@@ -9,7 +9,6 @@ from . import engine
 
 
 def cmd_bench(req):
-    engine.setup(req)
     device, dtype = engine.device_of(req), engine.dtype_of(req)
     model = engine.load_model(req, device, dtype)
     model.train()

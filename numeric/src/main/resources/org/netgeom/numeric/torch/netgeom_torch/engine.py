@@ -36,6 +36,7 @@ def dtype_of(req):
 
 
 def setup(req):
+    """Intra-op threads (when asked) and torch's seed, before any command."""
     if req.get("threads"):
         torch.set_num_threads(int(req["threads"]))
     torch.manual_seed(int(req.get("seed", 0)))
@@ -329,7 +330,6 @@ def slq(H, iters, runs, seed, device, dtype):
 
 def cmd_hessian(req):
     device, dtype = device_of(req), dtype_of(req)
-    setup(req)
     model = load_model(req, device, dtype)
     model.eval()
     x, y = load_data(req, device, dtype)
@@ -379,7 +379,6 @@ def cmd_train(req):
         dist.init_process_group("nccl" if req.get("device") == "cuda" else "gloo")
         if req.get("device") == "cuda":
             torch.cuda.set_device(local)
-    setup(req)
     device, dtype = device_of(req, local if ddp else None), dtype_of(req)
     model = load_model(req, device, dtype)
     model.train(bool(req.get("train_bn", True)))
