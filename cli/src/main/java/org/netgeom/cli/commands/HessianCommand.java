@@ -7,8 +7,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.netgeom.cli.JsonOut;
 import org.netgeom.cli.ProgressBars;
 import org.netgeom.cli.plot.PlotFiles;
-import org.netgeom.ir.DataSet;
-import org.netgeom.ir.Model;
 import org.netgeom.ir.Progress;
 import org.netgeom.numeric.NumericError;
 import org.netgeom.numeric.curvature.Hutchinson;
@@ -85,23 +83,18 @@ public final class HessianCommand extends NumericCommand {
 
     @Override
     public Integer call() {
-        configure();
-        if (plot != null) {
-            PlotFiles.format(plot);
-        }
         if (topK == null && !trace && !density) {
             topK = 1;
         }
         if (maxIter < 1 || traceSamples < 1 || densityIter < 1 || densityRuns < 1 || densityBins < 2) {
             throw NumericError.BAD_OPTION.error("--max-iter, --trace-samples, --density-iter, --density-runs must be >= 1 and --density-bins >= 2");
         }
-        Model m = loadModel();
-        DataSet d = loadData(m);
-        int n = d.size();
-        double[] x = d.x().nearestDoubles();
-        double[] y = targets(d);
+        Inputs in = inputs(plot);
+        int n = in.n();
+        double[] x = in.x();
+        double[] y = targets(in.data());
         Loss l = Loss.parse(loss);
-        Net net = compile(m);
+        Net net = compile(in.model());
         Map<String, Object> o = torch() ? onTorch(net, x, y, n, l) : onJava(net, x, y, n, l);
         if (plot != null && o.get("density") instanceof Map<?, ?> dens) {
             PlotFiles.save(chart(dens), plot);

@@ -1,8 +1,6 @@
 package org.netgeom.cli.commands;
 
 import org.netgeom.cli.JsonOut;
-import org.netgeom.ir.DataSet;
-import org.netgeom.ir.Model;
 import org.netgeom.numeric.NumericError;
 import org.netgeom.numeric.engine.Net;
 import org.netgeom.numeric.engine.ParamLayout;
@@ -27,17 +25,15 @@ public final class JacobianCommand extends NumericCommand {
 
     @Override
     public Integer call() {
-        configure();
         boolean params = switch (wrt.toLowerCase(Locale.ROOT)) {
             case "input", "x" -> false;
             case "params", "parameters", "weights" -> true;
             default -> throw NumericError.BAD_OPTION.at("--wrt", "--wrt is input or params, not " + wrt);
         };
-        Model m = loadModel();
-        DataSet d = loadData(m);
-        int n = d.size();
-        double[] x = d.x().nearestDoubles();
-        Net net = compile(m);
+        Inputs in = inputs(null);
+        int n = in.n();
+        double[] x = in.x();
+        Net net = compile(in.model());
         double[] j = torch() ? torchEngine(1).jacobian(net, x, n, params)
                 : params ? net.jacobianParams(x, n) : net.jacobianInput(x, n);
         int k = net.outputSize();

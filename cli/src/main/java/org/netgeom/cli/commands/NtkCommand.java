@@ -4,8 +4,6 @@ import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 import org.netgeom.cli.JsonOut;
 import org.netgeom.cli.plot.PlotFiles;
-import org.netgeom.ir.DataSet;
-import org.netgeom.ir.Model;
 import org.netgeom.numeric.curvature.SymEig;
 import org.netgeom.numeric.engine.Net;
 import org.netgeom.numeric.linalg.Gemm;
@@ -32,15 +30,10 @@ public final class NtkCommand extends NumericCommand {
 
     @Override
     public Integer call() {
-        configure();
-        if (plot != null) {
-            PlotFiles.format(plot);
-        }
-        Model m = loadModel();
-        DataSet d = loadData(m);
-        int n = d.size();
-        double[] x = d.x().nearestDoubles();
-        Net net = compile(m);
+        Inputs in = inputs(plot);
+        int n = in.n();
+        double[] x = in.x();
+        Net net = compile(in.model());
         int k = net.outputSize();
         int r = n * k;
         double[] theta;

@@ -44,6 +44,21 @@ public abstract class NumericCommand extends BaseCommand {
     @Option(names = "--threads", paramLabel = "N", description = "Threads of the Java engine's kernels (and torch's intra-op threads). Default: all cores.")
     Integer threads;
 
+    /** What every numeric command starts from: the model, its data, the inputs as doubles. */
+    protected record Inputs(Model model, DataSet data, double[] x, int n) {
+    }
+
+    /** Applies the engine options, checks a --plot name early, and reads the model and data. */
+    protected Inputs inputs(Path plot) {
+        configure();
+        if (plot != null) {
+            org.netgeom.cli.plot.PlotFiles.format(plot);
+        }
+        Model m = loadModel();
+        DataSet d = loadData(m);
+        return new Inputs(m, d, d.x().nearestDoubles(), d.size());
+    }
+
     /** The model (symbols bound). */
     protected Model loadModel() {
         return Binder.bind(readModel(model), Args.bindings(bind));

@@ -6,7 +6,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.netgeom.cli.JsonOut;
 import org.netgeom.cli.ProgressBars;
 import org.netgeom.cli.plot.PlotFiles;
-import org.netgeom.ir.DataSet;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.NetgeomException;
 import org.netgeom.ir.Tensor;
@@ -124,11 +123,7 @@ public final class TrainCommand extends NumericCommand {
 
     @Override
     public Integer call() {
-        configure();
         boolean onTorch = torch();
-        if (plot != null) {
-            PlotFiles.format(plot);
-        }
         if (resume && checkpoint == null) {
             throw NumericError.BAD_OPTION.at("--resume", "--resume needs --checkpoint DIR");
         }
@@ -141,12 +136,11 @@ public final class TrainCommand extends NumericCommand {
         if (checkpointEvery < 1) {
             throw NumericError.BAD_OPTION.at("--checkpoint-every", "--checkpoint-every must be at least 1");
         }
-        Model m = loadModel();
-        DataSet d = loadData(m);
-        double[] x = d.x().nearestDoubles();
-        double[] y = targets(d);
-        int n = d.size();
-        Net net = compile(m);
+        Inputs in = inputs(plot);
+        double[] x = in.x();
+        double[] y = targets(in.data());
+        int n = in.n();
+        Net net = compile(in.model());
         Init.parse(init).apply(net, seed, sigmaW, sigmaB);
         TrainConfig c = config(n, net);
         long t0 = System.nanoTime();
