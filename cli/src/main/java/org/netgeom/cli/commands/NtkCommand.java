@@ -6,7 +6,6 @@ import org.netgeom.cli.JsonOut;
 import org.netgeom.cli.plot.PlotFiles;
 import org.netgeom.numeric.curvature.SymEig;
 import org.netgeom.numeric.engine.Net;
-import org.netgeom.numeric.linalg.Gemm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,14 +35,7 @@ public final class NtkCommand extends NumericCommand {
         Net net = compile(in.model());
         int k = net.outputSize();
         int r = n * k;
-        double[] theta;
-        if (torch()) {
-            theta = torchEngine(1).ntk(net, x, n);
-        } else {
-            double[] j = net.jacobianParams(x, n);
-            theta = new double[r * r];
-            Gemm.get().mul(false, true, r, r, net.paramCount(), j, 0, j, 0, theta, 0, false);
-        }
+        double[] theta = torch() ? torchEngine(1).ntk(net, x, n) : net.ntk(x, n);
         double[] eig = SymEig.of(theta.clone(), r, false).values();
         Map<String, Object> o = JsonOut.object();
         o.put("samples", n);

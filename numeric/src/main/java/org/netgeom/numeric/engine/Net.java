@@ -6,6 +6,7 @@ import org.netgeom.ir.LayerShape;
 import org.netgeom.ir.LayerVisitor;
 import org.netgeom.ir.Model;
 import org.netgeom.numeric.NumericError;
+import org.netgeom.numeric.linalg.Gemm;
 import org.netgeom.numeric.loss.Loss;
 
 import java.util.ArrayList;
@@ -344,6 +345,18 @@ public final class Net {
      */
     public double[] jacobianParams(double[] x, int n) {
         return jacobian(x, n, true);
+    }
+
+    /**
+     * The empirical neural tangent kernel Θ = J Jᵀ at the n examples (Jacot, Gabriel and Hongler
+     * 2018), J = {@link #jacobianParams}: {@code [n·k][n·k]}, row (r, i) at r·k + i.
+     */
+    public double[] ntk(double[] x, int n) {
+        double[] j = jacobianParams(x, n);
+        int r = n * outputSize();
+        double[] theta = new double[r * r];
+        Gemm.get().mul(false, true, r, r, params.length, j, 0, j, 0, theta, 0, false);
+        return theta;
     }
 
     /** Backward passes of the unit vectors e_i at every example (rows replicated k times): dx, or per-row dθ. */
