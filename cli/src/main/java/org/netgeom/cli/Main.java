@@ -5,9 +5,14 @@ import org.netgeom.cli.commands.CheckCommand;
 import org.netgeom.cli.commands.DemoCommand;
 import org.netgeom.cli.commands.EvalCommand;
 import org.netgeom.cli.commands.FormulaCommand;
+import org.netgeom.cli.commands.HessianCommand;
+import org.netgeom.cli.commands.ImportCommand;
+import org.netgeom.cli.commands.JacobianCommand;
 import org.netgeom.cli.commands.KernelCommand;
 import org.netgeom.cli.commands.NotebookCommand;
+import org.netgeom.cli.commands.NtkCommand;
 import org.netgeom.cli.commands.RegionsCommand;
+import org.netgeom.cli.commands.TrainCommand;
 import org.netgeom.cli.commands.ValidateCommand;
 import org.netgeom.cli.commands.bench.BenchCommand;
 import picocli.CommandLine;
@@ -32,6 +37,11 @@ import java.nio.charset.StandardCharsets;
                 BoundsCommand.class,
                 FormulaCommand.class,
                 KernelCommand.class,
+                TrainCommand.class,
+                JacobianCommand.class,
+                NtkCommand.class,
+                HessianCommand.class,
+                ImportCommand.class,
                 CheckCommand.class,
                 NotebookCommand.class,
                 BenchCommand.class,

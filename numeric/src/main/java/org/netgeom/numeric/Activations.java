@@ -42,4 +42,31 @@ public final class Activations {
             case GELU -> 0.5 * (1 + Erf.erf(x * SQRT1_2)) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
         };
     }
+
+    /**
+     * f''(x) for a smooth activation: tanh'' = −2t(1−t²), sigmoid'' = s(1−s)(1−2s),
+     * erf'' = −4x/√π·e^{−x²}, softplus'' = s(1−s) (0 above torch's threshold 20, where softplus is x),
+     * gelu'' = φ(x)(2 − x²) with φ the standard normal density.
+     */
+    public static double second(Layer.Smooth.Fn fn, double x) {
+        return switch (fn) {
+            case TANH -> {
+                double t = Math.tanh(x);
+                yield -2 * t * (1 - t * t);
+            }
+            case SIGMOID -> {
+                double s = value(Layer.Smooth.Fn.SIGMOID, x);
+                yield s * (1 - s) * (1 - 2 * s);
+            }
+            case ERF -> -4 * x / Math.sqrt(Math.PI) * Math.exp(-x * x);
+            case SOFTPLUS -> {
+                if (x > 20) {
+                    yield 0;
+                }
+                double s = value(Layer.Smooth.Fn.SIGMOID, x);
+                yield s * (1 - s);
+            }
+            case GELU -> INV_SQRT_2PI * Math.exp(-0.5 * x * x) * (2 - x * x);
+        };
+    }
 }

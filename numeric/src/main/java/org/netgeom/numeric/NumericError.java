@@ -11,5 +11,13 @@ public enum NumericError implements ErrorCode {
     /** python3 or torch is missing for the PyTorch bridge. */
     TORCH_UNAVAILABLE,
     /** The PyTorch bridge failed. */
-    TORCH_FAILED
+    TORCH_FAILED,
+    /** The data's targets do not fit the loss (width, class indices out of range). */
+    BAD_TARGETS,
+    /** An option value is out of range (learning rate, betas, batch size, steps, ...). */
+    BAD_OPTION,
+    /** The engine refuses an operation on this model (e.g. second derivatives through training-mode batchnorm). */
+    OP_REFUSED,
+    /** A checkpoint is unreadable or belongs to another run (other model, data or settings). */
+    CHECKPOINT
 }

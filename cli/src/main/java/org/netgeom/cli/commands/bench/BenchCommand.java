@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", description = "Benchmarks, each printed as a ratio against a reference run in the same invocation.",
         subcommands = {
                 RegionsBench.class,
-                KernelBench.class})
+                KernelBench.class,
+                BenchTrainCommand.class,
+                BenchHessianCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,91 @@
+package org.netgeom.cli.commands;
+
+import org.netgeom.cli.JsonOut;
+import org.netgeom.ir.Model;
+import org.netgeom.ir.io.IrReader;
+import org.netgeom.numeric.NumericError;
+import org.netgeom.numeric.engine.Net;
+import org.netgeom.numeric.torch.TorchEngine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code netgeom import MODEL.pt [--input-shape 784|3,32,32] [--out model.json] [--weights-file
+ * model.safetensors | --inline]}: exports a PyTorch module saved with {@code torch.save(model,
+ * path)} (or TorchScript) to the IR through the bridge's {@code to_ir}, weights into a safetensors
+ * file beside the IR (default) or inline as JSON numbers; then reads the result back and compiles
+ * it for the Java engine.
+ */
+@Command(name = "import", description = "Export a saved PyTorch model (torch.save(model, path)) to the netgeom IR.")
+public final class ImportCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "MODEL.pt", description = "A pickled torch.nn.Module or a TorchScript file.")
+    Path module;
+
+    @Option(names = "--input-shape", paramLabel = "N|C,H,W", description = "The input shape without the batch dimension (optional when the model starts with a Linear).")
+    String inputShape;
+
+    @Option(names = "--out", paramLabel = "model.json", description = "The IR file to write (default: MODEL.json beside MODEL.pt).")
+    Path out;
+
+    @Option(names = "--weights-file", paramLabel = "PATH", description = "The safetensors file for the weights, beside --out (default: the --out name with .safetensors).")
+    Path weights;
+
+    @Option(names = "--inline", description = "Write the weights inline as JSON numbers instead of a safetensors file.")
+    boolean inline;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "The model's name in the IR.")
+    String name;
+
+    @Override
+    public Integer call() {
+        if (!java.nio.file.Files.isRegularFile(module)) {
+            throw org.netgeom.ir.IrError.IR_IO.error("no such file: " + module);
+        }
+        int[] shape = null;
+        if (inputShape != null) {
+            String[] p = inputShape.split(",");
+            shape = new int[p.length];
+            try {
+                for (int i = 0; i < p.length; i++) {
+                    shape[i] = Integer.parseInt(p[i].trim());
+                    if (shape[i] < 1) {
+                        throw new NumberFormatException();
+                    }
+                }
+            } catch (NumberFormatException e) {
+                throw NumericError.BAD_OPTION.at("--input-shape", "--input-shape is a list of positive sizes such as 784 or 3,32,32");
+            }
+        }
+        String base = module.getFileName().toString().replaceFirst("\\.(pt|pth|bin)$", "");
+        Path o = out != null ? out : module.toAbsolutePath().resolveSibling(base + ".json");
+        Path w = null;
+        if (!inline) {
+            w = weights != null ? weights : o.toAbsolutePath().resolveSibling(o.getFileName().toString().replaceFirst("\\.json$", "") + ".safetensors");
+            if (!w.toAbsolutePath().getParent().equals(o.toAbsolutePath().getParent())) {
+                throw NumericError.BAD_OPTION.at("--weights-file", "the weights file goes beside the IR file (same directory)");
+            }
+        }
+        int[] used = TorchEngine.export(module, shape, o, w, name);
+        Model m = IrReader.read(o);
+        Net net = Net.of(m);
+        Map<String, Object> r = JsonOut.object();
+        r.put("out", o.toString());
+        r.put("weightsFile", w == null ? null : w.toString());
+        r.put("input", java.util.Arrays.stream(used).boxed().toList());
+        r.put("output", JsonOut.shape(m.output()));
+        r.put("layers", m.layers().size());
+        r.put("parameters", net.paramCount());
+        if (json) {
+            printJson(r);
+        } else {
+            out().printf(Locale.ROOT, "imported %s: input %s -> output %s, %d layers, %d parameters%nwrote %s%s%n", module, m.input(),
+                    m.output(), m.layers().size(), net.paramCount(), o, w == null ? "" : " and " + w);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,47 @@
+package org.netgeom.cli.commands.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.netgeom.cli.Main;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The benchmarks run on a tiny job and report their figures (no timing is asserted). */
+class BenchCommandsTest {
+    static JsonNode run(String... args) throws Exception {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int rc = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+        assertEquals(0, rc, e.toString(StandardCharsets.UTF_8));
+        return new ObjectMapper().readTree(o.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void benchTrainReportsBothEnginesAndTheirRatio() throws Exception {
+        JsonNode j = run("bench", "train", "--widths", "12-16-3", "--batch", "8", "--steps", "3", "--warmup", "2", "--torch-warmup", "1",
+                "--gemm", "--json");
+        assertTrue(j.get("javaStepsPerSecond").asDouble() > 0);
+        assertTrue(j.get("torchStepsPerSecond").asDouble() > 0);
+        assertEquals(j.get("torchMsPerStep").asDouble() / j.get("javaMsPerStep").asDouble(), j.get("ratio").asDouble(), 1e-9);
+        assertTrue(j.get("lossMaxRelDiff").asDouble() < 1e-12, "both engines took the same steps");
+        assertEquals(6, j.get("gemm").size());
+    }
+
+    @Test
+    void benchHessianComparesLanczosWithPowerIteration() throws Exception {
+        JsonNode j = run("bench", "hessian", "--widths", "5-6-3", "--samples", "10", "--max-power", "400", "--json");
+        double lambda = j.get("lanczos").get("value").asDouble();
+        assertTrue(j.get("lanczos").get("hvps").asInt() > 0);
+        JsonNode p = j.get("powerToAccuracy");
+        if (p.get("reached").asBoolean()) {
+            assertTrue(p.get("relError").asDouble() <= 1e-8, "power iteration stopped at the asked accuracy");
+        }
+        assertTrue(j.get("powerPyHessianDefaults").get("relError").asDouble() < 1, "the same eigenvalue, roughly: " + lambda);
+    }
+}

@@ -1,0 +1,196 @@
+package org.netgeom.numeric.linalg;
+
+import java.util.Arrays;
+
+/**
+ * Dense matrix multiplication {@code C (+)= op(A)·op(B)} in float64, row-major, multi-threaded:
+ * packed panels and a register-blocked micro-kernel (Goto and van de Geijn, ACM TOMS 34(3),
+ * 2008), on the Vector API when {@code jdk.incubator.vector} is resolved and in plain Java
+ * otherwise. Measured against EJML by {@code netgeom bench train --gemm} (docs/benchmarks.md).
+ *
+ * <p>Every element of C is the sum over k in blocks of {@link #KC}, each block summed in order
+ * by one thread; threads split C into whole tiles only. So results are bit-identical whatever
+ * the number of threads.
+ */
+public final class Gemm {
+    /** The k-block (a packed B panel of KC·NR doubles stays in L1). */
+    public static final int KC = 128;
+    private static final long MIN_PARALLEL_FLOPS = 1L << 18;
+    private static final Gemm DEFAULT = new Gemm(pick(System.getProperty("netgeom.kernel", "auto")));
+
+    private final Kernel kernel;
+    private final ThreadLocal<double[][]> buffers = ThreadLocal.withInitial(() -> new double[3][]);
+
+    private Gemm(Kernel kernel) {
+        this.kernel = kernel;
+    }
+
+    /** The engine's multiplier (the vector kernel when available; {@code -Dnetgeom.kernel=scalar} forces plain Java). */
+    public static Gemm get() {
+        return DEFAULT;
+    }
+
+    /** The plain-Java multiplier (for tests and benchmarks). */
+    public static Gemm scalar() {
+        return new Gemm(new ScalarKernel());
+    }
+
+    /** True when the Vector API module is resolved in this JVM. */
+    public static boolean vectorAvailable() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    private static Kernel pick(String want) {
+        if (!want.equals("scalar") && vectorAvailable()) {
+            try {
+                Kernel k = (Kernel) Class.forName("org.netgeom.numeric.linalg.VectorKernel").getDeclaredConstructor().newInstance();
+                if (k.nr() >= 16) {          // at least 256-bit vectors; narrower ones are slower than the JIT's loops
+                    return k;
+                }
+            } catch (ReflectiveOperationException | LinkageError e) {
+                // fall through to the plain kernel
+            }
+        }
+        return new ScalarKernel();
+    }
+
+    /** The micro-kernel's name ("vector-512bit-4x32" or "scalar"). */
+    public String kernelName() {
+        return kernel.name();
+    }
+
+    /**
+     * {@code C[m×n] = op(A)·op(B)} (or {@code +=} when {@code accumulate}). A is {@code m×k}
+     * row-major at {@code a[ao..]}, or {@code k×m} when {@code ta}; B is {@code k×n}, or
+     * {@code n×k} when {@code tb}; C is {@code m×n} at {@code c[co..]}.
+     */
+    public void mul(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, double[] b, int bo,
+                    double[] c, int co, boolean accumulate) {
+        if (!accumulate) {
+            Arrays.fill(c, co, co + m * n, 0.0);
+        }
+        if (m == 0 || n == 0 || k == 0) {
+            return;
+        }
+        int mr = kernel.mr();
+        int nr = kernel.nr();
+        long flops = 2L * m * n * k;
+        int colPanels = (n + nr - 1) / nr;
+        int rowPanels = (m + mr - 1) / mr;
+        if (colPanels >= rowPanels || colPanels >= 4 * Parallel.threads()) {
+            Parallel.range(n, nr, flops, MIN_PARALLEL_FLOPS, (j0, j1) -> block(ta, tb, m, n, k, a, ao, b, bo, c, co, 0, m, j0, j1));
+        } else {
+            Parallel.range(m, mr, flops, MIN_PARALLEL_FLOPS, (i0, i1) -> block(ta, tb, m, n, k, a, ao, b, bo, c, co, i0, i1, 0, n));
+        }
+    }
+
+    /** Convenience: {@code C = A·B} for row-major A [m×k], B [k×n]. */
+    public void mul(int m, int n, int k, double[] a, double[] b, double[] c) {
+        mul(false, false, m, n, k, a, 0, b, 0, c, 0, false);
+    }
+
+    private void block(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, double[] b, int bo,
+                       double[] c, int co, int i0, int i1, int j0, int j1) {
+        if (i0 >= i1 || j0 >= j1) {
+            return;
+        }
+        int mr = kernel.mr();
+        int nr = kernel.nr();
+        int rows = i1 - i0;
+        int rowsPadded = (rows + mr - 1) / mr * mr;
+        double[][] buf = buffers.get();
+        double[] ap = grow(buf, 0, rowsPadded * KC);
+        double[] bp = grow(buf, 1, KC * nr);
+        double[] tmp = grow(buf, 2, mr * nr);
+        // A(i,p) = a[ao + i*rsA + p*csA]; B(p,j) = b[bo + p*rsB + j*csB]
+        int rsA = ta ? 1 : k;
+        int csA = ta ? m : 1;
+        int rsB = tb ? 1 : n;
+        int csB = tb ? k : 1;
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            packA(a, ao, rsA, csA, i0, i1, pc, kc, mr, ap);
+            for (int jc = j0; jc < j1; jc += nr) {
+                int w = Math.min(nr, j1 - jc);
+                packB(b, bo, rsB, csB, pc, kc, jc, w, nr, bp);
+                for (int ic = i0; ic < i1; ic += mr) {
+                    int h = Math.min(mr, i1 - ic);
+                    kernel.run(ap, (ic - i0) * kc, bp, kc, c, co + ic * n + jc, n, h, w, tmp);
+                }
+            }
+        }
+    }
+
+    private static double[] grow(double[][] buf, int i, int size) {
+        if (buf[i] == null || buf[i].length < size) {
+            buf[i] = new double[size];
+        }
+        return buf[i];
+    }
+
+    /** Packs rows [i0, i1) × k-block [pc, pc+kc) of A into MR-row panels: panel r, step p, row i at r·MR·kc + p·MR + i. */
+    private static void packA(double[] a, int ao, int rs, int cs, int i0, int i1, int pc, int kc, int mr, double[] ap) {
+        for (int ic = i0; ic < i1; ic += mr) {
+            int h = Math.min(mr, i1 - ic);
+            int base = (ic - i0) * kc;
+            if (cs == 1 && h == 4 && mr == 4) {
+                int s0 = ao + ic * rs + pc;
+                int s1 = s0 + rs;
+                int s2 = s1 + rs;
+                int s3 = s2 + rs;
+                for (int p = 0, d = base; p < kc; p++, d += 4) {
+                    ap[d] = a[s0 + p];
+                    ap[d + 1] = a[s1 + p];
+                    ap[d + 2] = a[s2 + p];
+                    ap[d + 3] = a[s3 + p];
+                }
+            } else if (cs == 1) {
+                for (int i = 0; i < h; i++) {
+                    int src = ao + (ic + i) * rs + pc;
+                    for (int p = 0; p < kc; p++) {
+                        ap[base + p * mr + i] = a[src + p];
+                    }
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = ao + ic * rs + (pc + p) * cs;
+                    int dst = base + p * mr;
+                    for (int i = 0; i < h; i++) {
+                        ap[dst + i] = a[src + i * rs];
+                    }
+                }
+            }
+            if (h < mr) {
+                for (int p = 0; p < kc; p++) {
+                    Arrays.fill(ap, base + p * mr + h, base + (p + 1) * mr, 0.0);
+                }
+            }
+        }
+    }
+
+    /** Packs k-block [pc, pc+kc) × columns [jc, jc+w) of B: step p, column j at p·NR + j (zero-padded to NR). */
+    private static void packB(double[] b, int bo, int rs, int cs, int pc, int kc, int jc, int w, int nr, double[] bp) {
+        if (cs == 1) {
+            for (int p = 0; p < kc; p++) {
+                int src = bo + (pc + p) * rs + jc;
+                int dst = p * nr;
+                System.arraycopy(b, src, bp, dst, w);
+                if (w < nr) {
+                    Arrays.fill(bp, dst + w, dst + nr, 0.0);
+                }
+            }
+        } else {
+            for (int j = 0; j < w; j++) {
+                int src = bo + pc * rs + (jc + j) * cs;
+                for (int p = 0; p < kc; p++) {
+                    bp[p * nr + j] = b[src + p];
+                }
+            }
+            if (w < nr) {
+                for (int p = 0; p < kc; p++) {
+                    Arrays.fill(bp, p * nr + w, (p + 1) * nr, 0.0);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+"""The PyTorch side of `netgeom bench train`: the same job as the Java engine (model read from
+the IR, same data, full-batch steps of the same loss and optimizer), timed with
+torch.set_num_threads(threads)."""
+import time
+
+import torch
+
+from . import engine
+
+
+def cmd_bench(req):
+    device, dtype = engine.device_of(req), engine.dtype_of(req)
+    model = engine.load_model(req, device, dtype)
+    model.train()
+    x, y = engine.load_data(req, device, dtype)
+    opt = engine.make_optimizer(req, model.parameters())
+    loss_name = req["loss"]
+    losses = []
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        s, d = engine.loss_sum(loss_name, model(x), y)
+        loss = s / d
+        loss.backward()
+        opt.step()
+        return loss
+
+    for _ in range(int(req.get("warmup", 3))):
+        losses.append(step().item())
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    times = []
+    for _ in range(int(req["steps"])):
+        t0 = time.perf_counter()
+        loss = step()
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        losses.append(loss.item())
+        times.append(time.perf_counter() - t0)
+    return {"times": times, "losses": losses, "threads": torch.get_num_threads(), "torch": torch.__version__}, {}
+
+
+engine.COMMANDS["bench"] = cmd_bench

@@ -1,0 +1,124 @@
+package org.netgeom.numeric.torch;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.netgeom.ir.Model;
+import org.netgeom.ir.NetgeomException;
+import org.netgeom.ir.io.IrReader;
+import org.netgeom.ir.io.Safetensors;
+import org.netgeom.numeric.NumericError;
+import org.netgeom.numeric.Rng;
+import org.netgeom.numeric.TestNets;
+import org.netgeom.numeric.engine.Net;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The bridge's process side: interpreter discovery, the shared random streams, and export of user models. */
+class BridgeTest {
+    static String python(Path dir, String script) throws IOException, InterruptedException {
+        TorchBridge b = TorchBridge.get();
+        Path f = dir.resolve("script.py");
+        Files.writeString(f, script);
+        ProcessBuilder pb = new ProcessBuilder(b.python(), f.toString()).redirectErrorStream(true);
+        pb.environment().put("PYTHONPATH", b.home().toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out.trim();
+    }
+
+    @Test
+    void aMissingInterpreterIsACodedErrorWithTheInstallHint() {
+        NetgeomException e = assertThrows(NetgeomException.class,
+                () -> TorchBridge.find(List.of("/nonexistent/python3", "/bin/false")));
+        assertEquals(NumericError.TORCH_UNAVAILABLE, e.code());
+        assertTrue(e.getMessage().contains("apt-get install python3-torch"), e.getMessage());
+        assertTrue(e.getMessage().contains("/nonexistent/python3: not found"), e.getMessage());
+    }
+
+    @Test
+    void pythonDrawsTheSameRandomStreamsAsJava(@TempDir Path dir) throws Exception {
+        String out = python(dir, String.join("\n",
+                "from netgeom_torch.rng import Rng, permutation",
+                "r = Rng.stream(-3, 2)",
+                "print(' '.join(str(r.next()) for _ in range(4)))",
+                "print(' '.join(repr(r.gaussian()) for _ in range(3)))",
+                "print(' '.join(repr(r.rademacher()) for _ in range(5)))",
+                "print(' '.join(str(i) for i in permutation(17, 123456789, 4)))"));
+        String[] lines = out.split("\n");
+        Rng r = Rng.stream(-3, 2);
+        for (String v : lines[0].split(" ")) {
+            assertEquals(Long.parseUnsignedLong(v), r.next());
+        }
+        for (String v : lines[1].split(" ")) {
+            assertEquals(Double.parseDouble(v), r.gaussian(), 1e-15);
+        }
+        for (String v : lines[2].split(" ")) {
+            assertEquals(Double.parseDouble(v), r.rademacher());
+        }
+        int[] p = Rng.permutation(17, 123456789, 4);
+        String[] q = lines[3].split(" ");
+        for (int i = 0; i < p.length; i++) {
+            assertEquals(Integer.parseInt(q[i]), p[i]);
+        }
+    }
+
+    /** A user's torch model (Sequential of standard layers) saved with torch.save, imported, and evaluated by Java. */
+    @Test
+    void importedModelsComputeWhatTorchComputes(@TempDir Path dir) throws Exception {
+        python(dir, String.join("\n",
+                "import torch, torch.nn as nn",
+                "from netgeom_torch import safetensors",
+                "torch.manual_seed(0)",
+                "m = nn.Sequential(nn.Conv2d(2, 3, 3, padding=1), nn.BatchNorm2d(3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),",
+                "                  nn.Linear(3 * 3 * 3, 5), nn.Tanh(), nn.Linear(5, 2)).double()",
+                "with torch.no_grad():",
+                "    m[1].running_mean.uniform_(-0.3, 0.3); m[1].running_var.uniform_(0.5, 2); m[1].weight.uniform_(0.5, 1.5)",
+                "m.eval()",
+                "torch.save(m, '" + dir.resolve("user.pt") + "')",
+                "x = torch.randn(4, 2, 6, 6, dtype=torch.float64)",
+                "safetensors.write('" + dir.resolve("io.safetensors") + "', {'x': x.reshape(4, -1), 'y': m(x).detach()})",
+                "torch.save(m.state_dict(), '" + dir.resolve("weights-only.pt") + "')"));
+        Safetensors io = Safetensors.open(dir.resolve("io.safetensors"));
+        double[] x = io.read("x", "io").nearestDoubles();
+        double[] want = io.read("y", "io").nearestDoubles();
+        for (boolean inline : new boolean[]{false, true}) {
+            Path json = dir.resolve(inline ? "inline.json" : "refs.json");
+            int[] shape = TorchEngine.export(dir.resolve("user.pt"), new int[]{2, 6, 6}, json,
+                    inline ? null : dir.resolve("refs.safetensors"), "user");
+            assertArrayEquals(new int[]{2, 6, 6}, shape);
+            Model m = IrReader.read(json);
+            TestNets.assertClose(Net.of(m).forward(x, 4, false), want, 1e-12, (inline ? "inline" : "safetensors") + " weights");
+        }
+        assertTrue(Files.readString(dir.resolve("refs.json")).contains("\"file\": \"refs.safetensors\""));
+        NetgeomException e = assertThrows(NetgeomException.class,
+                () -> TorchEngine.export(dir.resolve("weights-only.pt"), new int[]{2, 6, 6}, dir.resolve("w.json"), null, null));
+        assertEquals(NumericError.TORCH_FAILED, e.code());
+        assertTrue(e.getMessage().contains("state_dict"), e.getMessage());
+    }
+
+    /** IR -> torch module -> to_ir gives the same model back (the bridge's own modules included). */
+    @Test
+    void irRoundTripsThroughTorch(@TempDir Path dir) throws Exception {
+        Net net = Net.of(TestNets.allVectorOps(3));
+        Path json = TorchEngine.writeModel(net, dir);
+        python(dir, String.join("\n",
+                "from netgeom_torch import load_ir, save_ir",
+                "m = load_ir('" + json + "')",
+                "save_ir(m, [3], '" + dir.resolve("back.json") + "')"));
+        Net back = Net.of(IrReader.read(dir.resolve("back.json")));
+        assertArrayEquals(net.params(), back.params(), "weights survive as the same doubles");
+        assertArrayEquals(net.buffers(), back.buffers());
+        double[] xs = TestNets.data(4, 3, 3);
+        assertArrayEquals(net.forward(xs, 3, false), back.forward(xs, 3, false));
+    }
+}
