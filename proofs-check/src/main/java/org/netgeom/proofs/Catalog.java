@@ -6,6 +6,7 @@ import org.netgeom.proofs.catalog.SerraBound;
 import org.netgeom.proofs.catalog.TelgarskyTent;
 import org.netgeom.proofs.catalog.YarotskySquare;
 import org.netgeom.proofs.catalog.DuHinf;
+import org.netgeom.proofs.catalog.GfInvariants;
 import org.netgeom.proofs.catalog.NtkConvergence;
 import org.netgeom.proofs.catalog.PlStar;
 
@@ -21,6 +22,7 @@ public final class Catalog {
             new DuHinf(),
             new PlStar(),
             new BnCentering(),
+            new GfInvariants(),
             new NtkConvergence());
 
     private Catalog() {
