@@ -1,0 +1,207 @@
+package org.netgeom.symbolic.loss.spectrum;
+
+import org.netgeom.ir.Rational;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real algebraic number, exactly: a square-free polynomial p with rational coefficients and an
+ * isolating interval (lo, hi] that holds exactly one root of p and whose right end is no root, or
+ * the root itself when it is rational and has been recognised. Refinement is exact bisection
+ * (the sign of p at a rational is decided exactly); rational roots are recognised by testing the
+ * simplest rational of the interval (Stern–Brocot), so a root such as 1/3, which bisection never
+ * hits, is still found exactly.
+ *
+ * <p>Roots are found by {@link #roots(QPoly)}: Sturm's theorem counts the distinct roots in a
+ * half-open interval, and bisection from Cauchy's bound isolates them.
+ */
+public final class RealRoot extends CReal {
+    private final QPoly p;
+    private final List<QPoly> sturm;
+    private Rational lo;
+    private Rational hi;
+    private Rational exact;
+    private int sinceCheck;
+
+    private RealRoot(QPoly p, List<QPoly> sturm, Rational lo, Rational hi) {
+        this.p = p;
+        this.sturm = sturm;
+        this.lo = lo;
+        this.hi = hi;
+    }
+
+    /** The rational q as a root of x − q. */
+    public static RealRoot rational(Rational q) {
+        QPoly lin = QPoly.linear(q);
+        RealRoot r = new RealRoot(lin, lin.sturm(), q, q);
+        r.exact = q;
+        return r;
+    }
+
+    /** The distinct real roots of p (any non-zero polynomial), increasing. */
+    public static List<RealRoot> roots(QPoly p) {
+        List<RealRoot> out = new ArrayList<>();
+        if (p.degree() <= 0) {
+            return out;
+        }
+        QPoly sf = p.squareFree();
+        if (sf.degree() == 1) {
+            out.add(rational(sf.coeff(0).negate().divide(sf.coeff(1))));
+            return out;
+        }
+        List<QPoly> st = sf.sturm();
+        Rational b = sf.rootBound();
+        isolate(sf, st, b.negate(), b, QPoly.countRoots(st, b.negate(), b), out);
+        for (RealRoot r : out) {
+            r.checkRational();
+        }
+        return out;
+    }
+
+    private static void isolate(QPoly p, List<QPoly> st, Rational a, Rational b, int n, List<RealRoot> out) {
+        if (n == 0) {
+            return;
+        }
+        if (n == 1) {
+            RealRoot r = new RealRoot(p, st, a, b);
+            if (p.signAt(b) == 0) {
+                r.exact = b;
+                r.lo = b;
+            }
+            out.add(r);
+            return;
+        }
+        Rational m = a.add(b).multiply(Rational.HALF);
+        int left = QPoly.countRoots(st, a, m);
+        isolate(p, st, a, m, left, out);
+        isolate(p, st, m, b, n - left, out);
+    }
+
+    /** The defining square-free polynomial. */
+    public QPoly poly() {
+        return p;
+    }
+
+    /** The Sturm sequence of {@link #poly()}. */
+    List<QPoly> sturmSequence() {
+        return sturm;
+    }
+
+    @Override
+    public Rational exact() {
+        return exact;
+    }
+
+    /** The current isolating interval [lo, hi] (a point when the root is known exactly). */
+    public synchronized Interval current() {
+        return exact != null ? Interval.point(exact) : new Interval(lo, hi);
+    }
+
+    /** Halves the isolating interval once (or finds the root exactly). */
+    synchronized void bisect() {
+        if (exact != null) {
+            return;
+        }
+        Rational m = lo.add(hi).multiply(Rational.HALF);
+        int sm = p.signAt(m);
+        if (sm == 0) {
+            exact = m;
+            lo = hi = m;
+            return;
+        }
+        if (sm == p.signAt(hi)) {
+            hi = m;
+        } else {
+            lo = m;
+        }
+        if (++sinceCheck >= 24) {
+            sinceCheck = 0;
+            checkRational();
+        }
+    }
+
+    private void checkRational() {
+        if (exact != null) {
+            return;
+        }
+        Rational q = simplestBetween(lo, hi);
+        if (q != null && q.compareTo(lo) > 0 && p.signAt(q) == 0) {
+            exact = q;
+            lo = hi = q;
+        }
+    }
+
+    @Override
+    public synchronized Interval enclose(int bits) {
+        Rational w = Rational.of(BigInteger.ONE, BigInteger.ONE.shiftLeft(Math.max(bits, 0)));
+        while (exact == null && hi.subtract(lo).compareTo(w) > 0) {
+            bisect();
+        }
+        return current();
+    }
+
+    /** −1, 0 or 1 as this root is below, at or above q, decided exactly. */
+    public int compareTo(Rational q) {
+        synchronized (this) {
+            if (exact != null) {
+                return exact.compareTo(q);
+            }
+            if (q.compareTo(lo) <= 0) {
+                return 1;                        // the root lies in (lo, hi]
+            }
+            if (q.compareTo(hi) <= 0 && p.signAt(q) == 0) {
+                exact = q;
+                lo = hi = q;
+                return 0;
+            }
+        }
+        while (true) {
+            Interval iv = current();
+            if (iv.hi().compareTo(q) < 0) {
+                return -1;
+            }
+            if (iv.lo().compareTo(q) > 0) {
+                return 1;
+            }
+            if (exact != null) {
+                return exact.compareTo(q);
+            }
+            bisect();
+        }
+    }
+
+    /**
+     * The simplest rational (smallest denominator) in the open interval (a, b), by the
+     * Stern–Brocot descent; null when a ≥ b.
+     */
+    static Rational simplestBetween(Rational a, Rational b) {
+        if (a.compareTo(b) >= 0) {
+            return null;
+        }
+        if (a.signum() < 0 && b.signum() > 0) {
+            return Rational.ZERO;
+        }
+        if (b.signum() <= 0) {
+            Rational r = simplestBetween(b.negate(), a.negate());
+            return r == null ? null : r.negate();
+        }
+        // 0 <= a < b: the continued-fraction descent x = n + 1/y
+        Rational n = Rational.of(a.floor());
+        if (n.add(Rational.ONE).compareTo(b) < 0) {
+            return n.add(Rational.ONE);              // the smallest integer above a is below b
+        }
+        if (a.compareTo(n) == 0) {                   // (n, b) with b <= n + 1: y in (1/(b - n), oo)
+            Rational y = Rational.of(b.subtract(n).reciprocal().floor().add(BigInteger.ONE));
+            return n.add(y.reciprocal());
+        }
+        Rational y = simplestBetween(b.subtract(n).reciprocal(), a.subtract(n).reciprocal());
+        return y == null ? null : n.add(y.reciprocal());
+    }
+
+    @Override
+    public String toString() {
+        return exact != null ? exact.toString() : "Root(" + p + " in (" + lo + ", " + hi + "])";
+    }
+}
