@@ -155,6 +155,37 @@ public final class Cas {
         return unmap(t);
     }
 
+    /** Evaluates Symja input with a time limit of its own; the result in input form (private names kept). */
+    public String eval(String input, long seconds) {
+        return call(() -> eval.eval(input).toString(), seconds);
+    }
+
+    /**
+     * Evaluates Symja input; the result as LaTeX, each IR symbol written as {@code texNames} gives
+     * it (symbols without an entry keep their IR name).
+     */
+    public String tex(String input, Map<String, String> texNames) {
+        String t = call(() -> {
+            IExpr r = eval.eval(input);
+            StringWriter w = new StringWriter();
+            new TeXUtilities(eval.getEvalEngine(), true).toTeX(r, w);
+            return w.toString();
+        }, DEFAULT_TIMEOUT_S);
+        return unmap(t, texNames);
+    }
+
+    private synchronized String unmap(String text, Map<String, String> names) {
+        Matcher m = PRIVATE.matcher(text);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            int i = Integer.parseInt(m.group(1)) - 1;
+            String ir = i < fromCas.size() ? fromCas.get(i) : m.group();
+            m.appendReplacement(sb, Matcher.quoteReplacement(names.getOrDefault(ir, ir)));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
     /**
      * Evaluates Symja input that denotes a real number to {@code digits} significant digits
      * (Symja's arbitrary precision, apfloat), as a BigDecimal.
