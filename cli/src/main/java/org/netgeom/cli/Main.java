@@ -3,7 +3,9 @@ package org.netgeom.cli;
 import org.netgeom.cli.commands.CheckCommand;
 import org.netgeom.cli.commands.DemoCommand;
 import org.netgeom.cli.commands.EvalCommand;
+import org.netgeom.cli.commands.LossSurfaceCommand;
 import org.netgeom.cli.commands.NotebookCommand;
+import org.netgeom.cli.commands.PerturbCommand;
 import org.netgeom.cli.commands.ValidateCommand;
 import org.netgeom.cli.commands.bench.BenchCommand;
 import picocli.CommandLine;
@@ -26,6 +28,8 @@ import java.nio.charset.StandardCharsets;
                 EvalCommand.class,
                 CheckCommand.class,
                 NotebookCommand.class,
+                LossSurfaceCommand.class,
+                PerturbCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
