@@ -68,7 +68,7 @@ public final class ExactForms {
             Rational bound = f.rootBound();
             Interval iv = r.current();
             int k = QPoly.countRoots(st, bound.negate(), iv.lo()) + 1;
-            return "Root(" + primitive(f).toSymja("#1") + "&," + k + ")";
+            return "Root(" + f.primitive().toSymja("#1") + "&," + k + ")";
         }
         return null;
     }
@@ -108,23 +108,6 @@ public final class ExactForms {
         return QPoly.countRoots(f.squareFree().sturm(), iv.lo(), iv.hi()) >= 1;
     }
 
-    /** f scaled to integer coefficients with gcd 1 and a positive leading coefficient. */
-    static QPoly primitive(QPoly f) {
-        BigInteger lcm = BigInteger.ONE;
-        for (Rational c : f.coeffs()) {
-            BigInteger d = c.denominator();
-            lcm = lcm.divide(lcm.gcd(d)).multiply(d);
-        }
-        QPoly g = f.scale(Rational.of(lcm));
-        BigInteger gcd = BigInteger.ZERO;
-        for (Rational c : g.coeffs()) {
-            gcd = gcd.gcd(c.numerator());
-        }
-        Rational s = Rational.of(BigInteger.ONE, gcd.signum() == 0 ? BigInteger.ONE : gcd);
-        g = g.scale(g.lead().signum() < 0 ? s.negate() : s);
-        return g;
-    }
-
     /** The irreducible factors over ℚ (Symja's Factor), or null when Symja cannot give them. */
     private List<QPoly> factor(QPoly p) {
         if (gaveUp || p.degree() > MAX_DEGREE) {
@@ -135,7 +118,7 @@ public final class ExactForms {
         }
         List<QPoly> out = new ArrayList<>();
         try {
-            String poly = primitive(p).toSymja(x);
+            String poly = p.primitive().toSymja(x);
             String list = cas.eval("Module({f = Factor(" + poly + ")}, If(Head(f) === Times, Apply(List, f), {f}))",
                     FACTOR_TIMEOUT_S);
             for (String fac : cas.list(list)) {

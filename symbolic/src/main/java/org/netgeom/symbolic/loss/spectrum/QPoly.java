@@ -298,6 +298,25 @@ public final class QPoly {
         return m.add(Rational.ONE);
     }
 
+    /** This polynomial scaled to integer coefficients with gcd 1 and a positive leading coefficient. */
+    public QPoly primitive() {
+        if (isZero()) {
+            return this;
+        }
+        java.math.BigInteger lcm = java.math.BigInteger.ONE;
+        for (Rational q : c) {
+            java.math.BigInteger d = q.denominator();
+            lcm = lcm.divide(lcm.gcd(d)).multiply(d);
+        }
+        QPoly g = scale(Rational.of(lcm));
+        java.math.BigInteger gcd = java.math.BigInteger.ZERO;
+        for (Rational q : g.c) {
+            gcd = gcd.gcd(q.numerator());
+        }
+        Rational s = Rational.of(java.math.BigInteger.ONE, gcd);
+        return g.scale(g.lead().signum() < 0 ? s.negate() : s);
+    }
+
     /** Symja input text of the polynomial in the variable {@code x}, highest degree first ({@code x^3-x^2-2*x+1}). */
     public String toSymja(String x) {
         if (isZero()) {

@@ -23,6 +23,7 @@ public final class RealRoot extends CReal {
     private Rational lo;
     private Rational hi;
     private Rational exact;
+    private boolean decided;
     private int sinceCheck;
 
     private RealRoot(QPoly p, List<QPoly> sturm, Rational lo, Rational hi) {
@@ -89,8 +90,23 @@ public final class RealRoot extends CReal {
         return sturm;
     }
 
+    /**
+     * The root when it is rational, else null, decided exactly: with L the leading coefficient of
+     * p's primitive integer form, a rational root a/b has b | L, and two distinct rationals with
+     * denominators ≤ L are at least 1/L² apart; so once the interval is narrower than 1/L², its
+     * simplest rational is the only candidate, and p(candidate) = 0 settles it.
+     */
     @Override
-    public Rational exact() {
+    public synchronized Rational exact() {
+        if (exact == null && !decided) {
+            BigInteger l = p.primitive().lead().numerator();
+            Rational w = Rational.of(BigInteger.ONE, l.multiply(l).add(BigInteger.ONE));
+            while (exact == null && hi.subtract(lo).compareTo(w) >= 0) {
+                bisect();
+            }
+            checkRational();
+            decided = true;
+        }
         return exact;
     }
 
