@@ -95,16 +95,10 @@ public final class LossSurfaceCommand extends BaseCommand {
         Model raw = readModel(model);
         DataSet ds = DataReader.read(data);
         Map<String, Rational> values = Args.bindings(bind);
-        try {
-            if (at) {
-                new LossCellReport(this, raw, ds, kind, values).run();
-            } else {
-                line(raw, ds, kind, values);
-            }
-        } finally {
-            if (Cas.isStarted()) {
-                Cas.shutdown();
-            }
+        if (at) {
+            new LossCellReport(this, raw, ds, kind, values).run();
+        } else {
+            line(raw, ds, kind, values);
         }
         return 0;
     }

@@ -86,16 +86,10 @@ public final class PerturbCommand extends BaseCommand {
         }
         Model raw = readModel(model);
         Map<String, Rational> values = Args.bindings(bind);
-        try {
-            if (at != null) {
-                new PerturbAtReport(this, Binder.bind(raw, values), Args.rationals(at, "--at")).run();
-            } else {
-                margin(raw, values);
-            }
-        } finally {
-            if (Cas.isStarted()) {
-                Cas.shutdown();
-            }
+        if (at != null) {
+            new PerturbAtReport(this, Binder.bind(raw, values), Args.rationals(at, "--at")).run();
+        } else {
+            margin(raw, values);
         }
         return 0;
     }
