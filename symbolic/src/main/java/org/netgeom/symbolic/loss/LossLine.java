@@ -81,39 +81,60 @@ public final class LossLine {
         }
         Rational scale = loss.scale(data);
         List<Rational> bps = new ArrayList<>(breaks);
-        List<Piece> pieces = new ArrayList<>();
+        // running sums: each point's contribution changes only at its own breakpoints
+        java.util.Map<Rational, List<Integer>> changes = new java.util.HashMap<>();
+        Rational[] sum = {Rational.ZERO, Rational.ZERO, Rational.ZERO};
         int[] at = new int[n];
+        for (int i = 0; i < n; i++) {
+            List<Local> w = walks.get(i);
+            for (int k = 1; k < w.size(); k++) {
+                changes.computeIfAbsent(w.get(k).start(), z -> new ArrayList<>()).add(i);
+            }
+            add(sum, contribution(w.get(0), data.y(i)), 1);
+        }
+        List<Piece> pieces = new ArrayList<>();
         Rational a = t0;
         for (int p = 0; p <= bps.size(); p++) {
-            Rational b = p < bps.size() ? bps.get(p) : t1;
-            Rational[] c = {Rational.ZERO, Rational.ZERO, Rational.ZERO};
-            StringBuilder pat = new StringBuilder();
-            for (int i = 0; i < n; i++) {
-                List<Local> w = walks.get(i);
-                while (w.get(at[i]).end().compareTo(a) <= 0) {       // the local piece that covers [a, b]
+            if (p > 0) {
+                for (int i : changes.get(a)) {
+                    List<Local> w = walks.get(i);
+                    add(sum, contribution(w.get(at[i]), data.y(i)), -1);
                     at[i]++;
-                }
-                Local loc = w.get(at[i]);
-                if (i > 0) {
-                    pat.append('|');
-                }
-                pat.append(loc.pattern());
-                Rational[] y = data.y(i);
-                for (int j = 0; j < y.length; j++) {
-                    Rational r = loc.out()[j][0].subtract(y[j]);
-                    Rational s = loc.out()[j][1];
-                    c[0] = c[0].add(r.multiply(r));
-                    c[1] = c[1].add(r.multiply(s).multiply(2));
-                    c[2] = c[2].add(s.multiply(s));
+                    add(sum, contribution(w.get(at[i]), data.y(i)), 1);
                 }
             }
+            Rational b = p < bps.size() ? bps.get(p) : t1;
+            StringBuilder pat = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                pat.append(i > 0 ? "|" : "").append(walks.get(i).get(at[i]).pattern());
+            }
+            Rational[] c = new Rational[3];
             for (int k = 0; k < 3; k++) {
-                c[k] = c[k].multiply(scale);
+                c[k] = sum[k].multiply(scale);
             }
             pieces.add(new Piece(a, b, pat.toString(), c));
             a = b;
         }
         return new Result(pieces, bps);
+    }
+
+    /** Σ_j (a_j + b_j t − y_j)² as coefficients (c0, c1, c2). */
+    private static Rational[] contribution(Local loc, Rational[] y) {
+        Rational[] c = {Rational.ZERO, Rational.ZERO, Rational.ZERO};
+        for (int j = 0; j < y.length; j++) {
+            Rational r = loc.out()[j][0].subtract(y[j]);
+            Rational s = loc.out()[j][1];
+            c[0] = c[0].add(r.multiply(r));
+            c[1] = c[1].add(r.multiply(s).multiply(2));
+            c[2] = c[2].add(s.multiply(s));
+        }
+        return c;
+    }
+
+    private static void add(Rational[] acc, Rational[] c, int sign) {
+        for (int k = 0; k < 3; k++) {
+            acc[k] = sign > 0 ? acc[k].add(c[k]) : acc[k].subtract(c[k]);
+        }
     }
 
     /** One data point's pieces along the line, from t0 to t1. */

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  * subcommand in this package, listed below.
  */
 @Command(name = "bench", description = "Benchmarks, each printed as a ratio against a reference run in the same invocation.",
-        subcommands = {})
+        subcommands = {LossLineBench.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
