@@ -136,6 +136,8 @@ class PlainVsResidualTest {
         int plainSingular;
         int resSingular;
         int resBetter;
+        int bothFinite;
+        int bothFiniteResBetter;
         int n;
 
         Stats(String name) {
@@ -149,6 +151,10 @@ class PlainVsResidualTest {
             plainSingular += Double.isInfinite(kp) ? 1 : 0;
             resSingular += Double.isInfinite(kr) ? 1 : 0;
             resBetter += kr < kp ? 1 : 0;
+            if (!Double.isInfinite(kp) && !Double.isInfinite(kr)) {
+                bothFinite++;
+                bothFiniteResBetter += kr < kp ? 1 : 0;
+            }
             minRes.add(sr[sr.length - 1]);
             maxRes.add(sr[0]);
             maxPlain.add(sp[0]);
@@ -156,10 +162,11 @@ class PlainVsResidualTest {
 
         @Override
         public String toString() {
-            return String.format("%s: %d instances; kappa(DW) infinite in %d, kappa(I+DW) infinite in %d; kappa(I+DW) < kappa(DW) in %d; "
+            return String.format("%s: %d instances; kappa(DW) infinite in %d, kappa(I+DW) infinite in %d; kappa(I+DW) < kappa(DW) in %d "
+                            + "(both finite in %d, of which I+DW smaller in %d); "
                             + "median kappa DW %s, I+DW %s; 90th pct kappa I+DW %s; median sigma_min(I+DW) %.3f, "
                             + "median sigma_max DW %.3f, I+DW %.3f",
-                    name, n, plainSingular, resSingular, resBetter, fmt(percentile(kPlain, 0.5)), fmt(percentile(kRes, 0.5)),
+                    name, n, plainSingular, resSingular, resBetter, bothFinite, bothFiniteResBetter, fmt(percentile(kPlain, 0.5)), fmt(percentile(kRes, 0.5)),
                     fmt(percentile(kRes, 0.9)), percentile(minRes, 0.5), percentile(maxPlain, 0.5), percentile(maxRes, 0.5));
         }
 
