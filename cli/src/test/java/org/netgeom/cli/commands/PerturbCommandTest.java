@@ -32,16 +32,8 @@ class PerturbCommandTest {
 
     @BeforeAll
     static void files() throws IOException {
-        tent = dir.resolve("tent2.json");
-        Files.writeString(tent, """
-                {"netgeom": 1, "name": "tent-2", "input": [1], "layers": [
-                  {"op": "dense", "weight": [["1"], ["1"]], "bias": ["0", "-1/2"]}, {"op": "relu"},
-                  {"op": "dense", "weight": [["2", "-4"]], "bias": ["0"]}, {"op": "relu"},
-                  {"op": "dense", "weight": [["1"], ["1"]], "bias": ["0", "-1/2"]}, {"op": "relu"},
-                  {"op": "dense", "weight": [["2", "-4"]], "bias": ["0"]}, {"op": "relu"}]}
-                """);
-        line = dir.resolve("line.csv");
-        Files.writeString(line, "x1,y1\n0.0625,0.5\n0.125,0.5\n0.375,0.5\n0.6875,0.5\n");
+        tent = Fixtures.tent(dir);
+        line = Fixtures.tentData(dir);
     }
 
     @AfterAll

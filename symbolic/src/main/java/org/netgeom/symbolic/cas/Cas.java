@@ -101,15 +101,8 @@ public final class Cas {
     }
 
     /** Replaces private symbol names by the IR's in Symja output. */
-    public synchronized String unmap(String text) {
-        Matcher m = PRIVATE.matcher(text);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            int i = Integer.parseInt(m.group(1)) - 1;
-            m.appendReplacement(sb, Matcher.quoteReplacement(i < fromCas.size() ? fromCas.get(i) : m.group()));
-        }
-        m.appendTail(sb);
-        return sb.toString();
+    public String unmap(String text) {
+        return unmap(text, Map.of());
     }
 
     private interface Job<T> {
@@ -146,13 +139,7 @@ public final class Cas {
 
     /** Evaluates Symja input; the result as LaTeX with IR symbol names restored. */
     public String tex(String input) {
-        String t = call(() -> {
-            IExpr r = eval.eval(input);
-            StringWriter w = new StringWriter();
-            new TeXUtilities(eval.getEvalEngine(), true).toTeX(r, w);
-            return w.toString();
-        }, DEFAULT_TIMEOUT_S);
-        return unmap(t);
+        return tex(input, Map.of());
     }
 
     /** Evaluates Symja input with a time limit of its own; the result in input form (private names kept). */
