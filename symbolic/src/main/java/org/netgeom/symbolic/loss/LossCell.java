@@ -3,6 +3,7 @@ package org.netgeom.symbolic.loss;
 import org.netgeom.ir.DataSet;
 import org.netgeom.ir.Progress;
 import org.netgeom.ir.Rational;
+import org.netgeom.symbolic.exact.ExactMatrices;
 import org.netgeom.symbolic.loss.spectrum.QMatrix;
 
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ public final class LossCell {
     public record Inequality(int data, String layer, int unit, Rational[] normal, Rational offset, boolean strict) {
         /** normal·u + offset. */
         public Rational valueAt(Rational[] u) {
-            return QMatrix.dot(normal, u).add(offset);
+            return ExactMatrices.dot(normal, u).add(offset);
         }
     }
 
@@ -42,12 +43,12 @@ public final class LossCell {
                          Rational c, List<Rational[][]> jacobians, Rational[] point, Rational value) {
         /** The quadratic's value at u. */
         public Rational quadraticAt(Rational[] u) {
-            return QMatrix.dot(u, QMatrix.apply(hessian, u)).multiply(Rational.HALF).add(QMatrix.dot(g, u)).add(c);
+            return ExactMatrices.dot(u, ExactMatrices.times(hessian, u)).multiply(Rational.HALF).add(ExactMatrices.dot(g, u)).add(c);
         }
 
         /** The gradient H u + g. */
         public Rational[] gradientAt(Rational[] u) {
-            Rational[] r = QMatrix.apply(hessian, u);
+            Rational[] r = ExactMatrices.times(hessian, u);
             for (int i = 0; i < r.length; i++) {
                 r[i] = r[i].add(g[i]);
             }

@@ -3,9 +3,9 @@ package org.netgeom.symbolic.perturb;
 import org.netgeom.ir.Binder;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
+import org.netgeom.symbolic.exact.ExactMatrices;
 import org.netgeom.symbolic.SymbolicError;
 import org.netgeom.symbolic.loss.AffineForward;
-import org.netgeom.symbolic.loss.spectrum.QMatrix;
 
 import java.util.List;
 
@@ -59,7 +59,7 @@ public final class LocalMap {
             Rational[] normal = new Rational[n];
             System.arraycopy(c.g(), 1, normal, 0, n);
             Rational v = AffineForward.valueAt(c.g(), x);
-            Rational d2 = v.multiply(v).divide(QMatrix.dot(normal, normal));
+            Rational d2 = v.multiply(v).divide(ExactMatrices.dot(normal, normal));
             boundary |= v.isZero();
             if (best == null || d2.compareTo(best) < 0) {
                 best = d2;

@@ -3,11 +3,11 @@ package org.netgeom.symbolic.perturb;
 import org.netgeom.ir.DataSet;
 import org.netgeom.ir.Progress;
 import org.netgeom.ir.Rational;
+import org.netgeom.symbolic.exact.ExactMatrices;
 import org.netgeom.symbolic.loss.LossCell;
 import org.netgeom.symbolic.loss.LossKind;
 import org.netgeom.symbolic.loss.Variables;
 import org.netgeom.symbolic.loss.spectrum.CReal;
-import org.netgeom.symbolic.loss.spectrum.QMatrix;
 import org.netgeom.symbolic.loss.spectrum.RealRoot;
 import org.netgeom.symbolic.loss.spectrum.Spectra;
 
@@ -52,7 +52,7 @@ public final class WeightMargin {
         boolean attained = true;
         for (LossCell.Inequality q : cell.cell()) {
             Rational v = q.valueAt(u0);
-            Rational d2 = v.multiply(v).divide(QMatrix.dot(q.normal(), q.normal()));
+            Rational d2 = v.multiply(v).divide(ExactMatrices.dot(q.normal(), q.normal()));
             int cmp = best == null ? -1 : d2.compareTo(best);
             if (cmp < 0) {
                 best = d2;
@@ -63,7 +63,7 @@ public final class WeightMargin {
             }
         }
         Rational[] grad = cell.gradientAt(u0);
-        Rational g2 = QMatrix.dot(grad, grad);
+        Rational g2 = ExactMatrices.dot(grad, grad);
         List<Spectra.Eigen> eig = Spectra.symmetricEigenvalues(cell.hessian());
         RealRoot lmax = eig.isEmpty() ? RealRoot.rational(Rational.ZERO) : eig.get(eig.size() - 1).value();
         CReal up = null;

@@ -13,6 +13,7 @@ import org.netgeom.ir.Symbol;
 import org.netgeom.ir.Tensor;
 import org.netgeom.symbolic.cas.Cas;
 import org.netgeom.symbolic.exact.ExactForward;
+import org.netgeom.symbolic.exact.ExactJacobian;
 import org.netgeom.symbolic.loss.spectrum.QMatrix;
 
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * layer's parameters as unknowns and each unit's slope fixed by ExactForward's pattern at θ0);
  * (2) the Gauss–Newton form 2s Σ JᵢᵀJᵢ with each local Jacobian Jᵢ obtained by exact divided
  * differences of ExactForward along each coordinate (with a step small enough that the pattern,
- * checked, does not change, so the difference quotient is the exact derivative).
+ * checked, does not change, so the difference quotient is the exact derivative); and the
+ * local Jacobians against reverse-mode {@link ExactJacobian}.
  */
 class LossCellTest {
     @AfterAll
@@ -144,6 +146,21 @@ class LossCellTest {
             }
             for (int a = 0; a < p; a++) {
                 assertArrayEquals(gn[a], r.hessian()[a], "Gauss-Newton row " + a);
+            }
+            // (3) the local Jacobians also agree with reverse-mode ExactJacobian (layer L's columns)
+            int offset = -1;
+            for (ExactJacobian.Param q : ExactJacobian.parameters(m)) {
+                if (q.path().equals("layers[" + target + "].weight")) {
+                    offset = q.offset();
+                }
+            }
+            for (int i = 0; i < data.size(); i++) {
+                Rational[][] wrt = ExactJacobian.at(m, data.x(i)).wrtParams();
+                for (int j = 0; j < wrt.length; j++) {
+                    for (int k = 0; k < p; k++) {
+                        assertEquals(wrt[j][offset + k], r.jacobians().get(i)[j][k], "J[" + i + "][" + j + "][" + k + "]");
+                    }
+                }
             }
             assertEquals(Nets.mse(m, data), r.value(), "the quadratic at θ0 is the loss");
             checked++;

@@ -5,12 +5,12 @@ import org.netgeom.ir.DataSet;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Progress;
 import org.netgeom.ir.Rational;
+import org.netgeom.symbolic.exact.ExactMatrices;
 import org.netgeom.symbolic.exact.ExactForward;
 import org.netgeom.symbolic.loss.AffineForward;
 import org.netgeom.symbolic.loss.LossKind;
 import org.netgeom.symbolic.loss.Nets;
 import org.netgeom.symbolic.loss.Variables;
-import org.netgeom.symbolic.loss.spectrum.QMatrix;
 
 import java.util.Map;
 import java.util.Random;
@@ -41,7 +41,7 @@ class MarginsTest {
     /** A random vector with squared norm strictly below r2. */
     private static Rational[] inBall(Random rnd, int n, Rational r2) {
         Rational[] d = Nets.vector(rnd, n);
-        Rational nn = QMatrix.dot(d, d);
+        Rational nn = ExactMatrices.dot(d, d);
         if (nn.isZero()) {
             return d;
         }
@@ -71,7 +71,7 @@ class MarginsTest {
                 Rational[] y = along(x, inBall(rnd, 2, lm.distance2()), Rational.ONE);
                 ExactForward.Result fy = ExactForward.run(m, y);
                 assertEquals(fx.pattern(), fy.pattern(), "inside the ball the pattern stays");
-                Rational[] ay = QMatrix.apply(lm.a(), y);
+                Rational[] ay = ExactMatrices.times(lm.a(), y);
                 for (int i = 0; i < ay.length; i++) {
                     assertEquals(fy.output()[i], ay[i].add(lm.b()[i]));
                 }
@@ -81,9 +81,9 @@ class MarginsTest {
             assertNotNull(c);
             Rational[] normal = {c.g()[1], c.g()[2]};
             Rational gx = AffineForward.valueAt(c.g(), x);
-            Rational step = gx.divide(QMatrix.dot(normal, normal)).negate();
+            Rational step = gx.divide(ExactMatrices.dot(normal, normal)).negate();
             Rational[] foot = along(x, normal, step);
-            assertEquals(lm.distance2(), QMatrix.dot(along(foot, x, Rational.MINUS_ONE), along(foot, x, Rational.MINUS_ONE)));
+            assertEquals(lm.distance2(), ExactMatrices.dot(along(foot, x, Rational.MINUS_ONE), along(foot, x, Rational.MINUS_ONE)));
             assertTrue(ExactForward.run(m, foot).onKink(), "the nearest point of the nearest hyperplane lies on a kink");
             Rational[] beyond = along(x, normal, step.multiply(Rational.of(1001, 1000)));
             assertNotEquals(fx.pattern(), ExactForward.run(m, beyond).pattern(), "just beyond it the pattern changes");
@@ -123,7 +123,7 @@ class MarginsTest {
             // along the limiting inequality's normal, just past ε, that unit flips
             Rational[] n = r.limiting().normal();
             Rational val = r.limiting().valueAt(u0);
-            Rational step = val.divide(QMatrix.dot(n, n)).negate().multiply(Rational.of(1001, 1000));
+            Rational step = val.divide(ExactMatrices.dot(n, n)).negate().multiply(Rational.of(1001, 1000));
             assertNotEquals(pat, Nets.patterns(v.at(along(u0, n, step)), data), "just past ε a pattern changes");
             checked++;
         }

@@ -7,7 +7,7 @@ import org.netgeom.ir.Layer;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
 import org.netgeom.ir.Shape;
-import org.netgeom.ir.Tensor;
+import org.netgeom.symbolic.exact.ExactMatrices;
 import org.netgeom.symbolic.loss.Nets;
 import org.netgeom.symbolic.loss.spectrum.QMatrix;
 import org.netgeom.symbolic.loss.spectrum.Spectra;
@@ -80,7 +80,7 @@ class PlainVsResidualTest {
             Rational[][] dw = new Rational[N][N];
             boolean inactive = false;
             for (int i = 0; i < N; i++) {
-                Rational z = QMatrix.dot(w[i], x).add(b[i]);
+                Rational z = ExactMatrices.dot(w[i], x).add(b[i]);
                 boolean on = z.signum() > 0;
                 inactive |= !on;
                 for (int j = 0; j < N; j++) {

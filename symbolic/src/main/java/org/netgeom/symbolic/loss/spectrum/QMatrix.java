@@ -1,6 +1,7 @@
 package org.netgeom.symbolic.loss.spectrum;
 
 import org.netgeom.ir.Rational;
+import org.netgeom.symbolic.exact.ExactMatrices;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -83,28 +84,9 @@ public final class QMatrix {
         return m;
     }
 
-    /** M v. */
-    public static Rational[] apply(Rational[][] m, Rational[] v) {
-        Rational[] out = new Rational[m.length];
-        for (int i = 0; i < m.length; i++) {
-            out[i] = dot(m[i], v);
-        }
-        return out;
-    }
-
-    public static Rational dot(Rational[] a, Rational[] b) {
-        Rational s = Rational.ZERO;
-        for (int i = 0; i < a.length; i++) {
-            if (!a[i].isZero() && !b[i].isZero()) {
-                s = s.add(a[i].multiply(b[i]));
-            }
-        }
-        return s;
-    }
-
     /** The Gram matrix of the smaller side: AᵀA when cols ≤ rows, else AAᵀ (same non-zero eigenvalues). */
     public static Rational[][] gram(Rational[][] a) {
-        return cols(a) <= a.length ? multiply(transpose(a), a) : multiply(a, transpose(a));
+        return cols(a) <= a.length ? ExactMatrices.gram(transpose(a)) : ExactMatrices.gram(a);
     }
 
     /**
@@ -268,12 +250,12 @@ public final class QMatrix {
             }
         }
         Rational[][] bt = transpose(b);
-        Rational[] alpha = solve(multiply(multiply(bt, h), b), apply(bt, r));
+        Rational[] alpha = solve(multiply(multiply(bt, h), b), ExactMatrices.times(bt, r));
         if (alpha == null && k > 0) {
             return null;
         }
-        Rational[] x = k == 0 ? zeros(1, n)[0] : apply(b, alpha);
-        Rational[] check = apply(h, x);
+        Rational[] x = k == 0 ? zeros(1, n)[0] : ExactMatrices.times(b, alpha);
+        Rational[] check = ExactMatrices.times(h, x);
         for (int i = 0; i < n; i++) {
             if (!check[i].equals(r[i])) {
                 return null;
