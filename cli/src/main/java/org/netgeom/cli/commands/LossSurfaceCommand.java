@@ -20,6 +20,7 @@ import org.netgeom.symbolic.loss.LossKind;
 import org.netgeom.symbolic.loss.LossLine;
 import org.netgeom.symbolic.loss.QuadraticText;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -66,8 +67,8 @@ public final class LossSurfaceCommand extends BaseCommand {
     @Option(names = "--bind", paramLabel = "NAME=VALUE,...", description = "Values of free symbols (symbols of layer L stay the variables of --at).")
     String bind;
 
-    @Option(names = "--digits", defaultValue = "30", paramLabel = "N", description = "Significant digits of irrational results (default 30).")
-    int digits;
+    @Mixin
+    DigitsOption digits;
 
     @Option(names = "--latex", description = "Also give the loss formula as LaTeX.")
     boolean latex;
@@ -81,9 +82,7 @@ public final class LossSurfaceCommand extends BaseCommand {
         if (modes != 1) {
             throw CliError.USAGE.error("choose exactly one mode: --line DIR --range=T0,T1, --plane DIR1,DIR2 --range=A0,A1,B0,B1, or --at");
         }
-        if (digits < 1 || digits > 10_000) {
-            throw CliError.USAGE.at("--digits", "--digits must be between 1 and 10000, not " + digits);
-        }
+        digits.get();
         if (plane != null) {
             throw CliError.NOT_IMPLEMENTED.at("--plane", "loss-surface --plane (2-D cells) is not implemented yet: it needs the "
                     + "shared polyhedral engine; use --line or --at");
@@ -202,7 +201,7 @@ public final class LossSurfaceCommand extends BaseCommand {
     }
 
     int digits() {
-        return digits;
+        return digits.get();
     }
 
     boolean latex() {

@@ -17,6 +17,7 @@ import org.netgeom.symbolic.loss.spectrum.CReal;
 import org.netgeom.symbolic.loss.spectrum.ExactForms;
 import org.netgeom.symbolic.perturb.WeightMargin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -68,8 +69,8 @@ public final class PerturbCommand extends BaseCommand {
     @Option(names = "--bind", paramLabel = "NAME=VALUE,...", description = "Values of free symbols.")
     String bind;
 
-    @Option(names = "--digits", defaultValue = "30", paramLabel = "N", description = "Significant digits of irrational results (default 30).")
-    int digits;
+    @Mixin
+    DigitsOption digits;
 
     @Override
     public Integer call() {
@@ -77,9 +78,7 @@ public final class PerturbCommand extends BaseCommand {
         if (modes != 1) {
             throw CliError.USAGE.error("choose exactly one mode: --at X, --weights --data DATA --layer L, or --lipschitz --box ...");
         }
-        if (digits < 1 || digits > 10_000) {
-            throw CliError.USAGE.at("--digits", "--digits must be between 1 and 10000, not " + digits);
-        }
+        digits.get();
         if (lipschitz) {
             throw CliError.NOT_IMPLEMENTED.at("--lipschitz", "perturb --lipschitz is not implemented yet: it needs the shared "
                     + "polyhedral engine (regions of the domain); use --at or --weights");
@@ -115,7 +114,7 @@ public final class PerturbCommand extends BaseCommand {
         o.put("unbounded", r.epsilon2() == null);
         o.put("epsilon2", r.epsilon2() == null ? null : JsonOut.exact(r.epsilon2()));
         o.put("epsilon", r.epsilon2() == null ? null
-                : CertifiedJson.of(r.epsilon(), Cas.get().eval("Sqrt(" + Cas.of(r.epsilon2()) + ")"), digits));
+                : CertifiedJson.of(r.epsilon(), Cas.get().eval("Sqrt(" + Cas.of(r.epsilon2()) + ")"), digits()));
         o.put("attained", r.attained());
         if (r.limiting() != null) {
             Map<String, Object> lim = JsonOut.object();
@@ -126,10 +125,10 @@ public final class PerturbCommand extends BaseCommand {
         }
         o.put("gradient", JsonOut.exact(cell.gradientAt(cell.point())));
         o.put("gradientNorm2", JsonOut.exact(r.gradientNorm2()));
-        o.put("lambdaMax", CertifiedJson.eigen(r.lambdaMax(), forms, digits));
+        o.put("lambdaMax", CertifiedJson.eigen(r.lambdaMax(), forms, digits()));
         Map<String, Object> change = JsonOut.object();
-        change.put("increase", r.increaseBound() == null ? null : CertifiedJson.of(r.increaseBound(), null, digits));
-        change.put("decrease", r.decreaseBound() == null ? null : CertifiedJson.of(r.decreaseBound(), null, digits));
+        change.put("increase", r.increaseBound() == null ? null : CertifiedJson.of(r.increaseBound(), null, digits()));
+        change.put("decrease", r.decreaseBound() == null ? null : CertifiedJson.of(r.decreaseBound(), null, digits()));
         o.put("lossChange", change);
         if (json) {
             printJson(o);
@@ -144,15 +143,15 @@ public final class PerturbCommand extends BaseCommand {
         }
         CReal eps = r.epsilon();
         w.println("every perturbation with ‖Δ‖ " + (r.attained() ? "≤" : "<") + " ε keeps every data point's activation pattern, ε² = "
-                + r.epsilon2() + ", ε = " + CertifiedJson.human(eps, null, digits));
+                + r.epsilon2() + ", ε = " + CertifiedJson.human(eps, null, digits()));
         w.println("  limited by unit " + r.limiting().unit() + " of " + r.limiting().layer() + " on data point " + r.limiting().data());
-        w.println("on that ball the loss changes by at most +" + r.increaseBound().decimal(Math.min(digits, 12)) + " / -"
-                + r.decreaseBound().decimal(Math.min(digits, 12)) + "   (‖∇‖ε + ½λmax ε² and ‖∇‖ε; ‖∇‖² = " + r.gradientNorm2() + ")");
+        w.println("on that ball the loss changes by at most +" + r.increaseBound().decimal(Math.min(digits(), 12)) + " / -"
+                + r.decreaseBound().decimal(Math.min(digits(), 12)) + "   (‖∇‖ε + ½λmax ε² and ‖∇‖ε; ‖∇‖² = " + r.gradientNorm2() + ")");
     }
 
     // accessors for PerturbAtReport
     int digits() {
-        return digits;
+        return digits.get();
     }
 
     boolean jsonOut() {
