@@ -45,7 +45,7 @@ final class LossCellReport {
         int digits = cmd.digits();
         Variables v = Variables.of(raw, cmd.layer(), values, false);
         LossCell.Result r = LossCell.compute(v, data, loss, ProgressBars.forStderr());
-        List<Spectra.Eigen> eig = Spectra.symmetricEigenvalues(r.hessian());
+        List<Spectra.Eigen> eig = r.eigenvalues();
         ExactForms forms = new ExactForms(Cas.get());
         LossCell.Minimiser min = LossCell.minimiser(r);
         RealRoot lmin = eig.get(0).value();

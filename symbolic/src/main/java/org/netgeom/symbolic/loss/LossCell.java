@@ -5,6 +5,7 @@ import org.netgeom.ir.Progress;
 import org.netgeom.ir.Rational;
 import org.netgeom.symbolic.exact.ExactMatrices;
 import org.netgeom.symbolic.loss.spectrum.QMatrix;
+import org.netgeom.symbolic.loss.spectrum.Spectra;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -38,9 +39,23 @@ public final class LossCell {
         }
     }
 
-    /** The cell, its quadratic ½uᵀHu + gᵀu + c and the local Jacobians J_i (stacked per data point). */
+    /** The cell, its quadratic ½uᵀHu + gᵀu + c, the local Jacobians J_i and the loss's factor s. */
     public record Result(String pattern, boolean onBoundary, List<Inequality> cell, Rational[][] hessian, Rational[] g,
-                         Rational c, List<Rational[][]> jacobians, Rational[] point, Rational value) {
+                         Rational c, List<Rational[][]> jacobians, Rational[] point, Rational value, Rational scale) {
+        /** The local Jacobians stacked (N·k × m): H = 2s JᵀJ. */
+        public Rational[][] stackedJacobian() {
+            List<Rational[]> rows = new ArrayList<>();
+            for (Rational[][] j : jacobians) {
+                rows.addAll(java.util.Arrays.asList(j));
+            }
+            return rows.toArray(new Rational[0][]);
+        }
+
+        /** H's eigenvalues with multiplicities, increasing, through the smaller Gram matrix of the stacked Jacobian. */
+        public List<Spectra.Eigen> eigenvalues() {
+            return Spectra.gramEigenvalues(stackedJacobian(), scale.multiply(2));
+        }
+
         /** The quadratic's value at u. */
         public Rational quadraticAt(Rational[] u) {
             return ExactMatrices.dot(u, ExactMatrices.times(hessian, u)).multiply(Rational.HALF).add(ExactMatrices.dot(g, u)).add(c);
@@ -142,8 +157,8 @@ public final class LossCell {
                 h[a][b] = h[b][a];
             }
         }
-        Result res = new Result(pattern.toString(), boundary, cell, h, g, c, jac, u0, null);
-        return new Result(res.pattern(), boundary, cell, h, g, c, jac, u0, res.quadraticAt(u0));
+        Result res = new Result(pattern.toString(), boundary, cell, h, g, c, jac, u0, null, s);
+        return new Result(res.pattern(), boundary, cell, h, g, c, jac, u0, res.quadraticAt(u0), s);
     }
 
     /** The minimiser of the quadratic and what it says about the loss. */

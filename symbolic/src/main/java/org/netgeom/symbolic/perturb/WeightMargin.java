@@ -64,7 +64,7 @@ public final class WeightMargin {
         }
         Rational[] grad = cell.gradientAt(u0);
         Rational g2 = ExactMatrices.dot(grad, grad);
-        List<Spectra.Eigen> eig = Spectra.symmetricEigenvalues(cell.hessian());
+        List<Spectra.Eigen> eig = cell.eigenvalues();
         RealRoot lmax = eig.isEmpty() ? RealRoot.rational(Rational.ZERO) : eig.get(eig.size() - 1).value();
         CReal up = null;
         CReal down = null;

@@ -15,6 +15,7 @@ import org.netgeom.symbolic.cas.Cas;
 import org.netgeom.symbolic.exact.ExactForward;
 import org.netgeom.symbolic.exact.ExactJacobian;
 import org.netgeom.symbolic.loss.spectrum.QMatrix;
+import org.netgeom.symbolic.loss.spectrum.Spectra;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -163,6 +164,14 @@ class LossCellTest {
                 }
             }
             assertEquals(Nets.mse(m, data), r.value(), "the quadratic at θ0 is the loss");
+            // H's spectrum through the smaller Gram matrix equals the spectrum of H itself
+            List<Spectra.Eigen> viaGram = r.eigenvalues();
+            List<Spectra.Eigen> direct = Spectra.symmetricEigenvalues(r.hessian());
+            assertEquals(direct.size(), viaGram.size());
+            for (int i = 0; i < direct.size(); i++) {
+                assertEquals(direct.get(i).multiplicity(), viaGram.get(i).multiplicity());
+                assertEquals(direct.get(i).value().decimal(25), viaGram.get(i).value().decimal(25));
+            }
             checked++;
         }
         assertEquals(6, checked);

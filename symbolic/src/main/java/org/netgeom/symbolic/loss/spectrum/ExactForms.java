@@ -13,9 +13,11 @@ import java.util.Map;
 /**
  * Exact closed forms of real algebraic numbers, through Symja: the defining polynomial is
  * factored over ℚ, and the factor that vanishes at the number gives it: a rational for a linear
- * factor, radicals (−b ± √(b² − 4ac))/(2a) for a quadratic one, and otherwise Mathematica's
- * exact {@code Root(f&, k)} (the k-th real root of the irreducible f, increasing). Which factor
- * and which root is decided exactly (Sturm counts on the isolating interval, an exact comparison
+ * factor, radicals (−b ± √(b² − 4ac))/(2a) for a quadratic one, Mathematica's exact
+ * {@code Root(f&, k)} (the k-th real root of the irreducible f, increasing) for a cubic or
+ * quartic one, and none for higher degrees (nor for polynomials of degree above 24, which are
+ * not factored). Which factor
+ * and which root is decided exactly (root counts on the isolating interval, an exact comparison
  * with −b/(2a)), never by comparing decimals. Every form is null when Symja cannot give it within
  * the time limit; the certified decimals do not depend on this class.
  */
@@ -23,7 +25,9 @@ public final class ExactForms {
     /** Time limit of each factorisation, in seconds. */
     static final long FACTOR_TIMEOUT_S = 30;
     /** Polynomials above this degree are not factored (Symja's factoriser gets slow). */
-    static final int MAX_DEGREE = 40;
+    static final int MAX_DEGREE = 24;
+    /** Irreducible factors above this degree give no closed form (a Root of a long polynomial helps nobody). */
+    static final int MAX_ROOT_DEGREE = 4;
 
     private final Cas cas;
     private final String x;
@@ -46,7 +50,7 @@ public final class ExactForms {
             return null;
         }
         for (QPoly f : fs) {
-            if (f.degree() < 1 || !vanishesAt(f, r)) {
+            if (f.degree() < 1 || f.degree() > MAX_ROOT_DEGREE || !vanishesAt(f, r)) {
                 continue;
             }
             if (f.degree() == 1) {
@@ -64,10 +68,9 @@ public final class ExactForms {
                 BigInteger radicand = disc.numerator().multiply(disc.denominator());
                 return simplify(Cas.of(vertex) + sign + Cas.of(half) + "*Sqrt(" + radicand + ")");
             }
-            List<QPoly> st = f.sturm();
             Rational bound = f.rootBound();
             Interval iv = r.current();
-            int k = QPoly.countRoots(st, bound.negate(), iv.lo()) + 1;
+            int k = Descartes.count(f.squareFree(), bound.negate(), iv.lo()) + 1;
             return "Root(" + f.primitive().toSymja("#1") + "&," + k + ")";
         }
         return null;
@@ -105,7 +108,7 @@ public final class ExactForms {
             return f.signAt(q) == 0;
         }
         Interval iv = r.current();          // isolates r among the roots of r.poly(), which f divides
-        return QPoly.countRoots(f.squareFree().sturm(), iv.lo(), iv.hi()) >= 1;
+        return Descartes.count(f.squareFree(), iv.lo(), iv.hi()) >= 1;
     }
 
     /** The irreducible factors over ℚ (Symja's Factor), or null when Symja cannot give them. */

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * Small dense matrices of exact rationals as {@code Rational[rows][cols]}: products, transposes,
- * the characteristic polynomial (Hessenberg reduction by exact similarity transforms, then the
- * Hessenberg recurrence), rank and exact linear solves. Static helpers only.
+ * the characteristic polynomial (modular, {@link ModularCharPoly}), rank and exact linear solves.
+ * Static helpers only.
  */
 public final class QMatrix {
     private QMatrix() {
@@ -89,64 +89,9 @@ public final class QMatrix {
         return cols(a) <= a.length ? ExactMatrices.gram(transpose(a)) : ExactMatrices.gram(a);
     }
 
-    /**
-     * det(xI − A) of a square matrix, exactly: A is brought to upper Hessenberg form H by exact
-     * similarity transforms (row and column eliminations with pivoting), then
-     * p₀ = 1, p_m(x) = (x − h_mm) p_{m−1}(x) − Σ_{i&lt;m} h_im (Π_{j=i+1..m} h_{j,j−1}) p_{i−1}(x).
-     */
+    /** det(xI − A) of a square rational matrix, exactly ({@link ModularCharPoly}). */
     public static QPoly charPoly(Rational[][] a) {
-        int n = a.length;
-        Rational[][] h = copy(a);
-        for (int k = 0; k < n - 2; k++) {
-            int piv = -1;
-            for (int i = k + 1; i < n; i++) {
-                if (!h[i][k].isZero()) {
-                    piv = i;
-                    break;
-                }
-            }
-            if (piv < 0) {
-                continue;
-            }
-            if (piv != k + 1) {
-                Rational[] t = h[piv];
-                h[piv] = h[k + 1];
-                h[k + 1] = t;
-                for (Rational[] row : h) {
-                    Rational x = row[piv];
-                    row[piv] = row[k + 1];
-                    row[k + 1] = x;
-                }
-            }
-            Rational inv = h[k + 1][k].reciprocal();
-            for (int i = k + 2; i < n; i++) {
-                if (h[i][k].isZero()) {
-                    continue;
-                }
-                Rational f = h[i][k].multiply(inv);
-                for (int j = 0; j < n; j++) {              // row_i -= f row_{k+1}
-                    h[i][j] = h[i][j].subtract(f.multiply(h[k + 1][j]));
-                }
-                for (int r = 0; r < n; r++) {              // col_{k+1} += f col_i
-                    h[r][k + 1] = h[r][k + 1].add(f.multiply(h[r][i]));
-                }
-            }
-        }
-        List<QPoly> p = new ArrayList<>();
-        p.add(QPoly.ONE);
-        for (int m = 1; m <= n; m++) {
-            QPoly pm = QPoly.of(h[m - 1][m - 1].negate(), Rational.ONE).multiply(p.get(m - 1));
-            Rational prod = Rational.ONE;
-            for (int i = m - 1; i >= 1; i--) {
-                prod = prod.multiply(h[i][i - 1]);
-                if (prod.isZero()) {
-                    break;
-                }
-                pm = pm.subtract(p.get(i - 1).scale(h[i - 1][m - 1].multiply(prod)));
-            }
-            p.add(pm);
-        }
-        return p.get(n);
+        return ModularCharPoly.of(a);
     }
 
     /** The rank, by exact Gaussian elimination. */

@@ -9,8 +9,7 @@ import java.util.List;
 /**
  * A univariate polynomial with exact rational coefficients, immutable; coefficients in ascending
  * degree, trailing zeros removed (the zero polynomial has none). Division, gcd, square-free
- * decomposition (Yun 1976) and Sturm sequences (Sturm 1829) are the exact tools behind
- * {@link RealRoot}.
+ * decomposition (Yun 1976, with modular gcds) are the exact tools behind {@link RealRoot}.
  */
 public final class QPoly {
     /** The zero polynomial. */
@@ -21,6 +20,7 @@ public final class QPoly {
     public static final QPoly X = new QPoly(new Rational[]{Rational.ZERO, Rational.ONE});
 
     private final Rational[] c;
+    private java.math.BigInteger[] ints;      // a positive multiple with integer coefficients, for signAt
 
     private QPoly(Rational[] coeffs) {
         int n = coeffs.length;
@@ -187,9 +187,37 @@ public final class QPoly {
         return s;
     }
 
-    /** The sign of the value at x. */
+    /**
+     * The sign of the value at x = a/b, in integer arithmetic: with P a positive integer multiple of
+     * this polynomial, sign p(x) = sign Σ P_i a^i b^{n−i} (b &gt; 0), by homogeneous Horner (no gcds).
+     */
     public int signAt(Rational x) {
-        return eval(x).signum();
+        if (c.length == 0) {
+            return 0;
+        }
+        java.math.BigInteger[] q = ints;
+        if (q == null) {
+            java.math.BigInteger lcm = java.math.BigInteger.ONE;
+            for (Rational r : c) {
+                java.math.BigInteger d = r.denominator();
+                lcm = lcm.divide(lcm.gcd(d)).multiply(d);
+            }
+            q = new java.math.BigInteger[c.length];
+            for (int i = 0; i < c.length; i++) {
+                q[i] = c[i].numerator().multiply(lcm.divide(c[i].denominator()));
+            }
+            ints = q;
+        }
+        java.math.BigInteger a = x.numerator();
+        java.math.BigInteger b = x.denominator();
+        int n = q.length - 1;
+        java.math.BigInteger s = q[n];
+        java.math.BigInteger bp = java.math.BigInteger.ONE;
+        for (int i = n - 1; i >= 0; i--) {
+            bp = bp.multiply(b);
+            s = s.multiply(a).add(q[i].multiply(bp));
+        }
+        return s.signum();
     }
 
     /** p(x + a): the polynomial shifted by a (Taylor shift). */
@@ -220,7 +248,10 @@ public final class QPoly {
         if (degree() <= 0) {
             return isZero() ? ZERO : ONE;
         }
-        return exactDivide(gcd(this, derivative())).monic();
+        if (ModularGcd.provablySquareFree(this)) {
+            return monic();
+        }
+        return exactDivide(ModularGcd.gcd(this, derivative())).monic();
     }
 
     /**
@@ -233,59 +264,20 @@ public final class QPoly {
             return out;
         }
         QPoly a = this.monic();
-        QPoly b = gcd(a, a.derivative());
+        if (ModularGcd.provablySquareFree(a)) {
+            out.add(a);
+            return out;
+        }
+        QPoly b = ModularGcd.gcd(a, a.derivative());
         QPoly cc = a.exactDivide(b);
         QPoly d = a.derivative().exactDivide(b).subtract(cc.derivative());
         while (cc.degree() > 0) {
-            QPoly ai = gcd(cc, d);
+            QPoly ai = ModularGcd.gcd(cc, d);
             out.add(ai);
             cc = cc.exactDivide(ai);
             d = d.exactDivide(ai).subtract(cc.derivative());
         }
         return out;
-    }
-
-    /** The Sturm sequence p, p', −rem(…), … (for counting distinct real roots). */
-    public List<QPoly> sturm() {
-        List<QPoly> s = new ArrayList<>();
-        if (isZero()) {
-            return s;
-        }
-        s.add(this);
-        QPoly prev = this;
-        QPoly cur = derivative();
-        while (!cur.isZero()) {
-            s.add(cur);
-            QPoly r = prev.mod(cur).negate();
-            prev = cur;
-            // scaling by a positive constant keeps the signs; it keeps coefficients small
-            cur = r.isZero() ? r : r.scale(r.lead().abs().reciprocal());
-        }
-        return s;
-    }
-
-    /** Sign variations of a Sturm sequence at x (zeros skipped). */
-    public static int variations(List<QPoly> sturm, Rational x) {
-        int v = 0;
-        int last = 0;
-        for (QPoly p : sturm) {
-            int s = p.signAt(x);
-            if (s != 0) {
-                if (last != 0 && s != last) {
-                    v++;
-                }
-                last = s;
-            }
-        }
-        return v;
-    }
-
-    /**
-     * The number of distinct real roots in the half-open interval (a, b], a &lt; b (Sturm's
-     * theorem; for a square-free p the endpoints may be roots).
-     */
-    public static int countRoots(List<QPoly> sturm, Rational a, Rational b) {
-        return variations(sturm, a) - variations(sturm, b);
     }
 
     /** A bound B with every real root r satisfying |r| &lt; B (Cauchy's bound, 1 + max |aᵢ/aₙ|). */

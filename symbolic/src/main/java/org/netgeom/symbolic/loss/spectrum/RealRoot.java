@@ -14,29 +14,26 @@ import java.util.List;
  * simplest rational of the interval (Stern–Brocot), so a root such as 1/3, which bisection never
  * hits, is still found exactly.
  *
- * <p>Roots are found by {@link #roots(QPoly)}: Sturm's theorem counts the distinct roots in a
- * half-open interval, and bisection from Cauchy's bound isolates them.
+ * <p>Roots are found by {@link #roots(QPoly)}: Descartes' rule of signs with bisection
+ * ({@link Descartes}) isolates them inside Cauchy's bound.
  */
 public final class RealRoot extends CReal {
     private final QPoly p;
-    private final List<QPoly> sturm;
     private Rational lo;
     private Rational hi;
     private Rational exact;
     private boolean decided;
     private int sinceCheck;
 
-    private RealRoot(QPoly p, List<QPoly> sturm, Rational lo, Rational hi) {
+    private RealRoot(QPoly p, Rational lo, Rational hi) {
         this.p = p;
-        this.sturm = sturm;
         this.lo = lo;
         this.hi = hi;
     }
 
     /** The rational q as a root of x − q. */
     public static RealRoot rational(Rational q) {
-        QPoly lin = QPoly.linear(q);
-        RealRoot r = new RealRoot(lin, lin.sturm(), q, q);
+        RealRoot r = new RealRoot(QPoly.linear(q), q, q);
         r.exact = q;
         return r;
     }
@@ -52,32 +49,15 @@ public final class RealRoot extends CReal {
             out.add(rational(sf.coeff(0).negate().divide(sf.coeff(1))));
             return out;
         }
-        List<QPoly> st = sf.sturm();
         Rational b = sf.rootBound();
-        isolate(sf, st, b.negate(), b, QPoly.countRoots(st, b.negate(), b), out);
-        for (RealRoot r : out) {
-            r.checkRational();
-        }
-        return out;
-    }
-
-    private static void isolate(QPoly p, List<QPoly> st, Rational a, Rational b, int n, List<RealRoot> out) {
-        if (n == 0) {
-            return;
-        }
-        if (n == 1) {
-            RealRoot r = new RealRoot(p, st, a, b);
-            if (p.signAt(b) == 0) {
-                r.exact = b;
-                r.lo = b;
+        for (Descartes.Isolated iso : Descartes.isolate(sf, b.negate(), b)) {
+            RealRoot r = new RealRoot(sf, iso.lo(), iso.hi());
+            if (iso.exact()) {
+                r.exact = iso.lo();
             }
             out.add(r);
-            return;
         }
-        Rational m = a.add(b).multiply(Rational.HALF);
-        int left = QPoly.countRoots(st, a, m);
-        isolate(p, st, a, m, left, out);
-        isolate(p, st, m, b, n - left, out);
+        return out;
     }
 
     /** The defining square-free polynomial. */
@@ -85,24 +65,28 @@ public final class RealRoot extends CReal {
         return p;
     }
 
-    /** The Sturm sequence of {@link #poly()}. */
-    List<QPoly> sturmSequence() {
-        return sturm;
-    }
-
     /**
-     * The root when it is rational, else null, decided exactly: with L the leading coefficient of
-     * p's primitive integer form, a rational root a/b has b | L, and two distinct rationals with
+     * The root when it is known to be rational, else null. With L the leading coefficient of p's
+     * primitive integer form, a rational root a/b has b | L, and two distinct rationals with
      * denominators ≤ L are at least 1/L² apart; so once the interval is narrower than 1/L², its
-     * simplest rational is the only candidate, and p(candidate) = 0 settles it.
+     * simplest rational is the only candidate, and p(candidate) = 0 settles it. That refinement is
+     * done when L has at most 64 bits (then null means irrational); for larger L the simplest
+     * rational is tested along 96 bisections only, so a rational root with a huge denominator
+     * may stay unrecognised (its decimals are certified all the same).
      */
     @Override
     public synchronized Rational exact() {
         if (exact == null && !decided) {
             BigInteger l = p.primitive().lead().numerator();
-            Rational w = Rational.of(BigInteger.ONE, l.multiply(l).add(BigInteger.ONE));
-            while (exact == null && hi.subtract(lo).compareTo(w) >= 0) {
-                bisect();
+            if (l.bitLength() <= 64) {
+                Rational w = Rational.of(BigInteger.ONE, l.multiply(l).add(BigInteger.ONE));
+                while (exact == null && hi.subtract(lo).compareTo(w) >= 0) {
+                    bisect();
+                }
+            } else {
+                for (int k = 0; k < 96 && exact == null; k++) {
+                    bisect();
+                }
             }
             checkRational();
             decided = true;

@@ -28,14 +28,52 @@ public final class Spectra {
      */
     public static List<Eigen> symmetricEigenvalues(Rational[][] a) {
         QPoly p = QMatrix.charPoly(a);
-        List<QPoly> sf = p.squareFreeDecomposition();
         List<Eigen> out = new ArrayList<>();
+        int zeros = 0;                                   // the factor x^z: eigenvalue 0, cheaply
+        while (zeros <= p.degree() && p.coeff(zeros).isZero()) {
+            zeros++;
+        }
+        if (zeros > 0) {
+            out.add(new Eigen(RealRoot.rational(Rational.ZERO), zeros));
+            Rational[] c = p.coeffs();
+            p = QPoly.of(java.util.Arrays.copyOfRange(c, zeros, c.length));
+        }
+        List<QPoly> sf = p.squareFreeDecomposition();
         for (int i = 0; i < sf.size(); i++) {
             for (RealRoot r : RealRoot.roots(sf.get(i))) {
                 out.add(new Eigen(r, i + 1));
             }
         }
         out.sort((x, y) -> compare(x.value(), y.value()));
+        return out;
+    }
+
+    /**
+     * The eigenvalues of the n×n matrix f·AᵀA (A m×n, f ≥ 0), through the smaller Gram matrix:
+     * f·AAᵀ has the same non-zero eigenvalues, and the other n − m are zero.
+     */
+    public static List<Eigen> gramEigenvalues(Rational[][] a, Rational f) {
+        int m = a.length;
+        int n = QMatrix.cols(a);
+        Rational[][] g = QMatrix.gram(a);
+        for (Rational[] row : g) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = row[j].multiply(f);
+            }
+        }
+        List<Eigen> e = symmetricEigenvalues(g);
+        if (m >= n) {
+            return e;
+        }
+        List<Eigen> out = new ArrayList<>();
+        int extra = n - m;
+        if (!e.isEmpty() && e.get(0).value().compareTo(Rational.ZERO) == 0) {
+            out.add(new Eigen(e.get(0).value(), e.get(0).multiplicity() + extra));
+            out.addAll(e.subList(1, e.size()));
+        } else {
+            out.add(new Eigen(RealRoot.rational(Rational.ZERO), extra));
+            out.addAll(e);
+        }
         return out;
     }
 
@@ -114,7 +152,7 @@ public final class Spectra {
      * The exact sign of √α − √β − 1 for algebraic α, β ≥ 0 (the two sides of one Weyl pair).
      * Certified enclosures decide it unless it is zero; then equality is proved algebraically:
      * with s = √β, √α = s + 1 means s is a common root of q_β(s) = p_β(s²) and q_α(s + 1), so s is
-     * a root of g = gcd(q_β(s), q_α(s + 1)); Sturm counts g's roots in an interval that isolates s
+     * a root of g = gcd(q_β(s), q_α(s + 1)); Descartes counts g's roots in an interval that isolates s
      * among the roots of q_β. If s is no root of g, the difference is non-zero and refinement
      * settles its sign.
      */
@@ -153,8 +191,7 @@ public final class Spectra {
         if (g.degree() <= 0) {
             return false;
         }
-        List<QPoly> stB = qb.sturm();
-        List<QPoly> stG = g.squareFree().sturm();
+        QPoly gs = g.squareFree();
         CReal s = CReal.sqrt(beta);
         for (int bits = 16; ; bits *= 2) {
             Interval j = s.enclose(bits);
@@ -163,8 +200,8 @@ public final class Spectra {
             if (qb.signAt(hi) == 0) {
                 hi = hi.add(CReal.pow2(bits + 1));
             }
-            if (lo.signum() > 0 && QPoly.countRoots(stB, lo, hi) == 1) {
-                return QPoly.countRoots(stG, lo, hi) >= 1;
+            if (lo.signum() > 0 && Descartes.count(qb, lo, hi) == 1) {
+                return Descartes.count(gs, lo, hi) >= 1;
             }
         }
     }
