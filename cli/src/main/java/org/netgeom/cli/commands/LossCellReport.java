@@ -141,7 +141,8 @@ final class LossCellReport {
                     + ": " + String.join(", ", JsonOut.exact(min.point())) + ", loss " + min.value());
             w.println("  " + (min.interior() ? "inside the cell: an exact local minimum of the loss in " + v.params().path()
                     + "'s parameters" : min.inCell() ? "on the cell's boundary: a minimum of this piece, not certified as a local minimum of the loss"
-                    : "outside the cell: no minimum of the loss on this cell's piece"));
+                    : min.unique() ? "outside the cell: the loss has no critical point inside this cell"
+                    : "outside the cell; other minimisers of the affine set may lie in it (deciding that needs an LP)"));
         }
         if (expression != null) {
             w.println("loss = " + expression);
