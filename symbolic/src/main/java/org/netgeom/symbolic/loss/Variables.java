@@ -130,6 +130,38 @@ public final class Variables {
         return new Variables(bound, p, base, dirs, u0, nm, tx, false);
     }
 
+    /**
+     * Variables along directions of layer {@code selector}'s parameter space: θ(u) = θ0 + Σ_k u_k·dirs[k]
+     * (θ0 the current parameters, the model without free symbols), at the point u0; named
+     * u1, u2, …. With one direction this is {@code --line}'s t; with two, a plane's (a, b), whose
+     * cells {@link LossCell#compute} describes one at a time (inequalities in (a, b) and the
+     * bivariate quadratic), for a cell enumeration to call at each cell's witness.
+     */
+    public static Variables along(Model model, String selector, Rational[][] dirs, Rational[] u0) {
+        Binder.requireNoSymbols(model);
+        LayerParams p = LayerParams.of(model, selector);
+        for (Rational[] d : dirs) {
+            if (d.length != p.size()) {
+                throw SymbolicError.BAD_DIRECTION.error("a direction has " + d.length + " entries, layer " + p.path() + " has "
+                        + p.size() + " parameters");
+            }
+        }
+        if (u0.length != dirs.length) {
+            throw new IllegalArgumentException(u0.length + " coordinates for " + dirs.length + " directions");
+        }
+        List<String> names = new ArrayList<>();
+        List<String> tex = new ArrayList<>();
+        for (int k = 1; k <= dirs.length; k++) {
+            names.add("u" + k);
+            tex.add("u_{" + k + "}");
+        }
+        Rational[][] dc = new Rational[dirs.length][];
+        for (int k = 0; k < dirs.length; k++) {
+            dc[k] = dirs[k].clone();
+        }
+        return new Variables(model, p, p.values(), dc, u0.clone(), names, tex, false);
+    }
+
     /** The layer at an IR path ({@code layers[3].layers[1]}). */
     static LayerShape byPath(Model m, String path) {
         LayerShape[] found = new LayerShape[1];

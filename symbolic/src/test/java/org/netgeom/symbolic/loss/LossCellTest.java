@@ -247,4 +247,34 @@ class LossCellTest {
         assertEquals(Rational.ZERO, min.value());
         assertTrue(min.localMinimum());        // at (2, -1): 2·1 - 1 > 0, 2·2 - 1 > 0, -2 - 1 < 0: interior
     }
+
+    @Test
+    void aPlaneCellIsDescribedInItsTwoCoordinates() {
+        Random rnd = new Random(33);
+        int inside = 0;
+        for (int trial = 0; trial < 5; trial++) {
+            Model m = Nets.mlp(rnd, 2, 3, 1);
+            DataSet data = Nets.data(rnd, 4, 2, 1);
+            LayerParams p = LayerParams.of(m, "0");
+            Rational[][] dirs = {Nets.vector(rnd, p.size()), Nets.vector(rnd, p.size())};
+            Rational[] ab = {Rational.of(1, 3), Rational.of(-1, 5)};
+            Variables v = Variables.along(m, "0", dirs, ab);
+            LossCell.Result r = LossCell.compute(v, data, LossKind.MSE, Progress.NONE);
+            assertEquals(2, r.hessian().length);
+            for (int k = 0; k < 30; k++) {
+                Rational[] u = {ab[0].add(Nets.q(rnd).multiply(Rational.of(1, 32))), ab[1].add(Nets.q(rnd).multiply(Rational.of(1, 32)))};
+                Rational[] theta = p.values();
+                for (int i = 0; i < theta.length; i++) {
+                    theta[i] = theta[i].add(dirs[0][i].multiply(u[0])).add(dirs[1][i].multiply(u[1]));
+                }
+                Model mu = p.in(m, theta);
+                if (r.inInterior(u)) {
+                    inside++;
+                    assertEquals(Nets.mse(mu, data), r.quadraticAt(u));
+                    assertEquals(r.pattern(), Nets.patterns(mu, data));
+                }
+            }
+        }
+        assertTrue(inside >= 40, "inside " + inside);
+    }
 }

@@ -173,6 +173,50 @@ public final class RealRoot extends CReal {
     }
 
     /**
+     * −1, 0 or 1 as this root is below, equal to or above {@code o}, decided exactly: refinement
+     * separates different numbers; two equal ones are recognised because their common value is a
+     * root of gcd(p, q) lying in both isolating intervals (and any root of that gcd in both
+     * intervals is both numbers, each being the only root of its polynomial there).
+     */
+    public int compareTo(RealRoot o) {
+        if (this == o) {
+            return 0;
+        }
+        Rational ex = exact();
+        Rational ey = o.exact();
+        if (ex != null && ey != null) {
+            return ex.compareTo(ey);
+        }
+        if (ex != null) {
+            return -o.compareTo(ex);
+        }
+        if (ey != null) {
+            return compareTo(ey);
+        }
+        QPoly g = null;
+        while (true) {
+            Interval a = current();
+            Interval b = o.current();
+            if (a.hi().compareTo(b.lo()) <= 0) {
+                return -1;
+            }
+            if (b.hi().compareTo(a.lo()) <= 0) {
+                return 1;
+            }
+            if (g == null) {
+                g = ModularGcd.gcd(p, o.p).squareFree();
+            }
+            Rational lo = a.lo().max(b.lo());
+            Rational hi = a.hi().min(b.hi());
+            if (g.degree() >= 1 && lo.compareTo(hi) < 0 && Descartes.count(g, lo, hi) >= 1) {
+                return 0;
+            }
+            bisect();
+            o.bisect();
+        }
+    }
+
+    /**
      * The simplest rational (smallest denominator) in the open interval (a, b), by the
      * Stern–Brocot descent; null when a ≥ b.
      */

@@ -77,34 +77,8 @@ public final class Spectra {
         return out;
     }
 
-    /** Distinct roots of coprime factors never coincide, so refinement separates them. */
     static int compare(RealRoot x, RealRoot y) {
-        while (true) {
-            Rational ex = x.exact();
-            Rational ey = y.exact();
-            if (ex != null && ey != null) {
-                return ex.compareTo(ey);
-            }
-            if (ex != null) {
-                return -y.compareTo(ex);
-            }
-            if (ey != null) {
-                return x.compareTo(ey);
-            }
-            Interval a = x.current();
-            Interval b = y.current();
-            if (a.hi().compareTo(b.lo()) < 0) {
-                return -1;
-            }
-            if (b.hi().compareTo(a.lo()) < 0) {
-                return 1;
-            }
-            if (a.equals(b) && x.poly().equals(y.poly())) {
-                return 0;
-            }
-            x.bisect();
-            y.bisect();
-        }
+        return x.compareTo(y);
     }
 
     /** The eigenvalues with repetition (each as often as its multiplicity), increasing. */

@@ -82,4 +82,16 @@ class PolynomialToolsTest {
             assertTrue(Descartes.count(p.squareFree(), distinct.first(), distinct.last()) == distinct.size() - 1);
         }
     }
+
+    @Test
+    void equalAlgebraicNumbersFromDifferentPolynomialsCompareEqual() {
+        QPoly a = QPoly.of(Rational.of(-2), Rational.ZERO, Rational.ONE);                       // x² − 2
+        QPoly b = a.multiply(QPoly.of(Rational.of(-3), Rational.ONE)).multiply(QPoly.of(Rational.of(-5), Rational.ZERO, Rational.ONE));
+        RealRoot s2 = RealRoot.roots(a).get(1);
+        List<RealRoot> rb = RealRoot.roots(b);                                                  // −√5, −√2, √2, √5, 3
+        assertEquals(0, s2.compareTo(rb.get(2)));
+        assertEquals(-1, s2.compareTo(rb.get(3)));
+        assertEquals(1, s2.compareTo(rb.get(1)));
+        assertEquals(-1, rb.get(3).compareTo(rb.get(4)));
+    }
 }
