@@ -9,8 +9,10 @@ import org.netgeom.cli.commands.HessianCommand;
 import org.netgeom.cli.commands.ImportCommand;
 import org.netgeom.cli.commands.JacobianCommand;
 import org.netgeom.cli.commands.KernelCommand;
+import org.netgeom.cli.commands.LossSurfaceCommand;
 import org.netgeom.cli.commands.NotebookCommand;
 import org.netgeom.cli.commands.NtkCommand;
+import org.netgeom.cli.commands.PerturbCommand;
 import org.netgeom.cli.commands.RegionsCommand;
 import org.netgeom.cli.commands.TrainCommand;
 import org.netgeom.cli.commands.ValidateCommand;
@@ -36,6 +38,8 @@ import java.nio.charset.StandardCharsets;
                 RegionsCommand.class,
                 BoundsCommand.class,
                 FormulaCommand.class,
+                LossSurfaceCommand.class,
+                PerturbCommand.class,
                 KernelCommand.class,
                 TrainCommand.class,
                 JacobianCommand.class,

@@ -28,7 +28,7 @@ class FoundationCommandsTest {
         return p;
     }
 
-    private static JsonNode json(CliRunner.Result r) throws IOException {
+    private static JsonNode json(CliRun r) throws IOException {
         assertFalse(STACK.matcher(r.out() + r.err()).find(), "no stack trace: " + r.err());
         return JSON.readTree(r.out());
     }
@@ -48,7 +48,7 @@ class FoundationCommandsTest {
 
     @Test
     void validateReportsShapesAndPyTorchParameterCount() throws IOException {
-        JsonNode v = json(CliRunner.run("validate", write("hand.json", HAND).toString(), "--json"));
+        JsonNode v = json(CliRun.of("validate", write("hand.json", HAND).toString(), "--json"));
         assertEquals("hand", v.get("name").asText());
         assertEquals("[2]", v.get("input").toString());
         assertEquals("[1]", v.get("output").toString());
@@ -69,9 +69,9 @@ class FoundationCommandsTest {
     @Test
     void evalExactAndFloat() throws IOException {
         Path m = write("hand.json", HAND);
-        JsonNode e = json(CliRunner.run("eval", m.toString(), "--at=1/2,-1/3", "--exact", "--json"));
+        JsonNode e = json(CliRun.of("eval", m.toString(), "--at=1/2,-1/3", "--exact", "--json"));
         assertEquals("[\"151/80\"]", e.get("output").toString(), "derived by hand in ExactForwardTest");
-        JsonNode f = json(CliRunner.run("eval", m.toString(), "--at=0.5,-1/3", "--json"));
+        JsonNode f = json(CliRun.of("eval", m.toString(), "--at=0.5,-1/3", "--json"));
         assertTrue(f.get("output").get(0).isNumber());
         assertEquals(151.0 / 80, f.get("output").get(0).asDouble(), 1e-12);
     }
@@ -79,11 +79,11 @@ class FoundationCommandsTest {
     @Test
     void evalBindsSymbols() throws IOException {
         Path m = write("s.json", "{\"netgeom\": 1, \"input\": [1], \"layers\": [{\"op\": \"dense\", \"weight\": [[\"w1\"]], \"bias\": [\"b\"]}]}");
-        JsonNode v = json(CliRunner.run("validate", m.toString(), "--json"));
+        JsonNode v = json(CliRun.of("validate", m.toString(), "--json"));
         assertEquals("[\"w1\",\"b\"]", v.get("symbols").toString());
-        JsonNode e = json(CliRunner.run("eval", m.toString(), "--at=3", "--exact", "--bind", "w1=1/2,b=-1", "--json"));
+        JsonNode e = json(CliRun.of("eval", m.toString(), "--at=3", "--exact", "--bind", "w1=1/2,b=-1", "--json"));
         assertEquals("[\"1/2\"]", e.get("output").toString());
-        CliRunner.Result unbound = CliRunner.run("eval", m.toString(), "--at=3", "--exact", "--bind", "w1=1/2");
+        CliRun unbound = CliRun.of("eval", m.toString(), "--at=3", "--exact", "--bind", "w1=1/2");
         assertEquals(2, unbound.status());
         assertTrue(unbound.err().contains("error[IR_UNBOUND_SYMBOL]") && unbound.err().contains("(at layers[0].bias[0])"), unbound.err());
     }
@@ -91,31 +91,31 @@ class FoundationCommandsTest {
     @Test
     void userErrorsExitTwoWithCodeAndPath() throws IOException {
         Path bad = write("bad.json", HAND.replace("[\"1\", \"-1\", \"1/2\"]", "[\"1\", \"-1\"]"));
-        CliRunner.Result r = CliRunner.run("validate", bad.toString());
+        CliRun r = CliRun.of("validate", bad.toString());
         assertEquals(2, r.status());
         assertTrue(r.err().matches("(?s)error\\[IR_SHAPE_MISMATCH\\]: .* \\(at layers\\[4\\]\\.weight\\)\\s*"), r.err());
         assertEquals("", r.out());
-        JsonNode j = json(CliRunner.run("validate", bad.toString(), "--json"));
+        JsonNode j = json(CliRun.of("validate", bad.toString(), "--json"));
         assertEquals("IR_SHAPE_MISMATCH", j.get("error").get("code").asText());
         assertEquals("layers[4].weight", j.get("error").get("path").asText());
         assertFalse(j.get("error").get("message").asText().isEmpty());
 
-        CliRunner.Result wrongWidth = CliRunner.run("eval", write("ok.json", HAND).toString(), "--at=1", "--exact");
+        CliRun wrongWidth = CliRun.of("eval", write("ok.json", HAND).toString(), "--at=1", "--exact");
         assertEquals(2, wrongWidth.status());
         assertTrue(wrongWidth.err().startsWith("error[BAD_INPUT]"), wrongWidth.err());
-        CliRunner.Result badAt = CliRunner.run("eval", write("ok2.json", HAND).toString(), "--at=1,nan");
+        CliRun badAt = CliRun.of("eval", write("ok2.json", HAND).toString(), "--at=1,nan");
         assertTrue(badAt.err().contains("error[IR_BAD_SCALAR]") && badAt.err().contains("(at --at[1])"), badAt.err());
-        CliRunner.Result usage = CliRunner.run("eval", "--nope");
+        CliRun usage = CliRun.of("eval", "--nope");
         assertEquals(2, usage.status());
         assertTrue(usage.err().startsWith("error[USAGE]"), usage.err());
-        CliRunner.Result missing = CliRunner.run("validate", dir.resolve("none.json").toString(), "--json");
+        CliRun missing = CliRun.of("validate", dir.resolve("none.json").toString(), "--json");
         assertEquals(2, missing.status());
         assertEquals("IR_IO", json(missing).get("error").get("code").asText());
     }
 
     @Test
     void demoRuns() {
-        CliRunner.Result r = CliRunner.run("demo");
+        CliRun r = CliRun.of("demo");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("f(1/3) = 2/3 exactly"), r.out());
         assertFalse(STACK.matcher(r.out() + r.err()).find());

@@ -42,7 +42,7 @@ class NotebookInstallTest {
     void writesAKernelSpecThatRunsTheCheckoutsLauncher(@TempDir Path tmp) throws Exception {
         Path jupyter = fakeJupyter(tmp, 0);
         Path prefix = tmp.resolve("prefix");
-        CliRunner.Result r = CliRunner.run("notebook", "install", "--prefix", prefix.toString(), "--jupyter", jupyter.toString(), "--json");
+        CliRun r = CliRun.of("notebook", "install", "--prefix", prefix.toString(), "--jupyter", jupyter.toString(), "--json");
         assertEquals(0, r.status(), r.err());
         List<String> args = Files.readAllLines(tmp.resolve("args.txt"));
         assertEquals(List.of("kernelspec", "install", "--name", "netgeom", "--prefix", prefix.toAbsolutePath().toString()), args.subList(0, 6));
@@ -68,23 +68,23 @@ class NotebookInstallTest {
     @Test
     void userInstallIsTheDefault(@TempDir Path tmp) throws Exception {
         Path jupyter = fakeJupyter(tmp, 1);          // fails, but records how it was called
-        CliRunner.run("notebook", "install", "--jupyter", jupyter.toString());
+        CliRun.of("notebook", "install", "--jupyter", jupyter.toString());
         List<String> args = Files.readAllLines(tmp.resolve("args.txt"));
         assertEquals(List.of("kernelspec", "install", "--name", "netgeom", "--user"), args.subList(0, 5));
     }
 
     @Test
     void missingJupyterIsACodedError(@TempDir Path tmp) throws Exception {
-        CliRunner.Result r = CliRunner.run("notebook", "install", "--jupyter", tmp.resolve("no-jupyter").toString());
+        CliRun r = CliRun.of("notebook", "install", "--jupyter", tmp.resolve("no-jupyter").toString());
         assertEquals(2, r.status());
         assertTrue(r.err().startsWith("error[JUPYTER_MISSING]: "), r.err());
-        CliRunner.Result j = CliRunner.run("notebook", "install", "--jupyter", tmp.resolve("no-jupyter").toString(), "--json");
+        CliRun j = CliRun.of("notebook", "install", "--jupyter", tmp.resolve("no-jupyter").toString(), "--json");
         assertEquals("JUPYTER_MISSING", JSON.readTree(j.out()).get("error").get("code").asText());
     }
 
     @Test
     void aFailingJupyterIsACodedErrorWithItsOutput(@TempDir Path tmp) throws Exception {
-        CliRunner.Result r = CliRunner.run("notebook", "install", "--jupyter", fakeJupyter(tmp, 1).toString(),
+        CliRun r = CliRun.of("notebook", "install", "--jupyter", fakeJupyter(tmp, 1).toString(),
                 "--prefix", tmp.resolve("p").toString());
         assertEquals(2, r.status());
         assertTrue(r.err().startsWith("error[KERNELSPEC_INSTALL_FAILED]: "), r.err());
@@ -93,14 +93,14 @@ class NotebookInstallTest {
 
     @Test
     void aDirectoryThatIsNoCheckoutIsACodedError(@TempDir Path tmp) throws Exception {
-        CliRunner.Result r = CliRunner.run("notebook", "install", "--root", tmp.toString(), "--jupyter", fakeJupyter(tmp, 0).toString());
+        CliRun r = CliRun.of("notebook", "install", "--root", tmp.toString(), "--jupyter", fakeJupyter(tmp, 0).toString());
         assertEquals(2, r.status());
         assertTrue(r.err().startsWith("error[NOTEBOOKS_NOT_FOUND]: "), r.err());
     }
 
     @Test
     void userAndPrefixExcludeEachOther(@TempDir Path tmp) {
-        CliRunner.Result r = CliRunner.run("notebook", "install", "--user", "--prefix", tmp.toString());
+        CliRun r = CliRun.of("notebook", "install", "--user", "--prefix", tmp.toString());
         assertEquals(2, r.status());
         assertTrue(r.err().startsWith("error[USAGE]: "), r.err());
     }

@@ -15,5 +15,13 @@ public enum SymbolicError implements ErrorCode {
     /** The computer algebra engine ran past its time limit. */
     CAS_TIMEOUT,
     /** The computer algebra engine failed on an expression. */
-    CAS_ERROR
+    CAS_ERROR,
+    /** A parameter-space direction does not fit the layer (wrong shape, unknown key, symbols, a bias the layer lacks). */
+    BAD_DIRECTION,
+    /** The chosen layer has no trainable parameters (an activation, a composite, a batchnorm without affine). */
+    NO_PARAMETERS,
+    /** The loss is not piecewise quadratic in the parameters (cross-entropy), so no exact surface exists. */
+    NOT_QUADRATIC,
+    /** The data set has no examples (or no targets where a loss needs them). */
+    EMPTY_DATA
 }

@@ -1,5 +1,6 @@
 package org.netgeom.cli.commands;
 
+import org.netgeom.cli.CliRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +50,7 @@ class NumericCommandsTest {
         CliRun r = CliRun.of("train", f[0].toString(), "--data", f[1].toString(), "--loss", "mse", "--optimizer", "sgd", "--lr", "0.05",
                 "--momentum", "0.9", "--steps", "7", "--batch", "full", "--out", out.toString(), "--log", dir.resolve("m.csv").toString(),
                 "--plot", dir.resolve("loss.svg").toString(), "--json");
-        assertEquals(0, r.rc(), r.err());
+        assertEquals(0, r.status(), r.err());
         JsonNode j = r.json();
         assertEquals(7, j.get("steps").asInt());
         assertEquals("java", j.get("engine").asText());
@@ -68,7 +69,7 @@ class NumericCommandsTest {
         Path out2 = dir.resolve("refs.json");
         CliRun r2 = CliRun.of("train", f[0].toString(), "--data", f[1].toString(), "--lr", "0.05", "--momentum", "0.9", "--steps", "7",
                 "--out", out2.toString(), "--weights-file", dir.resolve("w.safetensors").toString());
-        assertEquals(0, r2.rc(), r2.err());
+        assertEquals(0, r2.status(), r2.err());
         assertTrue(Files.readString(out2).contains("{\"file\": \"w.safetensors\", \"key\": \"layers.0.weight\"}"));
         assertArrayEquals(net.params(), Net.of(IrReader.read(out2)).params());
     }
@@ -80,8 +81,8 @@ class NumericCommandsTest {
                 "--batch", "3", "--shuffle", "--out", dir.resolve("a.json").toString());
         CliRun b = CliRun.of("train", f[0].toString(), "--data", f[1].toString(), "--optimizer", "adam", "--lr", "0.01", "--epochs", "6",
                 "--batch", "3", "--shuffle", "--engine", "torch", "--out", dir.resolve("b.json").toString(), "--json");
-        assertEquals(0, a.rc(), a.err());
-        assertEquals(0, b.rc(), b.err());
+        assertEquals(0, a.status(), a.err());
+        assertEquals(0, b.status(), b.err());
         assertEquals(12, b.json().get("steps").asInt(), "6 epochs of 2 batches");
         double[] pa = Net.of(IrReader.read(dir.resolve("a.json"))).params();
         double[] pb = Net.of(IrReader.read(dir.resolve("b.json"))).params();
@@ -100,7 +101,7 @@ class NumericCommandsTest {
         Path out = dir.resolve("never.json");
         CliRun r = CliRun.of("train", f[0].toString(), "--data", f[1].toString(), "--lr", "100", "--steps", "50", "--out", out.toString(),
                 "--checkpoint", ck.toString(), "--checkpoint-every", "1", "--log", dir.resolve("m.csv").toString());
-        assertEquals(2, r.rc());
+        assertEquals(2, r.status());
         assertTrue(r.err().contains("error[NON_FINITE]"), r.err());
         assertFalse(Files.exists(out), "no --out after a failed run");
         assertTrue(Files.exists(ck.resolve("checkpoint.safetensors")));
@@ -127,7 +128,7 @@ class NumericCommandsTest {
             System.arraycopy(c, 1, args, 0, c.length - 1);
             args[c.length - 1] = "--json";
             CliRun r = CliRun.of(args);
-            assertEquals(2, r.rc(), String.join(" ", args) + "\n" + r.err());
+            assertEquals(2, r.status(), String.join(" ", args) + "\n" + r.err());
             assertEquals(c[0], r.json().get("error").get("code").asText(), String.join(" ", args));
         }
     }
@@ -136,7 +137,7 @@ class NumericCommandsTest {
     void hessianTopEigenvalueIsTheExactHessiansLargest(@TempDir Path dir) throws Exception {
         Path[] f = files(dir);
         CliRun r = CliRun.of("hessian", f[0].toString(), "--data", f[1].toString(), "--loss", "mse", "--top-k", "1", "--json");
-        assertEquals(0, r.rc(), r.err());
+        assertEquals(0, r.status(), r.err());
         JsonNode j = r.json();
         double top = j.get("topEigenvalues").get(0).asDouble();
         assertTrue(j.get("hvps").asInt() >= 1);
@@ -155,7 +156,7 @@ class NumericCommandsTest {
         Path[] f = files(dir);
         CliRun r = CliRun.of("hessian", f[0].toString(), "--data", f[1].toString(), "--top-k", "2", "--trace", "--density",
                 "--density-bins", "50", "--plot", dir.resolve("d.png").toString(), "--json");
-        assertEquals(0, r.rc(), r.err());
+        assertEquals(0, r.status(), r.err());
         JsonNode j = r.json();
         assertEquals(2, j.get("topEigenvalues").size());
         assertTrue(j.get("topEigenvalues").get(0).asDouble() >= j.get("topEigenvalues").get(1).asDouble(), "descending");
@@ -169,7 +170,7 @@ class NumericCommandsTest {
     void jacobianAndNtkShapes(@TempDir Path dir) throws Exception {
         Path[] f = files(dir);
         CliRun j = CliRun.of("jacobian", f[0].toString(), "--data", f[1].toString(), "--wrt", "params", "--json");
-        assertEquals(0, j.rc(), j.err());
+        assertEquals(0, j.status(), j.err());
         JsonNode jj = j.json();
         assertEquals(4, jj.get("jacobian").size());
         assertEquals(1, jj.get("jacobian").get(0).size());
@@ -178,7 +179,7 @@ class NumericCommandsTest {
         CliRun x = CliRun.of("jacobian", f[0].toString(), "--data", f[1].toString(), "--json");
         assertEquals(4.0, x.json().get("jacobian").get(0).get(0).get(0).asDouble(), 0.0, "tent2 has slope 4 at 1/16");
         CliRun n = CliRun.of("ntk", f[0].toString(), "--data", f[1].toString(), "--json");
-        assertEquals(0, n.rc(), n.err());
+        assertEquals(0, n.status(), n.err());
         JsonNode nn = n.json();
         assertEquals(4, nn.get("ntk").size());
         double trace = 0;
@@ -208,7 +209,7 @@ class NumericCommandsTest {
         ProcessBuilder pb = new ProcessBuilder(b.python(), script.toString()).redirectErrorStream(true);
         assertEquals(0, pb.start().waitFor());
         CliRun r = CliRun.of("import", dir.resolve("user.pt").toString(), "--json");
-        assertEquals(0, r.rc(), r.err());
+        assertEquals(0, r.status(), r.err());
         JsonNode j = r.json();
         assertEquals(3, j.get("input").get(0).asInt(), "the input width comes from the first Linear");
         assertEquals(26, j.get("parameters").asInt());
@@ -217,6 +218,6 @@ class NumericCommandsTest {
         Model m = IrReader.read(dir.resolve("user.json"));
         assertEquals("leaky_relu", m.layers().get(1).op());
         CliRun missing = CliRun.of("import", dir.resolve("none.pt").toString(), "--json");
-        assertEquals(2, missing.rc());
+        assertEquals(2, missing.status());
     }
 }

@@ -102,15 +102,8 @@ public final class Cas {
     }
 
     /** Replaces private symbol names by the IR's in Symja output. */
-    public synchronized String unmap(String text) {
-        Matcher m = PRIVATE.matcher(text);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            int i = Integer.parseInt(m.group(1)) - 1;
-            m.appendReplacement(sb, Matcher.quoteReplacement(i < fromCas.size() ? fromCas.get(i) : m.group()));
-        }
-        m.appendTail(sb);
-        return sb.toString();
+    public String unmap(String text) {
+        return unmap(text, Map.of());
     }
 
     private interface Job<T> {
@@ -172,13 +165,38 @@ public final class Cas {
 
     /** Evaluates Symja input; the result as LaTeX with IR symbol names restored. */
     public String tex(String input) {
+        return tex(input, Map.of());
+    }
+
+    /** Evaluates Symja input with a time limit of its own; the result in input form (private names kept). */
+    public String eval(String input, long seconds) {
+        return call(() -> eval.eval(input).toString(), seconds);
+    }
+
+    /**
+     * Evaluates Symja input; the result as LaTeX, each IR symbol written as {@code texNames} gives
+     * it (symbols without an entry keep their IR name).
+     */
+    public String tex(String input, Map<String, String> texNames) {
         String t = call(() -> {
             IExpr r = eval.eval(input);
             StringWriter w = new StringWriter();
             new TeXUtilities(eval.getEvalEngine(), true).toTeX(r, w);
             return w.toString();
         }, DEFAULT_TIMEOUT_S);
-        return unmap(t);
+        return unmap(t, texNames);
+    }
+
+    private synchronized String unmap(String text, Map<String, String> names) {
+        Matcher m = PRIVATE.matcher(text);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            int i = Integer.parseInt(m.group(1)) - 1;
+            String ir = i < fromCas.size() ? fromCas.get(i) : m.group();
+            m.appendReplacement(sb, Matcher.quoteReplacement(names.getOrDefault(ir, ir)));
+        }
+        m.appendTail(sb);
+        return sb.toString();
     }
 
     /**

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", description = "Benchmarks, each printed as a ratio against a reference run in the same invocation.",
         subcommands = {
                 RegionsBench.class,
+                LossLineBench.class,
                 KernelBench.class,
                 BenchTrainCommand.class,
                 BenchHessianCommand.class})
