@@ -2,6 +2,7 @@ package org.netgeom.numeric;
 
 import org.netgeom.ir.Binder;
 import org.netgeom.ir.Layer;
+import org.netgeom.ir.LayerIndex;
 import org.netgeom.ir.LayerVisitor;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Shape;
@@ -152,75 +153,38 @@ public final class Forward64 implements LayerVisitor<Void> {
 
     @Override
     public Void visit(Layer.Conv2d l) {
-        int cin = shape.dim(0);
-        int h = shape.dim(1);
-        int w = shape.dim(2);
-        int cout = l.outChannels();
-        int kh = l.kernel().h();
-        int kw = l.kernel().w();
-        int sh = l.stride().h();
-        int sw = l.stride().w();
-        int ph = l.padding().h();
-        int pw = l.padding().w();
-        int oh = (h + 2 * ph - kh) / sh + 1;
-        int ow = (w + 2 * pw - kw) / sw + 1;
+        int[][][] taps = LayerIndex.convTaps(l, shape);
+        Shape out = LayerIndex.convOut(l, shape);
+        int per = out.dim(1) * out.dim(2);
         double[] wt = d(l.weight());
         double[] bias = d(l.bias());
-        double[] y = new double[cout * oh * ow];
-        for (int o = 0; o < cout; o++) {
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    double s = 0;
-                    for (int c = 0; c < cin; c++) {
-                        for (int a = 0; a < kh; a++) {
-                            int r = i * sh - ph + a;
-                            if (r < 0 || r >= h) {
-                                continue;
-                            }
-                            for (int b = 0; b < kw; b++) {
-                                int q = j * sw - pw + b;
-                                if (q >= 0 && q < w) {
-                                    s += wt[((o * cin + c) * kh + a) * kw + b] * v[(c * h + r) * w + q];
-                                }
-                            }
-                        }
-                    }
-                    y[(o * oh + i) * ow + j] = s + (bias == null ? 0 : bias[o]);
-                }
+        double[] y = new double[taps.length];
+        for (int o = 0; o < taps.length; o++) {
+            double s = 0;
+            for (int[] t : taps[o]) {
+                s += wt[t[1]] * v[t[0]];
             }
+            y[o] = s + (bias == null ? 0 : bias[o / per]);
         }
         v = y;
-        shape = Shape.of(cout, oh, ow);
+        shape = out;
         return null;
     }
 
     private void pool(Layer.Hw k, Layer.Hw st, boolean max) {
-        int c = shape.dim(0);
-        int h = shape.dim(1);
-        int w = shape.dim(2);
-        int oh = (h - k.h()) / st.h() + 1;
-        int ow = (w - k.w()) / st.w() + 1;
-        double[] y = new double[c * oh * ow];
-        for (int ch = 0; ch < c; ch++) {
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    double best = Double.NEGATIVE_INFINITY;
-                    double sum = 0;
-                    for (int a = 0; a < k.h(); a++) {
-                        for (int b = 0; b < k.w(); b++) {
-                            double x = v[(ch * h + i * st.h() + a) * w + j * st.w() + b];
-                            sum += x;
-                            if (x > best) {
-                                best = x;
-                            }
-                        }
-                    }
-                    y[(ch * oh + i) * ow + j] = max ? best : sum / (k.h() * k.w());
-                }
+        int[][] win = LayerIndex.windows(k, st, shape);
+        double[] y = new double[win.length];
+        for (int o = 0; o < win.length; o++) {
+            double best = Double.NEGATIVE_INFINITY;
+            double sum = 0;
+            for (int xi : win[o]) {
+                sum += v[xi];
+                best = Math.max(best, v[xi]);
             }
+            y[o] = max ? best : sum / win[o].length;
         }
         v = y;
-        shape = Shape.of(c, oh, ow);
+        shape = LayerIndex.poolOut(k, st, shape);
     }
 
     @Override

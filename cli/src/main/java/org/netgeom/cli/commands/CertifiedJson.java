@@ -2,11 +2,11 @@ package org.netgeom.cli.commands;
 
 import org.netgeom.cli.JsonOut;
 import org.netgeom.ir.Rational;
-import org.netgeom.symbolic.loss.spectrum.CReal;
-import org.netgeom.symbolic.loss.spectrum.ExactForms;
-import org.netgeom.symbolic.loss.spectrum.Interval;
-import org.netgeom.symbolic.loss.spectrum.RealRoot;
-import org.netgeom.symbolic.loss.spectrum.Spectra;
+import org.netgeom.symbolic.linalg.CReal;
+import org.netgeom.symbolic.linalg.ExactForms;
+import org.netgeom.symbolic.linalg.Interval;
+import org.netgeom.symbolic.linalg.RealRoot;
+import org.netgeom.symbolic.linalg.Spectra;
 
 import java.util.ArrayList;
 import java.util.List;

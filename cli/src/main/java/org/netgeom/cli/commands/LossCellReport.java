@@ -10,10 +10,10 @@ import org.netgeom.symbolic.loss.LossCell;
 import org.netgeom.symbolic.loss.LossKind;
 import org.netgeom.symbolic.loss.QuadraticText;
 import org.netgeom.symbolic.loss.Variables;
-import org.netgeom.symbolic.loss.spectrum.CReal;
-import org.netgeom.symbolic.loss.spectrum.ExactForms;
-import org.netgeom.symbolic.loss.spectrum.RealRoot;
-import org.netgeom.symbolic.loss.spectrum.Spectra;
+import org.netgeom.symbolic.linalg.CReal;
+import org.netgeom.symbolic.linalg.ExactForms;
+import org.netgeom.symbolic.linalg.RealRoot;
+import org.netgeom.symbolic.linalg.Spectra;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;

@@ -4,9 +4,9 @@ import org.netgeom.cli.JsonOut;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
 import org.netgeom.symbolic.cas.Cas;
-import org.netgeom.symbolic.loss.spectrum.CReal;
-import org.netgeom.symbolic.loss.spectrum.ExactForms;
-import org.netgeom.symbolic.loss.spectrum.Spectra;
+import org.netgeom.symbolic.linalg.CReal;
+import org.netgeom.symbolic.linalg.ExactForms;
+import org.netgeom.symbolic.linalg.Spectra;
 import org.netgeom.symbolic.perturb.Factors;
 import org.netgeom.symbolic.perturb.LocalMap;
 

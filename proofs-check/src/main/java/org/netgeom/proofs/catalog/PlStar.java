@@ -12,7 +12,7 @@ import org.netgeom.proofs.Instances;
 import org.netgeom.proofs.Param;
 import org.netgeom.proofs.Verdict;
 import org.netgeom.symbolic.exact.ExactJacobian;
-import org.netgeom.symbolic.exact.ExactMatrices;
+import org.netgeom.symbolic.linalg.ExactMatrices;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,7 @@
 package org.netgeom.symbolic.exact;
 
 import org.netgeom.ir.Layer;
+import org.netgeom.ir.LayerIndex;
 import org.netgeom.ir.LayerVisitor;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
@@ -176,89 +177,51 @@ public final class ExactForward implements LayerVisitor<Void> {
 
     @Override
     public Void visit(Layer.Conv2d l) {
-        int cin = shape.dim(0);
-        int h = shape.dim(1);
-        int w = shape.dim(2);
-        int cout = l.outChannels();
-        int kh = l.kernel().h();
-        int kw = l.kernel().w();
-        int sh = l.stride().h();
-        int sw = l.stride().w();
-        int ph = l.padding().h();
-        int pw = l.padding().w();
-        int oh = (h + 2 * ph - kh) / sh + 1;
-        int ow = (w + 2 * pw - kw) / sw + 1;
+        int[][][] taps = LayerIndex.convTaps(l, shape);
+        Shape out = LayerIndex.convOut(l, shape);
+        int per = out.dim(1) * out.dim(2);
         Tensor wt = l.weight();
-        Rational[] y = new Rational[cout * oh * ow];
-        for (int o = 0; o < cout; o++) {
-            Rational bias = l.bias() == null ? Rational.ZERO : l.bias().rational(o);
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    Rational s = bias;
-                    for (int c = 0; c < cin; c++) {
-                        for (int a = 0; a < kh; a++) {
-                            int r = i * sh - ph + a;
-                            if (r < 0 || r >= h) {
-                                continue;
-                            }
-                            for (int b = 0; b < kw; b++) {
-                                int q = j * sw - pw + b;
-                                if (q < 0 || q >= w) {
-                                    continue;
-                                }
-                                s = s.add(wt.rational(((o * cin + c) * kh + a) * kw + b).multiply(v[(c * h + r) * w + q]));
-                            }
-                        }
-                    }
-                    y[(o * oh + i) * ow + j] = s;
-                }
+        Rational[] y = new Rational[taps.length];
+        for (int o = 0; o < taps.length; o++) {
+            Rational s = l.bias() == null ? Rational.ZERO : l.bias().rational(o / per);
+            for (int[] t : taps[o]) {
+                s = s.add(wt.rational(t[1]).multiply(v[t[0]]));
             }
+            y[o] = s;
         }
         v = y;
-        shape = Shape.of(cout, oh, ow);
+        shape = out;
         return null;
     }
 
     private void pool(Layer.Hw k, Layer.Hw st, boolean max) {
-        int c = shape.dim(0);
-        int h = shape.dim(1);
-        int w = shape.dim(2);
-        int oh = (h - k.h()) / st.h() + 1;
-        int ow = (w - k.w()) / st.w() + 1;
+        int[][] win = LayerIndex.windows(k, st, shape);
         Rational area = Rational.of(k.h() * (long) k.w());
-        Rational[] y = new Rational[c * oh * ow];
-        for (int ch = 0; ch < c; ch++) {
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    Rational best = null;
-                    int arg = 0;
-                    boolean tie = false;
-                    Rational sum = Rational.ZERO;
-                    for (int a = 0; a < k.h(); a++) {
-                        for (int b = 0; b < k.w(); b++) {
-                            Rational x = v[(ch * h + i * st.h() + a) * w + j * st.w() + b];
-                            sum = sum.add(x);
-                            int cmp = best == null ? 1 : x.compareTo(best);
-                            if (cmp > 0) {
-                                best = x;
-                                arg = a * k.w() + b;
-                                tie = false;
-                            } else if (cmp == 0) {
-                                tie = true;
-                            }
-                        }
-                    }
-                    // a tie at the maximum: on the boundary between two winners (average pooling has none)
-                    kink |= max && tie;
-                    y[(ch * oh + i) * ow + j] = max ? best : sum.divide(area);
-                    if (max) {
-                        pattern.append(Character.forDigit(arg, 36));
-                    }
+        Rational[] y = new Rational[win.length];
+        for (int o = 0; o < win.length; o++) {
+            Rational best = null;
+            int arg = 0;
+            Rational sum = Rational.ZERO;
+            for (int e = 0; e < win[o].length; e++) {
+                Rational x = v[win[o][e]];
+                sum = sum.add(x);
+                if (best == null || x.compareTo(best) > 0) {
+                    best = x;
+                    arg = e;
                 }
             }
+            if (max) {
+                for (int e = 0; e < win[o].length; e++) {
+                    if (e != arg && v[win[o][e]].compareTo(best) == 0) {
+                        kink = true;          // a tie at the maximum: on the boundary between two winners
+                    }
+                }
+                pattern.append(Character.forDigit(arg, 36));
+            }
+            y[o] = max ? best : sum.divide(area);
         }
         v = y;
-        shape = Shape.of(c, oh, ow);
+        shape = LayerIndex.poolOut(k, st, shape);
     }
 
     @Override

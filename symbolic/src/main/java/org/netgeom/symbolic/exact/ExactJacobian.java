@@ -2,6 +2,7 @@ package org.netgeom.symbolic.exact;
 
 import org.netgeom.ir.Binder;
 import org.netgeom.ir.Layer;
+import org.netgeom.ir.LayerIndex;
 import org.netgeom.ir.LayerVisitor;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
@@ -323,78 +324,43 @@ public final class ExactJacobian {
 
             @Override
             public Rational[] visit(Layer.Conv2d l) {
-                int cin = e.inShape().dim(0);
-                int h = e.inShape().dim(1);
-                int w = e.inShape().dim(2);
-                int oh = e.outShape().dim(1);
-                int ow = e.outShape().dim(2);
-                int kh = l.kernel().h();
-                int kw = l.kernel().w();
+                int[][][] taps = LayerIndex.convTaps(l, e.inShape());
+                int per = e.outShape().dim(1) * e.outShape().dim(2);
                 int off = e.paramOffset();
                 int wsize = l.weight().size();
                 Rational[] gx = zeros(e.in().length);
-                for (int o = 0; o < l.outChannels(); o++) {
-                    for (int i = 0; i < oh; i++) {
-                        for (int j = 0; j < ow; j++) {
-                            Rational go = g[(o * oh + i) * ow + j];
-                            if (go.isZero()) {
-                                continue;
-                            }
-                            if (l.bias() != null) {
-                                acc(off + wsize + o, go);
-                            }
-                            for (int c = 0; c < cin; c++) {
-                                for (int a = 0; a < kh; a++) {
-                                    int r = i * l.stride().h() - l.padding().h() + a;
-                                    if (r < 0 || r >= h) {
-                                        continue;
-                                    }
-                                    for (int b = 0; b < kw; b++) {
-                                        int q = j * l.stride().w() - l.padding().w() + b;
-                                        if (q < 0 || q >= w) {
-                                            continue;
-                                        }
-                                        int wi = ((o * cin + c) * kh + a) * kw + b;
-                                        int xi = (c * h + r) * w + q;
-                                        acc(off + wi, go.multiply(e.in()[xi]));
-                                        gx[xi] = gx[xi].add(go.multiply(l.weight().rational(wi)));
-                                    }
-                                }
-                            }
-                        }
+                for (int o = 0; o < taps.length; o++) {
+                    Rational go = g[o];
+                    if (go.isZero()) {
+                        continue;
+                    }
+                    if (l.bias() != null) {
+                        acc(off + wsize + o / per, go);
+                    }
+                    for (int[] t : taps[o]) {
+                        acc(off + t[1], go.multiply(e.in()[t[0]]));
+                        gx[t[0]] = gx[t[0]].add(go.multiply(l.weight().rational(t[1])));
                     }
                 }
                 return gx;
             }
 
             private Rational[] pool(Layer.Hw k, Layer.Hw st, boolean max) {
-                int c = e.inShape().dim(0);
-                int h = e.inShape().dim(1);
-                int w = e.inShape().dim(2);
-                int oh = e.outShape().dim(1);
-                int ow = e.outShape().dim(2);
+                int[][] win = LayerIndex.windows(k, st, e.inShape());
                 Rational area = Rational.of(k.h() * (long) k.w()).reciprocal();
                 Rational[] gx = zeros(e.in().length);
-                for (int ch = 0; ch < c; ch++) {
-                    for (int i = 0; i < oh; i++) {
-                        for (int j = 0; j < ow; j++) {
-                            Rational go = g[(ch * oh + i) * ow + j];
-                            int best = -1;
-                            for (int a = 0; a < k.h(); a++) {
-                                for (int b = 0; b < k.w(); b++) {
-                                    int xi = (ch * h + i * st.h() + a) * w + j * st.w() + b;
-                                    if (max) {
-                                        if (best < 0 || e.in()[xi].compareTo(e.in()[best]) > 0) {
-                                            best = xi;
-                                        }
-                                    } else {
-                                        gx[xi] = gx[xi].add(go.multiply(area));
-                                    }
-                                }
+                for (int o = 0; o < win.length; o++) {
+                    if (max) {
+                        int best = win[o][0];
+                        for (int xi : win[o]) {
+                            if (e.in()[xi].compareTo(e.in()[best]) > 0) {
+                                best = xi;
                             }
-                            if (max) {
-                                gx[best] = gx[best].add(go);
-                            }
+                        }
+                        gx[best] = gx[best].add(g[o]);
+                    } else {
+                        for (int xi : win[o]) {
+                            gx[xi] = gx[xi].add(g[o].multiply(area));
                         }
                     }
                 }

@@ -8,7 +8,7 @@ import org.netgeom.ir.Shape;
 import org.netgeom.ir.Symbol;
 import org.netgeom.symbolic.SymbolicError;
 import org.netgeom.symbolic.cas.Cas;
-import org.netgeom.symbolic.regions.LayerIndex;
+import org.netgeom.ir.LayerIndex;
 
 import java.util.List;
 

@@ -1,6 +1,7 @@
 package org.netgeom.symbolic.loss;
 
 import org.netgeom.ir.Layer;
+import org.netgeom.ir.LayerIndex;
 import org.netgeom.ir.LayerVisitor;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
@@ -417,84 +418,52 @@ public final class AffineForward implements LayerVisitor<Void> {
 
     @Override
     public Void visit(Layer.Conv2d l) {
-        int cin = shape.dim(0);
-        int h = shape.dim(1);
-        int w = shape.dim(2);
-        int cout = l.outChannels();
-        int kh = l.kernel().h();
-        int kw = l.kernel().w();
-        int oh = (h + 2 * l.padding().h() - kh) / l.stride().h() + 1;
-        int ow = (w + 2 * l.padding().w() - kw) / l.stride().w() + 1;
+        int[][][] taps = LayerIndex.convTaps(l, shape);
+        Shape out = LayerIndex.convOut(l, shape);
+        int per = out.dim(1) * out.dim(2);
         Tensor wt = l.weight();
-        Rational[][] y = new Rational[cout * oh * ow][];
-        for (int o = 0; o < cout; o++) {
-            Rational bias = l.bias() == null ? Rational.ZERO : l.bias().rational(o);
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    Rational[] s = zero(m);
-                    s[0] = bias;
-                    for (int c = 0; c < cin; c++) {
-                        for (int a = 0; a < kh; a++) {
-                            int r = i * l.stride().h() - l.padding().h() + a;
-                            if (r < 0 || r >= h) {
-                                continue;
-                            }
-                            for (int b = 0; b < kw; b++) {
-                                int q = j * l.stride().w() - l.padding().w() + b;
-                                if (q >= 0 && q < w) {
-                                    addScaled(s, v[(c * h + r) * w + q], wt.rational(((o * cin + c) * kh + a) * kw + b));
-                                }
-                            }
-                        }
-                    }
-                    y[(o * oh + i) * ow + j] = s;
-                }
+        Rational[][] y = new Rational[taps.length][];
+        for (int o = 0; o < taps.length; o++) {
+            Rational[] s = zero(m);
+            s[0] = l.bias() == null ? Rational.ZERO : l.bias().rational(o / per);
+            for (int[] t : taps[o]) {
+                addScaled(s, v[t[0]], wt.rational(t[1]));
             }
+            y[o] = s;
         }
         v = y;
-        shape = Shape.of(cout, oh, ow);
+        shape = out;
         return null;
     }
 
     private void pool(Layer.Hw k, Layer.Hw st, boolean max) {
-        int c = shape.dim(0);
-        int h = shape.dim(1);
-        int w = shape.dim(2);
-        int oh = (h - k.h()) / st.h() + 1;
-        int ow = (w - k.w()) / st.w() + 1;
+        int[][] windows = LayerIndex.windows(k, st, shape);
         Rational inv = Rational.of(1, k.h() * (long) k.w());
-        Rational[][] y = new Rational[c * oh * ow][];
-        for (int ch = 0; ch < c; ch++) {
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    Rational[][] cand = new Rational[k.h() * k.w()][];
-                    for (int a = 0; a < k.h(); a++) {
-                        for (int b = 0; b < k.w(); b++) {
-                            cand[a * k.w() + b] = v[(ch * h + i * st.h() + a) * w + j * st.w() + b];
-                        }
-                    }
-                    int out = (ch * oh + i) * ow + j;
-                    if (max) {
-                        int win = chooser.argmax(cand);
-                        pattern.append(Character.forDigit(win, 36));
-                        for (int o = 0; o < cand.length; o++) {
-                            if (o != win) {
-                                constraints.add(new Constraint(minus(cand[win], cand[o]), o < win, path, out));
-                            }
-                        }
-                        y[out] = cand[win].clone();
-                    } else {
-                        Rational[] s = zero(m);
-                        for (Rational[] z : cand) {
-                            addScaled(s, z, inv);
-                        }
-                        y[out] = s;
+        Rational[][] y = new Rational[windows.length][];
+        for (int out = 0; out < windows.length; out++) {
+            Rational[][] cand = new Rational[windows[out].length][];
+            for (int e = 0; e < cand.length; e++) {
+                cand[e] = v[windows[out][e]];
+            }
+            if (max) {
+                int win = chooser.argmax(cand);
+                pattern.append(Character.forDigit(win, 36));
+                for (int o = 0; o < cand.length; o++) {
+                    if (o != win) {
+                        constraints.add(new Constraint(minus(cand[win], cand[o]), o < win, path, out));
                     }
                 }
+                y[out] = cand[win].clone();
+            } else {
+                Rational[] s = zero(m);
+                for (Rational[] z : cand) {
+                    addScaled(s, z, inv);
+                }
+                y[out] = s;
             }
         }
         v = y;
-        shape = Shape.of(c, oh, ow);
+        shape = LayerIndex.poolOut(k, st, shape);
     }
 
     @Override

@@ -3,9 +3,9 @@ package org.netgeom.symbolic.loss;
 import org.netgeom.ir.DataSet;
 import org.netgeom.ir.Progress;
 import org.netgeom.ir.Rational;
-import org.netgeom.symbolic.exact.ExactMatrices;
-import org.netgeom.symbolic.loss.spectrum.QMatrix;
-import org.netgeom.symbolic.loss.spectrum.Spectra;
+import org.netgeom.symbolic.linalg.ExactMatrices;
+import org.netgeom.symbolic.linalg.QMatrix;
+import org.netgeom.symbolic.linalg.Spectra;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -8,7 +8,7 @@ import org.netgeom.ir.Rational;
 import org.netgeom.ir.Shape;
 import org.netgeom.symbolic.exact.ExactForward;
 import org.netgeom.symbolic.loss.AffineForward;
-import org.netgeom.symbolic.loss.spectrum.QMatrix;
+import org.netgeom.symbolic.linalg.QMatrix;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package org.netgeom.symbolic.perturb;
 import org.netgeom.ir.Binder;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
-import org.netgeom.symbolic.exact.ExactMatrices;
+import org.netgeom.symbolic.linalg.ExactMatrices;
 import org.netgeom.symbolic.SymbolicError;
 import org.netgeom.symbolic.loss.AffineForward;
 

@@ -3,13 +3,13 @@ package org.netgeom.symbolic.perturb;
 import org.netgeom.ir.DataSet;
 import org.netgeom.ir.Progress;
 import org.netgeom.ir.Rational;
-import org.netgeom.symbolic.exact.ExactMatrices;
+import org.netgeom.symbolic.linalg.ExactMatrices;
 import org.netgeom.symbolic.loss.LossCell;
 import org.netgeom.symbolic.loss.LossKind;
 import org.netgeom.symbolic.loss.Variables;
-import org.netgeom.symbolic.loss.spectrum.CReal;
-import org.netgeom.symbolic.loss.spectrum.RealRoot;
-import org.netgeom.symbolic.loss.spectrum.Spectra;
+import org.netgeom.symbolic.linalg.CReal;
+import org.netgeom.symbolic.linalg.RealRoot;
+import org.netgeom.symbolic.linalg.Spectra;
 
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package org.netgeom.symbolic.regions;
 
+import org.netgeom.ir.LayerIndex;
 import org.netgeom.ir.Layer;
 import org.netgeom.ir.LayerVisitor;
 import org.netgeom.ir.NetgeomException;

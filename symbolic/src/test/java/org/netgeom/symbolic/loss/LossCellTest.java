@@ -14,8 +14,8 @@ import org.netgeom.ir.Tensor;
 import org.netgeom.symbolic.cas.Cas;
 import org.netgeom.symbolic.exact.ExactForward;
 import org.netgeom.symbolic.exact.ExactJacobian;
-import org.netgeom.symbolic.loss.spectrum.QMatrix;
-import org.netgeom.symbolic.loss.spectrum.Spectra;
+import org.netgeom.symbolic.linalg.QMatrix;
+import org.netgeom.symbolic.linalg.Spectra;
 
 import java.util.ArrayList;
 import java.util.List;

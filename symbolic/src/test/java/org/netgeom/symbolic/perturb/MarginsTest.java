@@ -5,7 +5,7 @@ import org.netgeom.ir.DataSet;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Progress;
 import org.netgeom.ir.Rational;
-import org.netgeom.symbolic.exact.ExactMatrices;
+import org.netgeom.symbolic.linalg.ExactMatrices;
 import org.netgeom.symbolic.exact.ExactForward;
 import org.netgeom.symbolic.loss.AffineForward;
 import org.netgeom.symbolic.loss.LossKind;

@@ -7,10 +7,10 @@ import org.netgeom.ir.Layer;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
 import org.netgeom.ir.Shape;
-import org.netgeom.symbolic.exact.ExactMatrices;
+import org.netgeom.symbolic.linalg.ExactMatrices;
 import org.netgeom.symbolic.loss.Nets;
-import org.netgeom.symbolic.loss.spectrum.QMatrix;
-import org.netgeom.symbolic.loss.spectrum.Spectra;
+import org.netgeom.symbolic.linalg.QMatrix;
+import org.netgeom.symbolic.linalg.Spectra;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package org.netgeom.symbolic.loss.spectrum;
+package org.netgeom.symbolic.linalg;
 
 import org.netgeom.ir.Rational;
 

@@ -1,13 +1,11 @@
-package org.netgeom.symbolic.regions;
+package org.netgeom.ir;
 
-import org.netgeom.ir.Layer;
-import org.netgeom.ir.Shape;
 
 /**
  * Index arithmetic of the image ops on flattened [C, H, W] tensors (row-major), as PyTorch's
  * Conv2d (zero padding), MaxPool2d and AvgPool2d (no padding, floor mode) define them: which
- * inputs and weights feed each output. Shared by the interpreters of this module that build
- * exact forms, closed forms and bounds.
+ * inputs and weights feed each output. Shared by every interpreter (exact, symbolic, float) so
+ * that the index arithmetic of these ops is written once.
  */
 public final class LayerIndex {
     private LayerIndex() {

@@ -1,7 +1,7 @@
-package org.netgeom.symbolic.loss.spectrum;
+package org.netgeom.symbolic.linalg;
 
 import org.netgeom.ir.Rational;
-import org.netgeom.symbolic.exact.ExactMatrices;
+import org.netgeom.symbolic.linalg.ExactMatrices;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.netgeom.symbolic.exact;
+package org.netgeom.symbolic.linalg;
 
 import org.junit.jupiter.api.Test;
 import org.netgeom.ir.Rational;
