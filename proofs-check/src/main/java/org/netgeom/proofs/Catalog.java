@@ -2,6 +2,8 @@ package org.netgeom.proofs;
 
 import org.netgeom.proofs.catalog.BnCentering;
 import org.netgeom.proofs.catalog.MontufarLower;
+import org.netgeom.proofs.catalog.PiecewiseQuadraticLoss;
+import org.netgeom.proofs.catalog.ResnetConditioning;
 import org.netgeom.proofs.catalog.SerraBound;
 import org.netgeom.proofs.catalog.TelgarskyTent;
 import org.netgeom.proofs.catalog.YarotskySquare;
@@ -21,6 +23,8 @@ public final class Catalog {
             new MontufarLower(),
             new DuHinf(),
             new PlStar(),
+            new PiecewiseQuadraticLoss(),
+            new ResnetConditioning(),
             new BnCentering(),
             new GfInvariants(),
             new NtkConvergence());
