@@ -3,6 +3,8 @@ package org.netgeom.cli.commands;
 import org.netgeom.cli.Args;
 import org.netgeom.cli.CliError;
 import org.netgeom.cli.ProgressBars;
+import org.netgeom.cli.plot.FigureCharts;
+import org.netgeom.cli.plot.PlotFiles;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
 import org.netgeom.ir.io.AtomicFiles;
@@ -137,7 +139,13 @@ public final class CheckCommand extends BaseCommand {
             }
         }
         if (report != null) {
-            AtomicFiles.writeString(report, Report.markdown(entries, seed));
+            String stem = report.getFileName().toString().replaceFirst("\\.md$", "");
+            Path dir = report.toAbsolutePath().getParent().resolve(stem + "-figures");
+            AtomicFiles.writeString(report, Report.markdown(entries, seed, (r, f) -> {
+                String name = r.id() + (r.falseVariant() ? "-false" : "") + "-" + f.name() + ".svg";
+                PlotFiles.save(FigureCharts.chart(f), dir.resolve(name));
+                return stem + "-figures/" + name;
+            }));
             if (!json) {
                 out().println("report written to " + report);
             }

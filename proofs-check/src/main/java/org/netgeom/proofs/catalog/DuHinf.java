@@ -8,6 +8,7 @@ import org.netgeom.proofs.AbstractTheorem;
 import org.netgeom.proofs.CheckContext;
 import org.netgeom.proofs.CheckResult;
 import org.netgeom.proofs.Citation;
+import org.netgeom.proofs.Figure;
 import org.netgeom.proofs.Instances;
 import org.netgeom.proofs.Param;
 import org.netgeom.proofs.Verdict;
@@ -70,6 +71,7 @@ public final class DuHinf extends AbstractTheorem {
         Random rnd = ctx.random(id());
         Map<String, Object> ev = new LinkedHashMap<>();
         double worst = 0;
+        List<Figure> figures = new ArrayList<>();
         ctx.progress().start(id(), instances);
         for (int inst = 0; inst < instances; inst++) {
             Rational[][] x = new Rational[n][];
@@ -107,7 +109,19 @@ public final class DuHinf extends AbstractTheorem {
             }
             double l0 = lambda0.doubleValue();
             double eta = c.doubleValue() * l0 / ((double) n * n);
-            double ratio = gradientDescent(x, y, m, steps, eta, l0, rnd.nextLong());
+            double[] trace = new double[steps + 1];
+            double ratio = gradientDescent(x, y, m, steps, eta, l0, rnd.nextLong(), trace);
+            if (figures.isEmpty()) {
+                double[] ks = new double[steps + 1];
+                double[] bound = new double[steps + 1];
+                for (int k = 0; k <= steps; k++) {
+                    ks[k] = k;
+                    bound[k] = Math.pow(1 - eta * l0 / 2, k);
+                }
+                figures.add(new Figure("rate", "Du et al.: gradient descent at width " + m + " vs the bound (1 - eta lambda_0/2)^k",
+                        "step k", "||y - u(k)||^2 / ||y - u(0)||^2", false, true,
+                        List.of(Figure.Series.line("gradient descent", ks, trace), Figure.Series.line("bound", ks, bound))));
+            }
             worst = Math.max(worst, ratio);
             DuRate du = DuRate.of(x, y, lambda0, delta, null, null, 6);
             ev.put("lambda0", KernelResult.format(lambda0));
@@ -137,7 +151,8 @@ public final class DuHinf extends AbstractTheorem {
                 "lambda_0 > 0 certified (30 significant digits, no certified zero eigenvalue) on inputs with no two parallel, decided exactly",
                 "||y - u(k)||^2 / ((1 - eta lambda_0/2)^k ||y - u(0)||^2) <= 1 at every step k (maxRatioToBound, float64)",
                 "hypotheses met: unit-norm inputs, no two parallel, eta = c lambda_0/n^2; NOT met: the width (widthTrained "
-                        + "is far below widthWithProofConstants), so the rate is observed beyond what the theorem guarantees"));
+                        + "is far below widthWithProofConstants), so the rate is observed beyond what the theorem guarantees"))
+                .withFigures(figures);
     }
 
     /** A rational point of the unit sphere: the inverse stereographic image of a rational t ∈ Q^(d−1). */
@@ -193,7 +208,8 @@ public final class DuHinf extends AbstractTheorem {
      * Gradient descent on ½‖y − u‖², u_i = (1/√m) Σ_r a_r relu(w_r·x_i), w_r ~ N(0, I), a_r ~ ±1
      * fixed; returns max over k ≤ steps of ‖y − u(k)‖² / ((1 − ηλ₀/2)^k ‖y − u(0)‖²).
      */
-    static double gradientDescent(Rational[][] xq, Rational[][] yq, int m, int steps, double eta, double lambda0, long seed) {
+    static double gradientDescent(Rational[][] xq, Rational[][] yq, int m, int steps, double eta, double lambda0, long seed,
+                                  double[] trace) {
         int n = xq.length;
         int d = xq[0].length;
         double[][] x = new double[n][d];
@@ -242,6 +258,9 @@ public final class DuHinf extends AbstractTheorem {
                 e0 = err;
             }
             worst = Math.max(worst, err / (bound * e0));
+            if (trace != null) {
+                trace[step] = err / e0;
+            }
             bound *= rate;
             if (step == steps) {
                 break;

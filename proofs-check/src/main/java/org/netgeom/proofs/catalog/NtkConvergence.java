@@ -7,6 +7,7 @@ import org.netgeom.proofs.AbstractTheorem;
 import org.netgeom.proofs.CheckContext;
 import org.netgeom.proofs.CheckResult;
 import org.netgeom.proofs.Citation;
+import org.netgeom.proofs.Figure;
 import org.netgeom.proofs.Param;
 import org.netgeom.proofs.Verdict;
 import org.netgeom.symbolic.kernels.Architecture;
@@ -62,6 +63,7 @@ public final class NtkConvergence extends AbstractTheorem {
         int instances = ctx.instances(1);
         Random rnd = ctx.random(id());
         Map<String, Object> ev = new LinkedHashMap<>();
+        List<Figure> figures = new ArrayList<>();
         for (int inst = 0; inst < instances; inst++) {
             Rational[][] x = new Rational[n][d];
             double[][] xd = new double[n][d];
@@ -85,6 +87,16 @@ public final class NtkConvergence extends AbstractTheorem {
             ev.put("slope", s.slope());
             ev.put("expectedSlope", -0.5);
             boolean ok = last < first && s.slope() >= -0.7 && s.slope() <= -0.3;
+            if (inst == 0) {
+                double[] w = s.points().stream().mapToDouble(WidthSweep.Point::width).toArray();
+                double[] e = s.points().stream().mapToDouble(WidthSweep.Point::meanError).toArray();
+                double[] ref = new double[w.length];
+                for (int i = 0; i < w.length; i++) {
+                    ref[i] = e[0] * Math.sqrt(w[0] / w[i]);
+                }
+                figures.add(new Figure("width", "Empirical vs analytic NTK: relative Frobenius error", "width W", "relative error",
+                        true, true, List.of(Figure.Series.points("mean over seeds", w, e), Figure.Series.line("W^(-1/2)", w, ref))));
+            }
             if (!ok) {
                 Map<String, Object> ce = new LinkedHashMap<>();
                 ce.put("x", org.netgeom.proofs.Instances.exact(java.util.Arrays.asList(x)));
@@ -96,6 +108,7 @@ public final class NtkConvergence extends AbstractTheorem {
             }
         }
         return result(ctx, Verdict.HOLDS, instances, ev, null, List.of(
-                "relative Frobenius error of J J^T against the closed-form NTK, mean over seeds, fitted log-log slope in [-0.7, -0.3]"));
+                "relative Frobenius error of J J^T against the closed-form NTK, mean over seeds, fitted log-log slope in [-0.7, -0.3]"))
+                .withFigures(figures);
     }
 }

@@ -7,6 +7,7 @@ import org.netgeom.proofs.AbstractTheorem;
 import org.netgeom.proofs.CheckContext;
 import org.netgeom.proofs.CheckResult;
 import org.netgeom.proofs.Citation;
+import org.netgeom.proofs.Figure;
 import org.netgeom.proofs.Instances;
 import org.netgeom.proofs.Nets;
 import org.netgeom.proofs.Param;
@@ -43,6 +44,14 @@ public final class TelgarskyTent extends AbstractTheorem {
                 new Citation("M. Telgarsky", 2016, "Benefits of depth in neural networks", "Lemma 3.5 and Theorem 1.1"),
                 "the k-fold tent has 2k affine pieces (linear instead of exponential growth)",
                 List.of(new Param("kmax", "7", "the largest k; instance i checks k = kmax - i")));
+    }
+
+    private static double[] pow2(double[] ks) {
+        double[] out = new double[ks.length];
+        for (int i = 0; i < ks.length; i++) {
+            out[i] = Math.pow(2, ks[i]);
+        }
+        return out;
     }
 
     @Override
@@ -86,7 +95,19 @@ public final class TelgarskyTent extends AbstractTheorem {
         }
         ctx.progress().done();
         ev.put("instances", rows);
+        double[] ks = new double[rows.size()];
+        double[] pieces = new double[rows.size()];
+        double[] linear = new double[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            Map<?, ?> r = (Map<?, ?>) rows.get(i);
+            ks[i] = ((Number) r.get("k")).doubleValue();
+            pieces[i] = ((Number) r.get("affinePieces")).doubleValue();
+            linear[i] = 2 * ks[i];
+        }
         return result(ctx, Verdict.HOLDS, n, ev, null, List.of(
-                "pieces counted by the exact region engine on [0, 1] (each region's witness checked exactly); slopes read off the exact maps"));
+                "pieces counted by the exact region engine on [0, 1] (each region's witness checked exactly); slopes read off the exact maps"))
+                .withFigures(List.of(new Figure("pieces", "Affine pieces of the k-fold tent on [0, 1]", "k", "affine pieces", false, true,
+                        List.of(Figure.Series.points("exact count", ks, pieces), Figure.Series.line("2^k", ks, pow2(ks)),
+                                Figure.Series.line("2k (false variant)", ks, linear)))));
     }
 }

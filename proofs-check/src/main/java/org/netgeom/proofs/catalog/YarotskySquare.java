@@ -7,6 +7,7 @@ import org.netgeom.proofs.AbstractTheorem;
 import org.netgeom.proofs.CheckContext;
 import org.netgeom.proofs.CheckResult;
 import org.netgeom.proofs.Citation;
+import org.netgeom.proofs.Figure;
 import org.netgeom.proofs.Instances;
 import org.netgeom.proofs.Nets;
 import org.netgeom.proofs.Param;
@@ -52,6 +53,7 @@ public final class YarotskySquare extends AbstractTheorem {
         int n = Math.min(ctx.instances(mmax), mmax);
         Map<String, Object> ev = new LinkedHashMap<>();
         List<Object> rows = new ArrayList<>();
+        List<Figure.Series> curves = new ArrayList<>();
         ctx.progress().start(id(), n);
         for (int i = 0; i < n; i++) {
             int m = mmax - i;
@@ -74,6 +76,21 @@ public final class YarotskySquare extends AbstractTheorem {
                         argmax = x;
                     }
                 }
+            }
+            if (m <= 3) {
+                List<Double> xs = new ArrayList<>();
+                List<Double> es = new ArrayList<>();
+                for (RegionSet.Interval iv : rs.intervals()) {
+                    Rational a = iv.piece().map().a(0, 0);
+                    Rational b = iv.piece().map().b()[0];
+                    for (int j = 0; j <= 8; j++) {
+                        Rational x = iv.lo().add(iv.hi().subtract(iv.lo()).multiply(Rational.of(j, 8)));
+                        xs.add(x.doubleValue());
+                        es.add(a.multiply(x).add(b).subtract(x.multiply(x)).doubleValue());
+                    }
+                }
+                curves.add(Figure.Series.line("f_" + m + "(x) - x^2", xs.stream().mapToDouble(Double::doubleValue).toArray(),
+                        es.stream().mapToDouble(Double::doubleValue).toArray()));
             }
             Rational claimed = Rational.of(2).pow(ctx.falseVariant() ? -2 * m : -2 * m - 2);
             int wantPieces = 1 << m;
@@ -101,6 +118,8 @@ public final class YarotskySquare extends AbstractTheorem {
         ctx.progress().done();
         ev.put("instances", rows);
         return result(ctx, Verdict.HOLDS, n, ev, null, List.of(
-                "sup |f_m - x^2| computed exactly piece by piece from the exact affine maps (concave error: vertex or endpoints)"));
+                "sup |f_m - x^2| computed exactly piece by piece from the exact affine maps (concave error: vertex or endpoints)"))
+                .withFigures(List.of(new Figure("error", "Yarotsky's approximation error f_m(x) - x^2 on [0, 1]", "x", "f_m(x) - x^2",
+                        false, false, curves)));
     }
 }
