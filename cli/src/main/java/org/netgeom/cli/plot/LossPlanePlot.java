@@ -79,6 +79,8 @@ public final class LossPlanePlot {
         cv.text(WIDTH / 2.0, 26, title, 16, "middle", Color.BLACK);
         cv.image(img, LEFT, TOP, PLOT, PLOT);
         double s = (double) PLOT / RASTER;
+        int n = res.cells().size();
+        double stroke = n > 3000 ? 0.25 : n > 500 ? 0.45 : 0.9;        // thinner lines where cells are many
         for (LossPlane.PlaneCell c : res.cells()) {
             double[][] poly = pixels(c.vertices(), a0, a1, b0, b1);
             double[] xs = new double[poly.length];
@@ -87,7 +89,7 @@ public final class LossPlanePlot {
                 xs[i] = LEFT + poly[i][0] * s;
                 ys[i] = TOP + poly[i][1] * s;
             }
-            cv.polygon(xs, ys, null, Color.WHITE, 0.9);
+            cv.polygon(xs, ys, null, Color.WHITE, stroke);
         }
         cv.polygon(new double[]{LEFT, LEFT + PLOT, LEFT + PLOT, LEFT}, new double[]{TOP, TOP, TOP + PLOT, TOP + PLOT}, null, GRID, 1);
         cv.text(LEFT, TOP + PLOT + 18, num(a0), 12, "middle", GRID);

@@ -259,6 +259,14 @@ class PerturbCommandTest {
     }
 
     @Test
+    void demoStatesTheTentsLipschitzConstant() throws IOException {
+        Path svg = dir.resolve("demo.svg");
+        CliRun r = CliRun.of("demo", "--plot", svg.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("its Lipschitz constant on [0, 1] is 4, the largest |slope| over the regions"), r.out());
+    }
+
+    @Test
     void lipschitzBudget() {
         CliRun r = CliRun.of("perturb", tent.toString(), "--lipschitz", "--box=0,1", "--budget", "2", "--json");
         assertEquals(2, r.status());

@@ -4,9 +4,10 @@ import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
 import org.netgeom.symbolic.exact.ExactForward;
 import org.netgeom.symbolic.linalg.CReal;
+import org.netgeom.symbolic.linalg.ExactMatrices;
+import org.netgeom.symbolic.linalg.Interval;
 import org.netgeom.symbolic.linalg.QMatrix;
 import org.netgeom.symbolic.linalg.RealRoot;
-import org.netgeom.symbolic.linalg.Spectra;
 import org.netgeom.symbolic.poly.Domain;
 import org.netgeom.symbolic.poly.Options;
 import org.netgeom.symbolic.poly.Stats;
@@ -41,8 +42,9 @@ import java.util.Set;
  * <p>Exactness: ℓ∞ and ℓ1 are rationals compared exactly. σ₁² is the largest eigenvalue of the
  * smaller Gram matrix, a real algebraic number ({@link RealRoot}); the maximum over regions is
  * taken with {@link RealRoot#compareTo(RealRoot)}, exact (equal numbers from different polynomials
- * are recognised through their gcd). A region whose trace bound λ_max ≤ tr(G) cannot beat the
- * current maximum is skipped without a spectrum, as is a map already seen. Each norm carries the
+ * are recognised through their gcd). A region that cannot beat the current maximum m is skipped
+ * without a spectrum: when tr(G) ≤ lo or lo·I − G ⪰ 0 (an exact LDLᵀ), lo ≤ m the lower end of
+ * m's certified enclosure; so is a map already seen. Each norm carries the
  * first region (in the search's order) where it is attained: its pattern and its witness, a
  * rational point strictly inside the region, checked exactly by the engine; a witness on which
  * {@link ExactForward} reports a kink (a unit identically zero on the region) is replaced by one
@@ -92,12 +94,16 @@ public final class Lipschitz {
 
     /** σ₁(A)², the largest eigenvalue of the smaller Gram matrix, exactly. */
     public static RealRoot sigmaMaxSquared(Rational[][] a) {
-        Rational[][] g = QMatrix.gram(a);
+        return largestEigenvalue(QMatrix.gram(a));
+    }
+
+    /** The largest root of det(xI − G): the roots of its square-free part come increasing (Descartes isolation). */
+    private static RealRoot largestEigenvalue(Rational[][] g) {
         if (g.length == 1) {
             return RealRoot.rational(g[0][0]);
         }
-        List<Spectra.Eigen> e = Spectra.symmetricEigenvalues(g);
-        return e.get(e.size() - 1).value();
+        List<RealRoot> roots = RealRoot.roots(QMatrix.charPoly(g));
+        return roots.get(roots.size() - 1);
     }
 
     private static final class Search {
@@ -106,6 +112,8 @@ public final class Lipschitz {
         Rational linf;
         Rational l1;
         RealRoot l2;
+        Rational l2Lo;
+        Interval l2Enclosure;
         Attained atLinf;
         Attained atL1;
         Attained atL2;
@@ -140,30 +148,55 @@ public final class Lipschitz {
             if (!fresh && !(atL2 != null && atL2.onKink())) {
                 return;                              // the same map: the same σ₁, already counted
             }
-            if (l2 != null && !atL2.onKink() && l2.compareTo(bound(a)) >= 0) {
-                return;                              // σ₁² ≤ tr(G) ≤ the maximum so far
+            Rational[][] g = QMatrix.gram(a);
+            if (l2 != null && !atL2.onKink() && cannotExceed(g)) {
+                return;
             }
             spectra++;
-            RealRoot s2 = sigmaMaxSquared(a);
-            c = l2 == null ? 1 : s2.compareTo(l2);
+            RealRoot s2 = largestEigenvalue(g);
+            c = l2 == null ? 1 : compare(s2, l2);
             if (c > 0 || c == 0 && atL2.onKink()) {
                 Attained at = attained(r, a);
                 if (c > 0 || !at.onKink()) {
                     l2 = s2;
+                    l2Enclosure = s2.enclose(64);
+                    l2Lo = l2Enclosure.lo();
                     atL2 = at;
                 }
             }
         }
 
-        /** tr(G) of the smaller Gram matrix, = ‖A‖_F², a bound on σ₁². */
-        static Rational bound(Rational[][] a) {
-            Rational s = Rational.ZERO;
-            for (Rational[] row : a) {
-                for (Rational x : row) {
-                    s = s.add(x.multiply(x));
+        /** x against the maximum so far: disjoint certified enclosures decide, else the exact comparison. */
+        private int compare(RealRoot x, RealRoot max) {
+            Interval e = x.enclose(64);
+            if (e.hi().compareTo(l2Enclosure.lo()) < 0) {
+                return -1;
+            }
+            if (e.lo().compareTo(l2Enclosure.hi()) > 0) {
+                return 1;
+            }
+            return x.compareTo(max);
+        }
+
+        /**
+         * λ_max(G) ≤ lo ≤ σ₁² so far, with lo the lower end of its enclosure, decided exactly: by
+         * the trace (λ_max ≤ tr G for G ⪰ 0), else by lo·I − G ⪰ 0 (exact LDLᵀ).
+         */
+        private boolean cannotExceed(Rational[][] g) {
+            Rational tr = Rational.ZERO;
+            for (int i = 0; i < g.length; i++) {
+                tr = tr.add(g[i][i]);
+            }
+            if (tr.compareTo(l2Lo) <= 0) {
+                return true;
+            }
+            Rational[][] m = new Rational[g.length][g.length];
+            for (int i = 0; i < g.length; i++) {
+                for (int j = 0; j < g.length; j++) {
+                    m[i][j] = i == j ? l2Lo.subtract(g[i][j]) : g[i][j].negate();
                 }
             }
-            return s;
+            return ExactMatrices.definite(m, false).holds();
         }
 
         Attained attained(Region r, Rational[][] a) {

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link LossPlane} on random planes of plain, residual, concat and conv nets, with the varying
+ * {@link LossPlane} on random planes of plain, residual, concat, batchnorm and conv nets, with the varying
  * layer at the top level and inside composites (a residual's body and shortcut, a concat's body),
  * against an independent reference written here: the perturbed model θ0 + a·d1 + b·d2 built by
  * this test (its own weight/bias arithmetic in PyTorch's parameter order), evaluated with
@@ -54,11 +54,21 @@ class LossPlaneTest {
                 Layer.AbRelu.relu(null), Nets.dense(r, 1, 3))), "1.shortcut.0", 4));
         out.add(new Case("concat, inside the body", new Model("cat", Shape.of(2), List.of(Nets.dense(r, 3, 2), Layer.AbRelu.relu(null),
                 new Layer.Concat("cat", List.of(Nets.dense(r, 2, 3), Layer.AbRelu.abs(null))), Nets.dense(r, 1, 5))), "2.layers.0", 4));
+        out.add(new Case("affine batchnorm", batchnorm(r), "1", 4));
         out.add(new Case("conv + maxpool, the conv", Nets.convPool(r), "0", 3));
         out.add(new Case("conv + maxpool, the last dense", Nets.convPool(r), "4", 3));
         out.add(new Case("conv residual block, inside the body", convBlock(r, false), "0.layers.0", 3));
         out.add(new Case("conv concat block, inside the body", convBlock(r, true), "0.layers.0", 3));
         return out;
+    }
+
+    /** dense(2→3), batchnorm (var + eps = 1/4), relu, dense(3→1); the batchnorm's weight and bias vary. */
+    private static Model batchnorm(Random r) {
+        Rational eps = Rational.of(1, 100_000);
+        Rational var = Rational.of(1, 4).subtract(eps);
+        Layer bn = new Layer.BatchNorm("bn", Tensor.vector(Nets.vector(r, 3)), Tensor.vector(var, var, var), Tensor.vector(Nets.vector(r, 3)),
+                Tensor.vector(Nets.vector(r, 3)), eps);
+        return new Model("bn", Shape.of(2), List.of(Nets.dense(r, 3, 2), bn, Layer.AbRelu.relu(null), Nets.dense(r, 1, 3)));
     }
 
     /** [1, 3, 3] → residual or concat [conv 3×3 padding 1, relu] → relu → flatten → dense → 1. */
@@ -146,6 +156,9 @@ class LossPlaneTest {
         if (l instanceof Layer.Dense d) {
             w = d.weight();
             b = d.bias();
+        } else if (l instanceof Layer.BatchNorm bn) {
+            w = bn.weight();
+            b = bn.bias();
         } else {
             Layer.Conv2d c = (Layer.Conv2d) l;
             w = c.weight();
@@ -166,6 +179,7 @@ class LossPlaneTest {
         Tensor nw = Tensor.of(w.shape(), wv);
         Tensor nb = bv == null ? null : Tensor.vector(bv);
         Layer nl = l instanceof Layer.Dense d ? new Layer.Dense(d.name(), nw, nb)
+                : l instanceof Layer.BatchNorm bn ? new Layer.BatchNorm(bn.name(), bn.mean(), bn.var(), nw, nb, bn.eps())
                 : new Layer.Conv2d(l.name(), nw, nb, ((Layer.Conv2d) l).stride(), ((Layer.Conv2d) l).padding());
         return m.replace(path, nl);
     }
