@@ -118,17 +118,9 @@ class LossSurfaceCommandTest {
     void randomLinesAgreeWithTheExactLoss() throws IOException {
         Random rnd = new Random(17);
         for (int trial = 0; trial < 3; trial++) {
-            Rational[][] w1 = new Rational[3][2];
-            Rational[] b1 = new Rational[3];
-            Rational[][] w2 = new Rational[1][3];
-            for (int i = 0; i < 3; i++) {
-                w1[i][0] = q(rnd);
-                w1[i][1] = q(rnd);
-                b1[i] = q(rnd);
-                w2[0][i] = q(rnd);
-            }
-            Model m = new Model("r", Shape.of(2), List.of(new Layer.Dense(null, Tensor.matrix(w1), Tensor.vector(b1)),
-                    Layer.AbRelu.leakyRelu(null, Rational.of(1, 4)), new Layer.Dense(null, Tensor.matrix(w2), Tensor.vector(q(rnd)))));
+            Model m = randomNet(rnd, Layer.AbRelu.leakyRelu(null, Rational.of(1, 4)));
+            Rational[][] w1 = firstWeight(m);
+            Rational[] b1 = firstBias(m);
             Path mf = dir.resolve("random" + trial + ".json");
             IrWriter.write(m, mf, IrWriter.Options.DEFAULT);
             StringBuilder csv = new StringBuilder("x1,x2,y1\n");
@@ -182,6 +174,36 @@ class LossSurfaceCommandTest {
                 }
             }
         }
+    }
+
+    /** dense(2→3) with random weights p/q, the activation, dense(3→1). */
+    private static Model randomNet(Random rnd, Layer act) {
+        Rational[][] w1 = new Rational[3][2];
+        Rational[] b1 = new Rational[3];
+        Rational[][] w2 = new Rational[1][3];
+        for (int i = 0; i < 3; i++) {
+            w1[i][0] = q(rnd);
+            w1[i][1] = q(rnd);
+            b1[i] = q(rnd);
+            w2[0][i] = q(rnd);
+        }
+        return new Model("r", Shape.of(2), List.of(new Layer.Dense(null, Tensor.matrix(w1), Tensor.vector(b1)), act,
+                new Layer.Dense(null, Tensor.matrix(w2), Tensor.vector(q(rnd)))));
+    }
+
+    private static Rational[][] firstWeight(Model m) {
+        Layer.Dense d = (Layer.Dense) m.layers().get(0);
+        Rational[][] w = new Rational[d.out()][d.in()];
+        for (int i = 0; i < d.out(); i++) {
+            for (int j = 0; j < d.in(); j++) {
+                w[i][j] = d.weight().rational(i * d.in() + j);
+            }
+        }
+        return w;
+    }
+
+    private static Rational[] firstBias(Model m) {
+        return ((Layer.Dense) m.layers().get(0)).bias().rationals();
     }
 
     private static Rational q(Random r) {
@@ -259,17 +281,9 @@ class LossSurfaceCommandTest {
     @Test
     void randomPlaneAgreesWithTheExactLoss() throws IOException {
         Random rnd = new Random(5);
-        Rational[][] w1 = new Rational[3][2];
-        Rational[] b1 = new Rational[3];
-        Rational[][] w2 = new Rational[1][3];
-        for (int i = 0; i < 3; i++) {
-            w1[i][0] = q(rnd);
-            w1[i][1] = q(rnd);
-            b1[i] = q(rnd);
-            w2[0][i] = q(rnd);
-        }
-        Model m = new Model("r", Shape.of(2), List.of(new Layer.Dense(null, Tensor.matrix(w1), Tensor.vector(b1)),
-                Layer.AbRelu.abs(null), new Layer.Dense(null, Tensor.matrix(w2), Tensor.vector(q(rnd)))));
+        Model m = randomNet(rnd, Layer.AbRelu.abs(null));
+        Rational[][] w1 = firstWeight(m);
+        Rational[] b1 = firstBias(m);
         Path mf = dir.resolve("plane-model.json");
         IrWriter.write(m, mf, IrWriter.Options.DEFAULT);
         Rational[][] xs = new Rational[4][];

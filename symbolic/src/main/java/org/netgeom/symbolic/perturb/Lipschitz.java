@@ -15,7 +15,7 @@ import org.netgeom.symbolic.regions.AffineMap;
 import org.netgeom.symbolic.regions.Region;
 import org.netgeom.symbolic.regions.Regions;
 
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -76,20 +76,12 @@ public final class Lipschitz {
 
     /** ‖A‖_∞ = max_i Σ_j |a_ij|. */
     public static Rational maxRowSum(Rational[][] a) {
-        Rational best = Rational.ZERO;
-        for (Rational[] row : a) {
-            Rational s = Rational.ZERO;
-            for (Rational x : row) {
-                s = s.add(x.abs());
-            }
-            best = best.max(s);
-        }
-        return best;
+        return ExactMatrices.maxAbsRowSum(a);
     }
 
     /** ‖A‖_1 = max_j Σ_i |a_ij|. */
     public static Rational maxColumnSum(Rational[][] a) {
-        return maxRowSum(QMatrix.transpose(a));
+        return ExactMatrices.maxAbsRowSum(QMatrix.transpose(a));
     }
 
     /** σ₁(A)², the largest eigenvalue of the smaller Gram matrix, exactly. */
@@ -108,7 +100,7 @@ public final class Lipschitz {
 
     private static final class Search {
         final Model model;
-        final Set<Key> seen = new HashSet<>();
+        final Set<List<List<Rational>>> seen = new HashSet<>();
         Rational linf;
         Rational l1;
         RealRoot l2;
@@ -143,7 +135,10 @@ public final class Lipschitz {
                     atL1 = at;
                 }
             }
-            Key key = new Key(a);
+            List<List<Rational>> key = new ArrayList<>(a.length);     // exact equality of maps
+            for (Rational[] row : a) {
+                key.add(List.of(row));
+            }
             boolean fresh = seen.add(key);
             if (!fresh && !(atL2 != null && atL2.onKink())) {
                 return;                              // the same map: the same σ₁, already counted
@@ -203,19 +198,6 @@ public final class Lipschitz {
             Rational[] w = r.witness();
             boolean kink = ExactForward.run(model, r.inputWitness()).onKink();
             return new Attained(r.pattern(), w, a, r.index(), kink);
-        }
-    }
-
-    /** A map as a hash key (exact equality). */
-    private record Key(Rational[][] a) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Arrays.deepEquals(k.a, a);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.deepHashCode(a);
         }
     }
 }

@@ -3,7 +3,6 @@ package org.netgeom.cli.commands.bench;
 import org.netgeom.cli.JsonOut;
 import org.netgeom.cli.commands.BaseCommand;
 import org.netgeom.ir.Model;
-import org.netgeom.ir.Rational;
 import org.netgeom.symbolic.perturb.Lipschitz;
 import org.netgeom.symbolic.poly.Domain;
 import org.netgeom.symbolic.poly.Options;
@@ -70,7 +69,7 @@ public final class LipschitzBench extends BaseCommand {
             for (int s = 1; s <= seeds; s++) {
                 models.add(RandomNets.mlp(s, n.inputs(), n.widths(), n.outputs(), "relu", 16));
             }
-            Domain d = box(n.inputs());
+            Domain d = RegionsBench.box(n.inputs());
             long[] spectra = {0};
             long regions = 0;
             for (Model m : models) {
@@ -114,14 +113,6 @@ public final class LipschitzBench extends BaseCommand {
             printJson(o);
         }
         return 0;
-    }
-
-    private static Domain box(int n) {
-        Rational[] lo = new Rational[n];
-        Rational[] hi = new Rational[n];
-        Arrays.fill(lo, Rational.MINUS_ONE);
-        Arrays.fill(hi, Rational.ONE);
-        return Domain.box(lo, hi);
     }
 
     /**

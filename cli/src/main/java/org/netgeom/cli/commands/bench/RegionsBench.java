@@ -165,7 +165,8 @@ public final class RegionsBench extends BaseCommand {
         return out;
     }
 
-    private static Domain box(int n) {
+    /** [−1, 1]^n. */
+    static Domain box(int n) {
         Rational[] lo = new Rational[n];
         Rational[] hi = new Rational[n];
         Arrays.fill(lo, Rational.MINUS_ONE);
