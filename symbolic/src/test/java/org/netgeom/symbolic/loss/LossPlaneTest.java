@@ -48,10 +48,16 @@ class LossPlaneTest {
         Model res = Nets.resnet(r, 2, 3, 1);
         out.add(new Case("residual, first layer", res, "0", 4));
         out.add(new Case("residual, inside the body", res, "1.layers.0", 4));
-        out.add(new Case("residual, inside the shortcut", new Model("sc", Shape.of(2), List.of(Nets.dense(r, 3, 2),
+        Model sc = new Model("sc", Shape.of(2), List.of(Nets.dense(r, 3, 2),
                 new Layer.Residual("b", List.of(Nets.dense(r, 3, 3), Layer.AbRelu.relu(null)),
                         List.of(Nets.dense(r, 3, 3), Layer.AbRelu.abs(null))),
-                Layer.AbRelu.relu(null), Nets.dense(r, 1, 3))), "1.shortcut.0", 4));
+                Layer.AbRelu.relu(null), Nets.dense(r, 1, 3)));
+        out.add(new Case("residual, inside the shortcut", sc, "1.shortcut.0", 4));
+        out.add(new Case("residual, inside the body, units in the shortcut", sc, "1.layers.0", 4));
+        out.add(new Case("concat inside a residual's body", new Model("nested", Shape.of(2), List.of(Nets.dense(r, 3, 2),
+                Layer.AbRelu.relu(null), new Layer.Residual("r", List.of(new Layer.Concat("c", List.of(Nets.dense(r, 2, 3),
+                        Layer.AbRelu.abs(null))), Nets.dense(r, 3, 5), Layer.AbRelu.relu(null)),
+                        List.of(Nets.dense(r, 3, 3), Layer.AbRelu.relu(null))), Nets.dense(r, 1, 3))), "2.layers.0.layers.0", 4));
         out.add(new Case("concat, inside the body", new Model("cat", Shape.of(2), List.of(Nets.dense(r, 3, 2), Layer.AbRelu.relu(null),
                 new Layer.Concat("cat", List.of(Nets.dense(r, 2, 3), Layer.AbRelu.abs(null))), Nets.dense(r, 1, 5))), "2.layers.0", 4));
         out.add(new Case("affine batchnorm", batchnorm(r), "1", 4));
