@@ -244,6 +244,29 @@ class LipschitzTest {
         }
     }
 
+    /**
+     * f = 2 relu(relu(x)) − relu(relu(x + 1)) on [−1/2, 1]: on x &lt; 0 the second relu's first
+     * unit has the pre-activation relu(x) ≡ 0 (every point there is a "kink" for ExactForward),
+     * on x &gt; 0 it does not; the slopes are −1 and 1, so every norm is 1 and must be reported at a
+     * witness with x &gt; 0, although the search finds x &lt; 0 first.
+     */
+    @Test
+    void aWitnessOffEveryKinkIsPreferred() {
+        Model m = new Model("dead", Shape.of(1), List.of(
+                new Layer.Dense(null, Tensor.matrix(new Rational[][]{{Rational.ONE}, {Rational.ONE}}), Tensor.vector(Rational.ZERO, Rational.ONE)),
+                Layer.AbRelu.relu(null), Layer.AbRelu.relu(null),
+                new Layer.Dense(null, Tensor.matrix(new Rational[][]{{Rational.TWO, Rational.of(-1)}}), Tensor.vector(Rational.ZERO))));
+        Lipschitz.Result r = Lipschitz.compute(m, Domain.box(new Rational[]{Rational.of(-1, 2)}, new Rational[]{Rational.ONE}), OPT);
+        assertEquals(2, r.regions());
+        assertEquals(Rational.ONE, r.linf());
+        assertEquals(Rational.ONE, r.l2Squared().exact());
+        for (Lipschitz.Attained a : new Lipschitz.Attained[]{r.atLinf(), r.atL1(), r.atL2()}) {
+            assertTrue(a.witness()[0].signum() > 0, "the region x > 0");
+            assertFalse(a.onKink());
+            assertFalse(ExactForward.run(m, a.witness()).onKink());
+        }
+    }
+
     /** ‖v‖ in ℓ∞, ℓ1, and ℓ2 squared. */
     private static Rational[] norms(Rational[] v) {
         Rational inf = Rational.ZERO;
