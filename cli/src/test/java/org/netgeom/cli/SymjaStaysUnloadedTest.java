@@ -39,4 +39,18 @@ class SymjaStaysUnloadedTest {
             assertFalse(log.contains("org.matheclipse"), String.join(" ", args) + " loaded Symja");
         }
     }
+
+    @Test
+    void rationalLipschitzConstantsAndPlaneCellsDoNotLoadSymja() throws Exception {
+        Path ex = Path.of("..", "examples").toAbsolutePath().normalize();
+        String tent = ex.resolve("tent2.json").toString();
+        String data = ex.resolve("tent-data.csv").toString();
+        String bias = ex.resolve("tent-last-bias.json").toString();
+        for (String[] args : new String[][]{{"perturb", tent, "--lipschitz", "--box=0,1", "--json"},
+                {"loss-surface", tent, "--data", data, "--layer", "6", "--plane", bias + "," + bias, "--range=-1,1,-1,1", "--json"}}) {
+            String log = run(args);
+            assertTrue(log.contains("org.netgeom.cli.Main"), "class-load logging works");
+            assertFalse(log.contains("org.matheclipse"), String.join(" ", args) + " loaded Symja");
+        }
+    }
 }

@@ -6,6 +6,7 @@ import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
 import org.netgeom.symbolic.bounds.RegionBounds;
 import org.netgeom.symbolic.formula.Formula;
+import org.netgeom.symbolic.perturb.Lipschitz;
 import org.netgeom.symbolic.poly.Domain;
 import org.netgeom.symbolic.poly.Options;
 import org.netgeom.symbolic.regions.RegionSet;
@@ -37,6 +38,9 @@ final class DemoRegions {
             o.printf("   on [%s, %s]: f = %s%n", iv.lo(), iv.hi(), Formula.value(iv.piece().map(), x, false));
         }
         o.println("   (each region's witness was re-checked exactly; Telgarsky 2016: t composed k times has 2^k pieces)");
+        Lipschitz.Result lip = Lipschitz.compute(tent, unit, Options.defaults());
+        o.println("   its Lipschitz constant on [0, 1] is " + lip.linf() + ", the largest |slope| over the regions, attained at x1 = "
+                + lip.atLinf().witness()[0] + " (netgeom perturb --lipschitz)");
         o.println();
         Path file = plot;
         try {

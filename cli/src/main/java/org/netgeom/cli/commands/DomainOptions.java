@@ -38,6 +38,14 @@ public final class DomainOptions {
             description = "Work on the slice ORIGIN + u1 DIR1 + u2 DIR2 of the input (exact vectors; quote the ';').")
     String slice;
 
+    /** The options of a command that declares {@code --box} and {@code --polytope} itself (no slice). */
+    static DomainOptions of(String box, Path polytope) {
+        DomainOptions d = new DomainOptions();
+        d.box = box;
+        d.polytope = polytope;
+        return d;
+    }
+
     /** True when a domain was given. */
     public boolean given() {
         return box != null || polytope != null;

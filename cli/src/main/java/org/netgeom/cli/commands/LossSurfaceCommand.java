@@ -34,7 +34,8 @@ import java.util.Map;
  * as an exact piecewise-quadratic function of one layer's parameters (Riedi, Balestriero &amp;
  * Baraniuk 2022). Modes: {@code --line DIR --range=T0,T1} (the loss along θ0 + t·d, exact
  * pieces and breakpoints) and {@code --at} (the cell of θ0, its quadratic, H's spectrum and the
- * minimiser). {@code --plane} needs the polyhedral engine and answers NOT_IMPLEMENTED for now.
+ * minimiser) and {@code --plane DIR1,DIR2 --range=A0,A1,B0,B1} (the exact polygonal cells of a 2-D
+ * slice with the bivariate quadratic on each, from the shared polyhedral engine).
  */
 @Command(name = "loss-surface", description = "The loss as an exact piecewise quadratic in one layer's parameters.")
 public final class LossSurfaceCommand extends BaseCommand {
@@ -55,11 +56,16 @@ public final class LossSurfaceCommand extends BaseCommand {
     @Option(names = "--line", paramLabel = "DIR", description = "Direction file {\"weight\": [[...]], \"bias\": [...]} shaped like layer L.")
     Path line;
 
-    @Option(names = "--plane", paramLabel = "DIR1,DIR2", description = "Two directions for a 2-D slice (not implemented yet).")
+    @Option(names = "--plane", paramLabel = "DIR1,DIR2", description = "Two direction files for the 2-D slice θ0 + a·d1 + b·d2.")
     String plane;
 
-    @Option(names = "--range", paramLabel = "T0,T1", description = "The t range of --line (write --range=-1,2 for a leading minus).")
+    @Option(names = "--range", paramLabel = "T0,T1|A0,A1,B0,B1",
+            description = "The t range of --line, or the (a, b) rectangle of --plane (write --range=-1,2 for a leading minus).")
     String range;
+
+    @Option(names = "--budget", paramLabel = "N", defaultValue = "1000000",
+            description = "--plane: stop with BUDGET_EXCEEDED past N cells (default ${DEFAULT-VALUE}).")
+    long budget;
 
     @Option(names = "--at", description = "The cell containing the layer's current parameters, with its exact quadratic.")
     boolean at;
@@ -73,7 +79,8 @@ public final class LossSurfaceCommand extends BaseCommand {
     @Option(names = "--latex", description = "Also give the loss formula as LaTeX.")
     boolean latex;
 
-    @Option(names = "--plot", paramLabel = "FILE.svg|.png", description = "Plot the loss along the line.")
+    @Option(names = "--plot", paramLabel = "FILE.svg|.png",
+            description = "Plot the loss along the line, or as a heat map over the plane with the exact cell boundaries.")
     Path plot;
 
     @Override
@@ -83,12 +90,8 @@ public final class LossSurfaceCommand extends BaseCommand {
             throw CliError.USAGE.error("choose exactly one mode: --line DIR --range=T0,T1, --plane DIR1,DIR2 --range=A0,A1,B0,B1, or --at");
         }
         digits.get();
-        if (plane != null) {
-            throw CliError.NOT_IMPLEMENTED.at("--plane", "loss-surface --plane (2-D cells) is not implemented yet: it needs the "
-                    + "shared polyhedral engine; use --line or --at");
-        }
-        if (plot != null && line == null) {
-            throw CliError.USAGE.at("--plot", "--plot draws the loss along --line");
+        if (plot != null && at) {
+            throw CliError.USAGE.at("--plot", "--plot draws the loss along --line or over --plane");
         }
         LossKind kind = LossKind.parse(loss);
         Model raw = readModel(model);
@@ -96,6 +99,8 @@ public final class LossSurfaceCommand extends BaseCommand {
         Map<String, Rational> values = Args.bindings(bind);
         if (at) {
             new LossCellReport(this, raw, ds, kind, values).run();
+        } else if (plane != null) {
+            new LossPlaneReport(this, raw, ds, kind, values).run(plane, range, budget, plot);
         } else {
             line(raw, ds, kind, values);
         }

@@ -32,9 +32,11 @@ import java.util.Map;
  * numbers, and the exact squared distance from X to the nearest region boundary (Riedi,
  * Balestriero &amp; Baraniuk 2022). {@code --weights --data DATA --layer L}: the largest ε with
  * every ‖ΔW‖_F &lt; ε keeping every data point's activation pattern, and the bound on the loss
- * change. {@code --lipschitz} needs the polyhedral engine and answers NOT_IMPLEMENTED for now.
+ * change. {@code --lipschitz (--box … | --polytope F)}: the exact Lipschitz constant over the domain
+ * in ℓ∞, ℓ1 and ℓ2, the maximum over the exact activation regions of the norm of each region's map
+ * (Jordan &amp; Dimakis 2020), with a witness where each is attained.
  */
-@Command(name = "perturb", description = "Perturbation bounds: local maps and singular values, weight margins.")
+@Command(name = "perturb", description = "Perturbation bounds: local maps and singular values, weight margins, exact Lipschitz constants.")
 public final class PerturbCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The model IR file.")
     Path model;
@@ -45,14 +47,19 @@ public final class PerturbCommand extends BaseCommand {
     @Option(names = "--weights", description = "How far layer L's weights can move keeping every data point's pattern.")
     boolean weights;
 
-    @Option(names = "--lipschitz", description = "The exact Lipschitz constant over a domain (not implemented yet).")
+    @Option(names = "--lipschitz", description = "The exact Lipschitz constant over a domain (l-inf, l1 exactly; l2 certified).")
     boolean lipschitz;
 
-    @Option(names = "--box", paramLabel = "LO,HI|LO1,HI1,...", description = "Domain of --lipschitz (not implemented yet).")
+    @Option(names = "--box", paramLabel = "LO,HI|LO1,HI1,...",
+            description = "Box domain of --lipschitz: one LO,HI pair for every coordinate, or a pair per coordinate (write --box=-1,1).")
     String box;
 
-    @Option(names = "--polytope", paramLabel = "FILE", description = "Domain of --lipschitz (not implemented yet).")
+    @Option(names = "--polytope", paramLabel = "FILE", description = "Polytope domain of --lipschitz: {\"A\": [[...]], \"b\": [...]} meaning A x <= b.")
     Path polytope;
+
+    @Option(names = "--budget", paramLabel = "N", defaultValue = "1000000",
+            description = "--lipschitz: stop with BUDGET_EXCEEDED past N regions (default ${DEFAULT-VALUE}).")
+    long budget;
 
     @Option(names = "--data", paramLabel = "DATA", description = "Data set for --weights.")
     Path data;
@@ -79,13 +86,11 @@ public final class PerturbCommand extends BaseCommand {
             throw CliError.USAGE.error("choose exactly one mode: --at X, --weights --data DATA --layer L, or --lipschitz --box ...");
         }
         digits.get();
-        if (lipschitz) {
-            throw CliError.NOT_IMPLEMENTED.at("--lipschitz", "perturb --lipschitz is not implemented yet: it needs the shared "
-                    + "polyhedral engine (regions of the domain); use --at or --weights");
-        }
         Model raw = readModel(model);
         Map<String, Rational> values = Args.bindings(bind);
-        if (at != null) {
+        if (lipschitz) {
+            new LipschitzReport(this).run(raw, values, box, polytope, budget);
+        } else if (at != null) {
             new PerturbAtReport(this, Binder.bind(raw, values), Args.rationals(at, "--at")).run();
         } else {
             margin(raw, values);

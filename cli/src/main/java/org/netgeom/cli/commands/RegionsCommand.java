@@ -140,7 +140,7 @@ public final class RegionsCommand extends BaseCommand {
 
     private void human(Model m, RegionSet rs, List<Region> order, List<String> vars) {
         var w = out();
-        w.println((m.name() == null ? "model" : m.name()) + " on " + describe(rs) + ": " + rs.activationRegions()
+        w.println((m.name() == null ? "model" : m.name()) + " on " + describe(rs.domain()) + ": " + rs.activationRegions()
                 + " activation region" + (rs.activationRegions() == 1 ? "" : "s") + ", " + rs.affinePieces() + " affine piece"
                 + (rs.affinePieces() == 1 ? "" : "s") + " (exact)");
         if (rs.dimension() == 1 && order.get(0).vertices() != null) {
@@ -172,10 +172,11 @@ public final class RegionsCommand extends BaseCommand {
         w.flush();
     }
 
-    private static String describe(RegionSet rs) {
-        Rational[] lo = rs.domain().lower();
-        Rational[] hi = rs.domain().upper();
-        StringBuilder sb = new StringBuilder(rs.domain().isBox() ? "the box " : "a polytope in the box ");
+    /** "the box [0, 1]^2", "the box [0, 1] x [-1, 1]", "a polytope in the box …". */
+    static String describe(Domain d) {
+        Rational[] lo = d.lower();
+        Rational[] hi = d.upper();
+        StringBuilder sb = new StringBuilder(d.isBox() ? "the box " : "a polytope in the box ");
         boolean same = java.util.Arrays.stream(lo).distinct().count() == 1 && java.util.Arrays.stream(hi).distinct().count() == 1;
         if (same && lo.length > 1) {
             return sb.append("[").append(lo[0]).append(", ").append(hi[0]).append("]^").append(lo.length).toString();

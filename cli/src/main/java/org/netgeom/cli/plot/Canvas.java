@@ -40,6 +40,9 @@ public abstract class Canvas {
 
     public abstract void line(double x1, double y1, double x2, double y2, Color color, double width, boolean dashed);
 
+    /** A raster image drawn into the rectangle (x, y, w, h) (SVG: an embedded PNG). */
+    public abstract void image(BufferedImage img, double x, double y, double w, double h);
+
     /** Text; {@code anchor} is "start", "middle" or "end". */
     public abstract void text(double x, double y, String s, double size, String anchor, Color color);
 
@@ -55,7 +58,7 @@ public abstract class Canvas {
 
         Svg(int width, int height) {
             super(width, height);
-            sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">%n",
+            sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">%n",
                     width, height, width, height));
             sb.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>%n", width, height));
         }
@@ -74,6 +77,19 @@ public abstract class Canvas {
         public void line(double x1, double y1, double x2, double y2, Color c, double w, boolean dashed) {
             sb.append(String.format(Locale.ROOT, "<line x1=\"%.3f\" y1=\"%.3f\" x2=\"%.3f\" y2=\"%.3f\" stroke=\"%s\" stroke-width=\"%.2f\"%s stroke-linecap=\"round\"/>%n",
                     x1, y1, x2, y2, hex(c), w, dashed ? " stroke-dasharray=\"4 3\"" : ""));
+        }
+
+        @Override
+        public void image(BufferedImage img, double x, double y, double w, double h) {
+            try {
+                ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                ImageIO.write(img, "png", buf);
+                sb.append(String.format(Locale.ROOT, "<image x=\"%.3f\" y=\"%.3f\" width=\"%.3f\" height=\"%.3f\" "
+                                + "preserveAspectRatio=\"none\" style=\"image-rendering:pixelated\" xlink:href=\"data:image/png;base64,%s\"/>%n",
+                        x, y, w, h, java.util.Base64.getEncoder().encodeToString(buf.toByteArray())));
+            } catch (IOException e) {
+                throw IrError.IR_IO.error("cannot encode a plot image: " + e.getMessage());
+            }
         }
 
         @Override
@@ -131,6 +147,11 @@ public abstract class Canvas {
             g.setStroke(dashed ? new BasicStroke((float) w, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1f, new float[]{4f, 3f}, 0f)
                     : new BasicStroke((float) w, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
             g.draw(new Line2D.Double(x1, y1, x2, y2));
+        }
+
+        @Override
+        public void image(BufferedImage im, double x, double y, double w, double h) {
+            g.drawImage(im, (int) Math.round(x), (int) Math.round(y), (int) Math.round(w), (int) Math.round(h), null);
         }
 
         @Override

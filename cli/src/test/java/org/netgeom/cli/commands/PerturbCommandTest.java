@@ -23,7 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code netgeom perturb} end to end: the tent at x = 1/3 and its last layer's weight margin
  * against hand derivations; a plain layer relu(Wx + b) and its residual twin x + relu(Wx + b)
  * with the same weights on 100 random instances through {@code --at}, checked against the test's
- * own D W and a float64 SVD (Hipparchus); coded errors.
+ * own D W and a float64 SVD (Hipparchus); {@code --lipschitz} on the contract's examples (hand
+ * derivations), on a linear map whose ℓ2 norm is the golden ratio (closed form), and on a
+ * polytope; coded errors.
  */
 class PerturbCommandTest {
     @TempDir
@@ -160,6 +162,118 @@ class PerturbCommandTest {
         assertTrue(plainSingular > resSingular);
     }
 
+    /**
+     * The tent twice has slopes ±4 on [0, 1] (Telgarsky 2016), so every norm is 4; square-2d =
+     * relu(x) + relu(y) − relu(x + y) has gradients (0, 0), (0, −1), (1, 0), (−1, 0)... in its six
+     * sectors (each a row with one ±1 or none), so every norm is 1 on [−1, 1]². Each witness lies
+     * strictly inside the box, off every kink (ExactForward), with the reported pattern.
+     */
+    @Test
+    void lipschitzOfTheContractExamples() throws IOException {
+        Path square = dir.resolve("square2d.json");
+        Files.writeString(square, """
+                {"netgeom": 1, "name": "square-2d", "input": [2], "layers": [
+                  {"op": "dense", "weight": [[1, 0], [0, 1], [1, 1]], "bias": [0, 0, 0]}, {"op": "relu"},
+                  {"op": "dense", "weight": [[1, 1, -1]], "bias": [0]}]}
+                """);
+        Object[][] cases = {{tent, "--box=0,1", "4", 4}, {square, "--box=-1,1", "1", 6}};
+        for (Object[] c : cases) {
+            CliRun r = CliRun.of("perturb", c[0].toString(), "--lipschitz", (String) c[1], "--json");
+            assertEquals(0, r.status(), r.err());
+            JsonNode js = r.json();
+            assertEquals((int) c[3], js.get("regions").asInt());
+            JsonNode lip = js.get("lipschitz");
+            assertEquals(c[2], lip.get("linf").asText());
+            assertEquals(c[2], lip.get("l1").asText());
+            assertEquals(0, new java.math.BigDecimal(lip.get("l2").asText()).compareTo(new java.math.BigDecimal((String) c[2])));
+            assertEquals(c[2], lip.get("l2Enclosure").get(0).asText());
+            assertEquals(c[2], lip.get("l2Enclosure").get(1).asText());
+            org.netgeom.ir.Model m = org.netgeom.ir.io.IrReader.read((Path) c[0]);
+            for (String nrm : new String[]{"linf", "l1", "l2"}) {
+                JsonNode at = js.get("attainedAt").get(nrm);
+                Rational[] w = new Rational[at.get("witness").size()];
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = Rational.parse(at.get("witness").get(i).asText());
+                    Rational lo = c[1].equals("--box=0,1") ? Rational.ZERO : Rational.of(-1);
+                    assertTrue(w[i].compareTo(lo) > 0 && w[i].compareTo(Rational.ONE) < 0, "strictly inside the box");
+                }
+                org.netgeom.symbolic.exact.ExactForward.Result f = org.netgeom.symbolic.exact.ExactForward.run(m, w);
+                assertFalse(f.onKink());
+                assertEquals(f.pattern(), at.get("pattern").asText());
+                Rational[][] jac = org.netgeom.symbolic.exact.ExactJacobian.at(m, w).wrtInput();
+                Rational rowSum = Rational.ZERO;         // one output: the l-inf norm is the row's sum of |a_j|,
+                Rational colMax = Rational.ZERO;         // the l1 norm its largest |a_j|, the l2 norm² its sum of squares
+                Rational n2 = Rational.ZERO;
+                for (Rational v : jac[0]) {
+                    rowSum = rowSum.add(v.abs());
+                    colMax = colMax.max(v.abs());
+                    n2 = n2.add(v.multiply(v));
+                }
+                Rational want = Rational.parse((String) c[2]);
+                Rational got = nrm.equals("linf") ? rowSum : nrm.equals("l1") ? colMax : n2;
+                assertEquals(nrm.equals("l2") ? want.multiply(want) : want, got, nrm + " where it is attained");
+            }
+        }
+        CliRun human = CliRun.of("perturb", tent.toString(), "--lipschitz", "--box=0,1");
+        assertEquals(0, human.status(), human.err());
+        assertTrue(human.out().contains("over its 4 activation regions") && human.out().contains("l-inf -> l-inf  4"), human.out());
+    }
+
+    /**
+     * relu(A x) then the identity map with A = [[1, 1], [0, 1]]: on [1, 2]² both units are on, f = A x,
+     * ‖A‖_∞ = ‖A‖_1 = 2 and ‖A‖_2 = σ₁ = (1 + √5)/2, the golden ratio (σ₁² = (3 + √5)/2, the larger
+     * root of λ² − 3λ + 1, the characteristic polynomial of AᵀA). On a triangle inside the
+     * positive quadrant the same. The decimals must be the golden ratio's to 40 digits.
+     */
+    @Test
+    void lipschitzWithAnIrrationalL2() throws IOException {
+        Path m = dir.resolve("golden.json");
+        Files.writeString(m, """
+                {"netgeom": 1, "input": [2], "layers": [
+                  {"op": "dense", "weight": [[1, 1], [0, 1]], "bias": [0, 0]}, {"op": "relu"},
+                  {"op": "dense", "weight": [[1, 0], [0, 1]], "bias": [0, 0]}]}
+                """);
+        Path tri = dir.resolve("triangle.json");
+        Files.writeString(tri, "{\"A\": [[-1, 0], [0, -1], [1, 1]], \"b\": [\"-1/4\", \"-1/4\", 2]}");
+        String golden = "1.618033988749894848204586834365638117720";
+        for (String[] dom : new String[][]{{"--box=1,2"}, {"--polytope", tri.toString()}}) {
+            String[] args = new String[dom.length + 6];
+            args[0] = "perturb";
+            args[1] = m.toString();
+            args[2] = "--lipschitz";
+            System.arraycopy(dom, 0, args, 3, dom.length);
+            args[dom.length + 3] = "--digits";
+            args[dom.length + 4] = "40";
+            args[dom.length + 5] = "--json";
+            CliRun r = CliRun.of(args);
+            assertEquals(0, r.status(), r.err());
+            JsonNode lip = r.json().get("lipschitz");
+            assertEquals("2", lip.get("linf").asText());
+            assertEquals("2", lip.get("l1").asText());
+            assertEquals(golden, lip.get("l2").asText());
+            java.math.BigDecimal phi = new java.math.BigDecimal(golden);
+            assertTrue(new java.math.BigDecimal(lip.get("l2Enclosure").get(0).asText()).compareTo(phi) <= 0);
+            assertTrue(new java.math.BigDecimal(lip.get("l2Enclosure").get(1).asText()).compareTo(phi) >= 0);
+            assertFalse(lip.get("l2Exact").isNull(), "a closed form of the golden ratio");
+        }
+    }
+
+    @Test
+    void demoStatesTheTentsLipschitzConstant() throws IOException {
+        Path svg = dir.resolve("demo.svg");
+        CliRun r = CliRun.of("demo", "--plot", svg.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("its Lipschitz constant on [0, 1] is 4, the largest |slope| over the regions"), r.out());
+    }
+
+    @Test
+    void lipschitzBudget() {
+        CliRun r = CliRun.of("perturb", tent.toString(), "--lipschitz", "--box=0,1", "--budget", "2", "--json");
+        assertEquals(2, r.status());
+        assertEquals("BUDGET_EXCEEDED", r.code());
+        assertEquals(3, r.json().get("error").get("found").asInt());
+    }
+
     private static Rational q(Random r) {
         int d = 1 + r.nextInt(4);
         return Rational.of(r.nextInt(4 * d + 1) - 2 * d, d);
@@ -170,7 +284,11 @@ class PerturbCommandTest {
         String t = tent.toString();
         String[][] cases = {
                 {"BAD_INPUT", "perturb", t, "--at=1,2"},
-                {"NOT_IMPLEMENTED", "perturb", t, "--lipschitz", "--box=0,1"},
+                {"USAGE", "perturb", t, "--lipschitz"},
+                {"USAGE", "perturb", t, "--lipschitz", "--box=0,1", "--polytope", "p.json"},
+                {"BAD_INPUT", "perturb", t, "--lipschitz", "--box=0,1,2"},
+                {"BAD_INPUT", "perturb", t, "--lipschitz", "--box=1,0"},
+                {"BAD_INPUT", "perturb", t, "--lipschitz", "--box=0,1", "--budget", "0"},
                 {"USAGE", "perturb", t, "--weights", "--layer", "6"},
                 {"NO_PARAMETERS", "perturb", t, "--weights", "--data", line.toString(), "--layer", "3"},
                 {"NOT_QUADRATIC", "perturb", t, "--weights", "--data", line.toString(), "--layer", "6", "--loss", "ce"},

@@ -201,6 +201,11 @@ public final class ExactMatrices {
 
     /** max over rows of Σ|m_ij|, a bound on every |eigenvalue|. */
     static Rational gershgorin(Rational[][] m) {
+        return maxAbsRowSum(m);
+    }
+
+    /** ‖M‖_∞ = max over rows of Σ_j |m_ij|, the ℓ∞ → ℓ∞ operator norm (0 for no rows). */
+    public static Rational maxAbsRowSum(Rational[][] m) {
         Rational best = Rational.ZERO;
         for (Rational[] row : m) {
             Rational s = Rational.ZERO;

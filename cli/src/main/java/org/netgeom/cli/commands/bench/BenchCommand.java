@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
                 LossLineBench.class,
                 KernelBench.class,
                 BenchTrainCommand.class,
-                BenchHessianCommand.class})
+                BenchHessianCommand.class,
+                LipschitzBench.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

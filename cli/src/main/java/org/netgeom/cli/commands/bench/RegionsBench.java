@@ -165,7 +165,8 @@ public final class RegionsBench extends BaseCommand {
         return out;
     }
 
-    private static Domain box(int n) {
+    /** [−1, 1]^n. */
+    static Domain box(int n) {
         Rational[] lo = new Rational[n];
         Rational[] hi = new Rational[n];
         Arrays.fill(lo, Rational.MINUS_ONE);
@@ -193,6 +194,11 @@ public final class RegionsBench extends BaseCommand {
      * warming all of them up for 1.5 s (JIT).
      */
     private double[][] time(List<java.util.function.LongSupplier> jobs) {
+        return time(jobs, repeat, quick);
+    }
+
+    /** The same for any benchmark of this package: {@code repeat} measurements, a short warm-up when {@code quick}. */
+    static double[][] time(List<java.util.function.LongSupplier> jobs, int repeat, boolean quick) {
         long warm = System.nanoTime();
         for (int i = 0; i < 200 && System.nanoTime() - warm < (quick ? 200_000_000L : 1_500_000_000L); i++) {
             for (var j : jobs) {

@@ -44,4 +44,15 @@ class BenchCommandsTest {
         }
         assertTrue(j.get("powerPyHessianDefaults").get("relError").asDouble() < 1, "the same eigenvalue, roughly: " + lambda);
     }
+
+    @Test
+    void benchLipschitzReportsItsRatios() throws Exception {
+        JsonNode j = run("bench", "lipschitz", "--quick", "--json");
+        assertEquals(3, j.get("nets").size());
+        for (JsonNode n : j.get("nets")) {
+            assertTrue(n.get("regions").asLong() > 0 && n.get("spectra").asLong() > 0);
+            assertEquals(n.get("lipschitzSeconds").asDouble() / n.get("float64Seconds").asDouble(),
+                    n.get("lipschitzOverFloat64").asDouble(), 1e-9);
+        }
+    }
 }
