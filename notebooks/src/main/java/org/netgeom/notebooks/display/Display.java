@@ -15,6 +15,8 @@ import java.util.function.Consumer;
  *   <li>{@link #latex(String)}: a formula as {@code text/latex};</li>
  *   <li>{@link #svg(String)}: a drawing as {@code image/svg+xml} (see {@link SvgPlot} for x-y plots);</li>
  *   <li>{@link #table(String...)}: a {@link Table} (HTML, Markdown and plain text);</li>
+ *   <li>{@link #plot(String)}: an x-y plot, heat map and polygons ({@link SvgPlot});
+ *       {@link #regions}: the picture of an exact region enumeration;</li>
  *   <li>{@link #markdown(String)}, {@link #html(String)}, {@link #text(String)};</li>
  *   <li>{@link #rich(Object)}: how any value shows (netgeom types render themselves, see {@link Renderers}).</li>
  * </ul>
@@ -93,6 +95,15 @@ public final class Display {
     /** An XChart chart (as the command line draws them) as SVG. */
     public static Rich chart(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
         return Rich.of("[chart]", Rich.SVG, Charts.svg(chart));
+    }
+
+    /**
+     * The picture of an exact region enumeration, as {@code netgeom regions --plot} draws it: in 2-D the
+     * activation regions filled by affine piece, with the decision boundary; in 1-D the graph and its
+     * breakpoints. {@code vars} name the axes (default x1, x2, or t1, t2 on a slice).
+     */
+    public static Rich regions(org.netgeom.symbolic.regions.RegionSet rs, String title, String... vars) {
+        return RegionPictures.of(rs, title, vars);
     }
 
     /** How a value shows (see {@link Renderers}). */

@@ -92,7 +92,9 @@ public final class CellEvaluator implements AutoCloseable {
         Outcome last = Outcome.NONE;
         SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(cell);
         while (info.completeness().isComplete()) {
-            last = snippet(info.source());
+            // without the line breaks before it: JShell takes an import whose source starts with one (every import
+            // but a cell's first) as a change that replaces earlier declarations, resetting their variables to null
+            last = snippet(info.source().stripLeading());
             info = analysis.analyzeCompletion(info.remaining());
         }
         if (info.completeness() != SourceCodeAnalysis.Completeness.EMPTY) {

@@ -43,6 +43,19 @@ class CellEvaluatorTest {
         assertFalse(cells.eval("hello();").hasValue());
     }
 
+    /**
+     * An import on a later line of a cell must not reset earlier variables. JShell replaces (and so
+     * nulls) existing declarations when it is given an import whose source starts with a line break,
+     * which is how every import but a cell's first arrives after splitting; a variable declared in an
+     * earlier cell was then null after such a cell.
+     */
+    @Test
+    void aLaterImportKeepsEarlierVariables() {
+        cells.eval("Rational kept = Rational.of(2, 3);");
+        cells.eval("int unrelated = 1;\nimport java.awt.*;\nimport java.util.concurrent.*;");
+        assertEquals(Rational.of(2, 3), cells.eval("kept").value());
+    }
+
     @Test
     void netgeomErrorsKeepTheirCode() {
         CellException e = assertThrows(CellException.class, () -> cells.eval("IrReader.read(Path.of(\"no-such-model.json\"))"));
