@@ -93,30 +93,40 @@ class KillResumeTest {
         double full = (System.nanoTime() - t0) / 1e9;
         assertEquals(0, p.exitValue(), Files.readString(ref.resolve("stdout.err")));
 
-        Path run = Files.createDirectories(dir.resolve("run"));
+        // Kill a run at a random moment, then resumed runs each at a random moment shortly after a new
+        // checkpoint appears (the training itself takes well under a second on a fast machine, so the
+        // delay is short: a checkpoint is written every 5 of 120 steps, and a kill may land during the
+        // next write). If a resumed run outruns every kill, start over in a clean directory.
+        Path run = dir.resolve("run");
         Path ck = run.resolve("ck").resolve("checkpoint.safetensors");
         Random rnd = new Random(System.nanoTime());
         int midRun = 0;
-        boolean finished = false;
-        for (int attempt = 0; attempt < 4 && !finished; attempt++) {
-            long before = Files.exists(ck) ? Files.getLastModifiedTime(ck).toMillis() : -1;
-            Process q = start(command(dir, run, true), run.resolve("stdout"));
-            if (attempt > 0) {
-                // wait for a new checkpoint, then kill at a random moment after it
-                while (q.isAlive() && (!Files.exists(ck) || Files.getLastModifiedTime(ck).toMillis() == before)) {
-                    Thread.sleep(20);
+        for (int round = 0; round < 5 && midRun == 0; round++) {
+            deleteTree(run);
+            Files.createDirectories(run);
+            midRun = 0;
+            for (int attempt = 0; attempt < 4; attempt++) {
+                long before = Files.exists(ck) ? Files.getLastModifiedTime(ck).toMillis() : -1;
+                Process q = start(command(dir, run, true), run.resolve("stdout"));
+                long delayMs;
+                if (attempt == 0) {
+                    delayMs = rnd.nextInt((int) Math.max(50, full * 1000 * 0.6));
+                } else {
+                    while (q.isAlive() && (!Files.exists(ck) || Files.getLastModifiedTime(ck).toMillis() == before)) {
+                        Thread.sleep(5);
+                    }
+                    delayMs = rnd.nextInt(60);
                 }
-            }
-            finished = q.waitFor(100 + rnd.nextInt(700), TimeUnit.MILLISECONDS);
-            if (finished) {
-                assertEquals(0, q.exitValue(), Files.readString(run.resolve("stdout.err")));
-                break;
-            }
-            boolean hadCheckpoint = Files.exists(ck);
-            q.destroyForcibly();
-            q.waitFor();
-            if (hadCheckpoint) {
-                midRun++;
+                if (q.waitFor(delayMs, TimeUnit.MILLISECONDS)) {
+                    assertEquals(0, q.exitValue(), Files.readString(run.resolve("stdout.err")));
+                    break;                      // outran the kill: this round ends with a finished run
+                }
+                boolean hadCheckpoint = Files.exists(ck);
+                q.destroyForcibly();
+                q.waitFor();
+                if (hadCheckpoint) {
+                    midRun++;
+                }
             }
         }
         assertTrue(midRun >= 1, "at least one kill landed after a checkpoint was written");
@@ -133,6 +143,17 @@ class KillResumeTest {
         try (var s = Files.list(run.resolve("ck"))) {
             assertEquals(List.of("checkpoint.safetensors"), s.map(f -> f.getFileName().toString()).toList(),
                     "temporary files of killed writes are cleaned up");
+        }
+    }
+
+    static void deleteTree(Path root) throws java.io.IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var w = Files.walk(root)) {
+            for (Path f : w.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
         }
     }
 }
