@@ -88,7 +88,20 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler(handler);
         cl.setParameterExceptionHandler(handler);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        addHelpOptions(cl);
         return cl;
+    }
+
+    /** Every command and subcommand answers {@code -h}/{@code --help} with its usage (the errors point there). */
+    private static void addHelpOptions(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            CommandLine.Model.CommandSpec s = sub.getCommandSpec();
+            if (s.findOption("--help") == null && s.findOption("-h") == null) {
+                s.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                        .description("Show this help message and exit.").build());
+            }
+            addHelpOptions(sub);
+        }
     }
 
     /** The version from the jar's manifest. */
