@@ -1,5 +1,6 @@
 package org.netgeom.proofs;
 
+import org.netgeom.ir.DataSet;
 import org.netgeom.ir.IrError;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Progress;
@@ -23,6 +24,7 @@ public final class CheckContext {
     private final Model model;
     private final Rational[] box;
     private final Progress progress;
+    private DataSet data;
 
     public CheckContext(int instances, long seed, boolean falseVariant, Map<String, String> params, Model model,
                         Rational[] box, Progress progress) {
@@ -65,6 +67,18 @@ public final class CheckContext {
     /** The user's model ({@code --model}), or null. */
     public Model model() {
         return model;
+    }
+
+    /** The user's data for {@code --model} ({@code --data}), or null. */
+    public DataSet data() {
+        return data;
+    }
+
+    /** This context with the user's data set ({@code --data FILE}, for theorems about a given network and data). */
+    public CheckContext withData(DataSet d) {
+        CheckContext c = new CheckContext(instances, seed, falseVariant, params, model, box, progress);
+        c.data = d;
+        return c;
     }
 
     /** The user's box ({@code --box}), or null. */

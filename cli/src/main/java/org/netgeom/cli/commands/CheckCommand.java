@@ -5,9 +5,11 @@ import org.netgeom.cli.CliError;
 import org.netgeom.cli.ProgressBars;
 import org.netgeom.cli.plot.FigureCharts;
 import org.netgeom.cli.plot.PlotFiles;
+import org.netgeom.ir.DataSet;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
 import org.netgeom.ir.io.AtomicFiles;
+import org.netgeom.ir.io.DataReader;
 import org.netgeom.proofs.Catalog;
 import org.netgeom.proofs.CheckContext;
 import org.netgeom.proofs.CheckResult;
@@ -59,6 +61,10 @@ public final class CheckCommand extends BaseCommand {
     @Option(names = "--model", paramLabel = "FILE", description = "A user model, for theorems about a given network.")
     Path model;
 
+    @Option(names = "--data", paramLabel = "FILE", description = "Data for --model (CSV/JSON/safetensors with x and y columns), "
+            + "for theorems about a network and its data (pl-star, piecewise-quadratic-loss).")
+    Path data;
+
     @Option(names = "--box", paramLabel = "LO,HI|L1,H1,...", description = "The input box for --model (write --box=-1,1).")
     String box;
 
@@ -79,8 +85,17 @@ public final class CheckCommand extends BaseCommand {
             throw ProofsError.MODEL_NOT_APPLICABLE.at("--model", id + " is not about a given network; --model applies to "
                     + String.join(", ", Catalog.all().stream().filter(Theorem::acceptsModel).map(Theorem::id).toList()));
         }
+        if (data != null && m == null) {
+            throw CliError.USAGE.error("--data goes with --model (the theorem's own instances bring their own data)");
+        }
         Rational[] b = box == null ? null : Args.rationals(box, "--box");
         CheckContext ctx = new CheckContext(instances, seed, falseVariant, params(), m, b, ProgressBars.forStderr());
+        if (data != null) {
+            DataSet ds = DataReader.read(data);
+            ds.requireInputsFit(m);
+            ds.requireTargets(m.output().size());
+            ctx = ctx.withData(ds);
+        }
         CheckResult r = t.check(ctx);
         if (json) {
             printJson(r.toJson());

@@ -62,11 +62,66 @@ class CheckCommandTest {
         JsonNode ev = r.json().get("evidence");
         assertEquals(6, ev.get("activationRegions").asInt(), "the three lines through the origin cut the square into 6 sectors");
         assertEquals("7", ev.get("serraBound").asText(), "C(3,0) + C(3,1) + C(3,2)");
-        CliRun refused = CliRun.of("check", "pl-star", "--model", m.toString(), "--json");
+        CliRun refused = CliRun.of("check", "telgarsky-tent", "--model", m.toString(), "--json");
         assertEquals(2, refused.status());
         assertEquals("MODEL_NOT_APPLICABLE", refused.code());
         assertEquals("UNKNOWN_THEOREM", CliRun.of("check", "nope", "--json").code());
         assertEquals("UNKNOWN_PARAM", CliRun.of("check", "pl-star", "--param", "zz=1", "--json").code());
+    }
+
+    @Test
+    void plStarOnAUserModelAndData() throws Exception {
+        // f(x) = x1 + 2 x2 (one dense layer): J rows are (x_i, 1), so by hand with x = e1, e2 and y = 0:
+        // F = (1, 2), L = 1/2 |F - y|^2 = 5/2, K = [[2, 1], [1, 2]], |grad L|^2 = r^T K r = 14, R = 14 / (2 L) = 14/5;
+        // lambda_min(K) = 1 <= R (the theorem holds), lambda_max(K) = 3 > R (the false variant fails)
+        Path m = dir.resolve("lin.json");
+        Files.writeString(m, "{\"netgeom\": 1, \"input\": [2], \"layers\": [{\"op\": \"dense\", \"weight\": [[1, 2]], \"bias\": [0]}]}");
+        Path d = dir.resolve("d.csv");
+        Files.writeString(d, "x1,x2,y1\n1,0,0\n0,1,0\n");
+        CliRun r = CliRun.of("check", "pl-star", "--model", m.toString(), "--data", d.toString(), "--json");
+        assertEquals(0, r.status(), r.out() + r.err());
+        JsonNode ev = r.json().get("evidence");
+        assertEquals("5/2", ev.get("loss").asText());
+        assertEquals("14", ev.get("gradNormSquared").asText());
+        assertEquals("14/5", ev.get("R").asText());
+        assertEquals(1.0, Double.parseDouble(ev.get("lambdaMinEnclosure").get(0).asText()), 1e-12);
+        CliRun fv = CliRun.of("check", "pl-star", "--model", m.toString(), "--data", d.toString(), "--false-variant", "--json");
+        assertEquals(3, fv.status(), fv.out() + fv.err());
+        assertEquals(3.0, Double.parseDouble(fv.json().get("evidence").get("lambdaMaxEnclosure").get(0).asText()), 1e-12);
+        assertFalse(fv.json().get("counterexample").isNull());
+
+        Path wide = dir.resolve("wide.csv");
+        Files.writeString(wide, "x1,x2,x3,y1\n1,0,0,0\n");
+        assertEquals("IR_DATA", CliRun.of("check", "pl-star", "--model", m.toString(), "--data", wide.toString(), "--json").code());
+        assertEquals("USAGE", CliRun.of("check", "pl-star", "--data", d.toString(), "--json").code());
+    }
+
+    @Test
+    void piecewiseQuadraticLossOnAUserModel() throws Exception {
+        // the first layer varies; a hidden ReLU after it cuts its parameter space into cells (one inequality per
+        // data point and hidden unit), so the false variant (one global quadratic) must be refuted
+        Path m = dir.resolve("relu.json");
+        Files.writeString(m, "{\"netgeom\": 1, \"input\": [1], \"layers\": [{\"op\": \"dense\", \"name\": \"hidden\", "
+                + "\"weight\": [[1], [-1]], \"bias\": [\"1/3\", \"1/5\"]}, {\"op\": \"leaky_relu\", \"slope\": 0.25},"
+                + " {\"op\": \"dense\", \"weight\": [[1, 2]], \"bias\": [0]}]}");
+        Path d = dir.resolve("d.csv");
+        Files.writeString(d, "x1,y1\n0.5,1\n-0.75,0\n");
+        CliRun r = CliRun.of("check", "piecewise-quadratic-loss", "--model", m.toString(), "--data", d.toString(),
+                "--param", "layer=hidden", "--json");
+        assertEquals(0, r.status(), r.out() + r.err());
+        JsonNode inst = r.json().get("evidence").get("instances").get(0);
+        assertEquals(4, inst.get("parameters").asInt());
+        assertEquals(4, inst.get("cellInequalities").asInt(), "2 data points x 2 hidden units");
+        assertTrue(inst.get("pointsChecked").asInt() > 0);
+        CliRun fv = CliRun.of("check", "piecewise-quadratic-loss", "--model", m.toString(), "--data", d.toString(),
+                "--param", "layer=hidden", "--false-variant", "--json");
+        assertEquals(3, fv.status(), fv.out() + fv.err());
+        assertEquals("MODEL_NOT_APPLICABLE", CliRun.of("check", "piecewise-quadratic-loss", "--model", m.toString(),
+                "--param", "layer=1", "--json").code(), "a leaky_relu has no parameters to vary");
+        // without --param layer the last dense layer varies: no activation follows it, so the loss is one quadratic there
+        CliRun last = CliRun.of("check", "piecewise-quadratic-loss", "--model", m.toString(), "--data", d.toString(), "--json");
+        assertEquals("2", last.json().get("evidence").get("instances").get(0).get("layer").asText());
+        assertEquals(0, last.json().get("evidence").get("instances").get(0).get("cellInequalities").asInt());
     }
 
     @Test

@@ -12,6 +12,8 @@ import org.netgeom.proofs.CheckResult;
 import org.netgeom.proofs.Citation;
 import org.netgeom.proofs.Instances;
 import org.netgeom.proofs.Param;
+import org.netgeom.proofs.ProofsError;
+import org.netgeom.proofs.UserModel;
 import org.netgeom.proofs.Verdict;
 import org.netgeom.symbolic.exact.ExactForward;
 import org.netgeom.symbolic.linalg.ExactMatrices;
@@ -53,7 +55,14 @@ public final class PiecewiseQuadraticLoss extends AbstractTheorem {
                 new Citation("R. H. Riedi, R. Balestriero, R. G. Baraniuk", 2022, "Singular value perturbation and deep network optimization",
                         "Section 3 (piecewise-quadratic loss landscape)"),
                 "the loss equals the quadratic of the cell at theta_0 everywhere (one global quadratic)",
-                List.of(new Param("points", "4", "data points"), new Param("samples", "6", "rational points checked per cell")));
+                List.of(new Param("points", "4", "data points"), new Param("samples", "6", "rational points checked per cell"),
+                        new Param("layer", "last", "with --model: the layer whose parameters vary (name, index or dotted path; "
+                                + "default the last dense or conv2d layer)")));
+    }
+
+    @Override
+    public boolean acceptsModel() {
+        return true;
     }
 
     @Override
@@ -61,26 +70,30 @@ public final class PiecewiseQuadraticLoss extends AbstractTheorem {
         ctx.requireKnownParams(this);
         int points = ctx.intParam(this, "points");
         int samples = ctx.intParam(this, "samples");
-        int n = ctx.instances(4);
+        Model user = ctx.model() == null ? null : UserModel.piecewiseLinear(ctx, id());
+        String userLayer = user == null ? null : layerOf(user, ctx.param(this, "layer"));
+        int n = user != null && ctx.data() != null ? 1 : ctx.instances(user != null ? 3 : 4);
         Random rnd = ctx.random(id());
         List<Object> rows = new ArrayList<>();
         Map<String, Object> ev = new LinkedHashMap<>();
         int checked = 0;
+        int onKink = 0;
         ctx.progress().start(id(), n);
         for (int inst = 0; inst < n; inst++) {
             boolean residual = inst % 2 == 1;
-            Model m = net(rnd, residual);
-            DataSet data = data(rnd, points, 2, 1);
-            String layer = residual ? "1.layers.0" : "2";
+            Model m = user != null ? user : net(rnd, residual);
+            DataSet data = user != null ? UserModel.data(ctx, m, points, rnd) : data(rnd, points, 2, 1);
+            String layer = user != null ? userLayer : residual ? "1.layers.0" : "2";
             Variables vars = Variables.of(m, layer, Map.of(), false);
             LossCell.Result cell = LossCell.compute(vars, data, LossKind.MSE, Progress.NONE);
             if (cell.onBoundary()) {
+                onKink++;
                 continue;                                           // theta_0 on a kink: no open cell to test
             }
             boolean psd = ExactMatrices.definite(cell.hessian(), false).holds();
             Rational[] u0 = vars.point();
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("net", residual ? "2-3-(residual 3)-1" : "2-3-3-1 relu");
+            row.put("net", user != null ? (m.name() == null ? "--model" : m.name()) : residual ? "2-3-(residual 3)-1" : "2-3-3-1 relu");
             row.put("layer", layer);
             row.put("parameters", u0.length);
             row.put("cellInequalities", cell.cell().size());
@@ -131,9 +144,37 @@ public final class PiecewiseQuadraticLoss extends AbstractTheorem {
         }
         ev.put("instances", rows);
         ev.put("pointsChecked", checked);
+        ev.put("instancesOnKink", onKink);
+        if (checked == 0) {
+            return result(ctx, Verdict.INCONCLUSIVE, n, ev, null, List.of(
+                    "theta_0 lay on a kink (a data point on an activation boundary) in every instance: no open cell to test"));
+        }
         return result(ctx, Verdict.HOLDS, n, ev, null, List.of(
                 "at rational points inside each cell (checked against its inequalities) the exact loss, computed by an independent "
                         + "forward pass, equals the cell's quadratic and the activation patterns are unchanged; H is PSD (exact LDL^T)"));
+    }
+
+    /** The selector of the varying layer: the user's, or the last dense or conv2d layer of the model (as "3" or "1.layers.0"). */
+    static String layerOf(Model m, String selector) {
+        if (!selector.equals("last")) {
+            Layer l = m.locate(selector).layer();
+            if (!(l instanceof Layer.Dense) && !(l instanceof Layer.Conv2d)) {
+                throw ProofsError.MODEL_NOT_APPLICABLE.at("--param layer", "layer " + selector + " is a " + l.getClass().getSimpleName()
+                        + ", not a dense or conv2d layer with parameters");
+            }
+            return selector;
+        }
+        String[] found = {null};
+        m.walk(s -> {
+            if (s.layer() instanceof Layer.Dense || s.layer() instanceof Layer.Conv2d) {
+                found[0] = s.path().toString();
+            }
+        });
+        if (found[0] == null) {
+            throw ProofsError.MODEL_NOT_APPLICABLE.at("--model", "the model has no dense or conv2d layer whose parameters could vary");
+        }
+        // "layers[3].layers[0]" -> "3.layers.0"
+        return found[0].replaceFirst("^layers\\[(\\d+)]", "$1").replaceAll("\\.(layers|shortcut)\\[(\\d+)]", ".$1.$2");
     }
 
     /** Walks from θ0 along random directions until the exact loss and the cell's quadratic differ. */

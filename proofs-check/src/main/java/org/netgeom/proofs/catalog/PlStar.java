@@ -1,15 +1,18 @@
 package org.netgeom.proofs.catalog;
 
+import org.netgeom.ir.DataSet;
 import org.netgeom.ir.Layer;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
 import org.netgeom.ir.Shape;
+import org.netgeom.ir.Tensor;
 import org.netgeom.proofs.AbstractTheorem;
 import org.netgeom.proofs.CheckContext;
 import org.netgeom.proofs.CheckResult;
 import org.netgeom.proofs.Citation;
 import org.netgeom.proofs.Instances;
 import org.netgeom.proofs.Param;
+import org.netgeom.proofs.UserModel;
 import org.netgeom.proofs.Verdict;
 import org.netgeom.symbolic.exact.ExactJacobian;
 import org.netgeom.symbolic.linalg.ExactMatrices;
@@ -54,32 +57,56 @@ public final class PlStar extends AbstractTheorem {
     }
 
     @Override
+    public boolean acceptsModel() {
+        return true;
+    }
+
+    @Override
     public CheckResult check(CheckContext ctx) {
         ctx.requireKnownParams(this);
         int inputs = ctx.intParam(this, "inputs");
         int width = ctx.intParam(this, "width");
         int points = ctx.intParam(this, "points");
-        int n = ctx.instances(8);
+        Model user = ctx.model() == null ? null : UserModel.piecewiseLinear(ctx, id());
+        int n = user != null && ctx.data() != null ? 1 : ctx.instances(user != null ? 3 : 8);
         Random rnd = ctx.random(id());
         Rational worstGap = null;
         Map<String, Object> last = new LinkedHashMap<>();
         ctx.progress().start(id(), n);
         for (int inst = 0; inst < n; inst++) {
-            Model m = new Model("pl-star-instance", Shape.of(inputs), List.of(
-                    new Layer.Dense(null, Instances.matrix(rnd, width, inputs, 6, 3), Instances.vector(rnd, width, 6, 3)),
-                    Layer.AbRelu.relu(null),
-                    new Layer.Dense(null, Instances.matrix(rnd, 1, width, 6, 3), Instances.vector(rnd, 1, 6, 3))));
+            Model m;
+            DataSet data;
+            if (user != null) {
+                m = user;
+                data = UserModel.data(ctx, m, points, rnd);
+            } else {
+                m = new Model("pl-star-instance", Shape.of(inputs), List.of(
+                        new Layer.Dense(null, Instances.matrix(rnd, width, inputs, 6, 3), Instances.vector(rnd, width, 6, 3)),
+                        Layer.AbRelu.relu(null),
+                        new Layer.Dense(null, Instances.matrix(rnd, 1, width, 6, 3), Instances.vector(rnd, 1, 6, 3))));
+                Rational[] xs = new Rational[points * inputs];
+                Rational[] ys = new Rational[points];
+                for (int i = 0; i < points; i++) {
+                    System.arraycopy(Instances.vector(rnd, inputs, 6, 4).rationals(), 0, xs, i * inputs, inputs);
+                    ys[i] = Instances.rational(rnd, 6, 4);
+                }
+                data = new DataSet(Tensor.of(Shape.of(points, inputs), xs), Tensor.of(Shape.of(points, 1), ys));
+            }
+            // F stacks every output of every data point: K = DF DF^T is (N k) x (N k)
+            int outs = m.output().size();
             List<Rational[]> xs = new ArrayList<>();
-            Rational[] y = new Rational[points];
-            Rational[][] jac = new Rational[points][];
-            Rational[] r = new Rational[points];
-            for (int i = 0; i < points; i++) {
-                Rational[] x = Instances.vector(rnd, inputs, 6, 4).rationals();
+            List<Rational[]> y = new ArrayList<>();
+            Rational[][] jac = new Rational[data.size() * outs][];
+            Rational[] r = new Rational[data.size() * outs];
+            for (int i = 0; i < data.size(); i++) {
+                Rational[] x = data.x(i);
                 xs.add(x);
-                y[i] = Instances.rational(rnd, 6, 4);
+                y.add(data.y(i));
                 ExactJacobian.Result j = ExactJacobian.at(m, x);
-                jac[i] = j.wrtParams()[0];
-                r[i] = j.output()[0].subtract(y[i]);
+                for (int o = 0; o < outs; o++) {
+                    jac[i * outs + o] = j.wrtParams()[o];
+                    r[i * outs + o] = j.output()[o].subtract(data.y(i)[o]);
+                }
             }
             Rational[][] k = ExactMatrices.gram(jac);
             Rational rr = ExactMatrices.dot(r, r);

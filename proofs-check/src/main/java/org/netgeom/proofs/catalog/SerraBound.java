@@ -9,7 +9,7 @@ import org.netgeom.proofs.Citation;
 import org.netgeom.proofs.Instances;
 import org.netgeom.proofs.Nets;
 import org.netgeom.proofs.Param;
-import org.netgeom.proofs.ProofsError;
+import org.netgeom.proofs.UserModel;
 import org.netgeom.proofs.Verdict;
 import org.netgeom.symbolic.bounds.RegionBounds;
 import org.netgeom.symbolic.poly.Domain;
@@ -64,13 +64,9 @@ public final class SerraBound extends AbstractTheorem {
         List<Model> models = new ArrayList<>();
         List<Domain> domains = new ArrayList<>();
         if (ctx.model() != null) {
-            Model m = ctx.model();
-            if (!m.isPiecewiseLinear()) {
-                throw ProofsError.MODEL_NOT_APPLICABLE.at("--model", "serra-bound needs a piecewise-linear network");
-            }
+            Model m = UserModel.piecewiseLinear(ctx, id());
             models.add(m);
-            domains.add(ctx.box() == null ? Nets.box(m.input().size(), Rational.MINUS_ONE, Rational.ONE)
-                    : Nets.box(m.input().size(), ctx.box()));
+            domains.add(UserModel.domain(ctx, m));
         } else {
             int n = ctx.instances(6);
             int[][] widths = {{4, 3, 2}, {3, 3}, {5, 2, 3}, {4, 4}, {3, 2, 2, 2}, {6, 3}};
