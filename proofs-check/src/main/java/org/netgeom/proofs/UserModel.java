@@ -35,25 +35,32 @@ public final class UserModel {
         return ctx.box() == null ? Nets.box(n, Rational.MINUS_ONE, Rational.ONE) : Nets.box(n, ctx.box());
     }
 
+    /** A seeded input on the grid of sixteenths strictly inside the box of {@code --box} (default [−1, 1]^n). */
+    public static Rational[] point(CheckContext ctx, Model m, Random rnd) {
+        Domain box = domain(ctx, m);
+        Rational[] lo = box.lower();
+        Rational[] hi = box.upper();
+        Rational[] x = new Rational[lo.length];
+        for (int j = 0; j < x.length; j++) {
+            x[j] = lo[j].add(hi[j].subtract(lo[j]).multiply(Rational.of(1 + rnd.nextInt(15), 16)));
+        }
+        return x;
+    }
+
     /**
-     * The user's data ({@code --data}), or {@code points} seeded inputs on the grid of sixteenths
-     * strictly inside the box, with seeded targets in [−1, 1] (denominators up to 4), one per output.
+     * The user's data ({@code --data}), or {@code points} seeded inputs ({@link #point}) with
+     * seeded targets in [−1, 1] (denominators up to 4), one per output.
      */
     public static DataSet data(CheckContext ctx, Model m, int points, Random rnd) {
         if (ctx.data() != null) {
             return ctx.data();
         }
-        Domain box = domain(ctx, m);
-        Rational[] lo = box.lower();
-        Rational[] hi = box.upper();
-        int n = lo.length;
+        int n = m.input().size();
         int k = m.output().size();
         Rational[] x = new Rational[points * n];
         Rational[] y = new Rational[points * k];
         for (int i = 0; i < points; i++) {
-            for (int j = 0; j < n; j++) {
-                x[i * n + j] = lo[j].add(hi[j].subtract(lo[j]).multiply(Rational.of(1 + rnd.nextInt(15), 16)));
-            }
+            System.arraycopy(point(ctx, m, rnd), 0, x, i * n, n);
             for (int j = 0; j < k; j++) {
                 y[i * k + j] = Instances.rational(rnd, 4, 4);
             }

@@ -125,6 +125,26 @@ class CheckCommandTest {
     }
 
     @Test
+    void resnetConditioningOnAUserModel() throws Exception {
+        // two identity-shortcut blocks; a dense layer in between is a plain factor and is not checked
+        Path m = dir.resolve("res.json");
+        Files.writeString(m, "{\"netgeom\": 1, \"input\": [2], \"layers\": ["
+                + "{\"op\": \"residual\", \"layers\": [{\"op\": \"dense\", \"weight\": [[\"1/4\", \"-1/8\"], [\"1/8\", \"1/4\"]], \"bias\": [0, \"1/16\"]}, {\"op\": \"relu\"}]},"
+                + "{\"op\": \"dense\", \"weight\": [[1, 1], [1, -1]]},"
+                + "{\"op\": \"residual\", \"layers\": [{\"op\": \"dense\", \"weight\": [[2, 0], [0, -3]]}, {\"op\": \"abs\"}]}]}");
+        CliRun r = CliRun.of("check", "resnet-conditioning", "--model", m.toString(), "--instances", "5", "--json");
+        assertEquals(0, r.status(), r.out() + r.err());
+        JsonNode ev = r.json().get("evidence");
+        assertEquals(10, ev.get("residualFactors").asInt(), "2 blocks at each of 5 points");
+        assertEquals(20, ev.get("weylPairs").asInt(), "2 singular values per block");
+        CliRun fv = CliRun.of("check", "resnet-conditioning", "--model", m.toString(), "--instances", "5", "--false-variant", "--json");
+        assertEquals(3, fv.status(), fv.out() + fv.err());
+        Path plain = dir.resolve("plain.json");
+        Files.writeString(plain, "{\"netgeom\": 1, \"input\": [1], \"layers\": [{\"op\": \"dense\", \"weight\": [[1]]}, {\"op\": \"relu\"}]}");
+        assertEquals("MODEL_NOT_APPLICABLE", CliRun.of("check", "resnet-conditioning", "--model", plain.toString(), "--json").code());
+    }
+
+    @Test
     void reportWithFigures() throws Exception {
         Path report = dir.resolve("report.md");
         CliRun r = CliRun.of("check", "--all", "--report", report.toString());

@@ -10,6 +10,8 @@ import org.netgeom.proofs.CheckResult;
 import org.netgeom.proofs.Citation;
 import org.netgeom.proofs.Instances;
 import org.netgeom.proofs.Param;
+import org.netgeom.proofs.ProofsError;
+import org.netgeom.proofs.UserModel;
 import org.netgeom.proofs.Verdict;
 import org.netgeom.symbolic.linalg.ExactMatrices;
 import org.netgeom.symbolic.linalg.Spectra;
@@ -53,105 +55,144 @@ public final class ResnetConditioning extends AbstractTheorem {
     }
 
     @Override
+    public boolean acceptsModel() {
+        return true;
+    }
+
+    /** Running totals over the checked factors. */
+    private static final class Tally {
+        int pairs;
+        int factors;
+        int singularPlain;
+        Rational worstKappaBound = Rational.ZERO;
+    }
+
+    @Override
     public CheckResult check(CheckContext ctx) {
         ctx.requireKnownParams(this);
         int width = ctx.intParam(this, "width");
         Rational scale = ctx.rationalParam(this, "scale");
-        int n = ctx.instances(12);
+        Model user = ctx.model() == null ? null : UserModel.piecewiseLinear(ctx, id());
+        int n = ctx.instances(user != null ? 8 : 12);
         Random rnd = ctx.random(id());
-        int pairs = 0;
-        int singularPlain = 0;
-        Rational worstKappaBound = Rational.ZERO;
+        Tally tally = new Tally();
         ctx.progress().start(id(), n);
         for (int inst = 0; inst < n; inst++) {
-            Rational[][] w = new Rational[width][width];
-            for (Rational[] row : w) {
+            Model m;
+            Rational[] x;
+            if (user != null) {
+                m = user;
+                x = UserModel.point(ctx, m, rnd);
+            } else {
+                Rational[][] w = new Rational[width][width];
+                for (Rational[] row : w) {
+                    for (int j = 0; j < width; j++) {
+                        row[j] = Rational.of(rnd.nextInt(17) - 8, 8).multiply(scale);
+                    }
+                }
+                Rational[] b = new Rational[width];
+                x = new Rational[width];
                 for (int j = 0; j < width; j++) {
-                    row[j] = Rational.of(rnd.nextInt(17) - 8, 8).multiply(scale);
+                    b[j] = Rational.of(rnd.nextInt(9) - 4, 16);
+                    x[j] = Rational.of(rnd.nextInt(17) - 8, 8);
                 }
+                m = new Model("resnet-block", Shape.of(width), List.of(new Layer.Residual(null, List.of(
+                        new Layer.Dense(null, org.netgeom.ir.Tensor.matrix(w), org.netgeom.ir.Tensor.vector(b)), Layer.AbRelu.relu(null)), null)));
             }
-            Rational[] b = new Rational[width];
-            Rational[] x = new Rational[width];
-            for (int j = 0; j < width; j++) {
-                b[j] = Rational.of(rnd.nextInt(9) - 4, 16);
-                x[j] = Rational.of(rnd.nextInt(17) - 8, 8);
+            List<Factors.Factor> blocks = Factors.at(m, x).stream()
+                    .filter(f -> f.kind() == Factors.Kind.RESIDUAL && f.identityShortcut()).toList();
+            if (blocks.isEmpty()) {
+                throw ProofsError.MODEL_NOT_APPLICABLE.at("--model", "resnet-conditioning needs a residual block with an identity "
+                        + "shortcut (a top-level residual op without a shortcut list)");
             }
-            Model m = new Model("resnet-block", Shape.of(width), List.of(new Layer.Residual(null, List.of(
-                    new Layer.Dense(null, org.netgeom.ir.Tensor.matrix(w), org.netgeom.ir.Tensor.vector(b)), Layer.AbRelu.relu(null)), null)));
-            Factors.Factor f = Factors.at(m, x).get(0);
-            Rational[][] plain = f.body();             // D W
-            Rational[][] res = f.block();              // I + D W
-            List<Spectra.Singular> sp = Spectra.singularValues(plain);
-            List<Spectra.Singular> sr = Spectra.singularValues(res);
-            List<Spectra.WeylPair> weyl = Spectra.weyl(sr, sp);
-            for (Spectra.WeylPair p : weyl) {
-                pairs++;
-                boolean ok = ctx.falseVariant()
-                        ? Spectra.signOfGapMinusOne(p.withIdentity().squared(), p.without().squared()) == 0
-                        : p.holds();
-                if (!ok) {
-                    Map<String, Object> ce = new LinkedHashMap<>();
-                    ce.put("model", Instances.ir(m));
-                    ce.put("x", Instances.exact(x));
-                    ce.put("k", p.k());
-                    ce.put("sigmaResidual", p.withIdentity().value().toString());
-                    ce.put("sigmaPlain", p.without().value().toString());
-                    ce.put("difference", p.gap().toString());
+            for (Factors.Factor f : blocks) {
+                CheckResult bad = checkFactor(ctx, tally, m, x, f, inst + 1);
+                if (bad != null) {
                     ctx.progress().done();
-                    return result(ctx, Verdict.VIOLATED, inst + 1, Map.of("weylPairs", pairs), ce, List.of(ctx.falseVariant()
-                            ? "sigma_" + p.k() + "(I + DW) - sigma_" + p.k() + "(DW) is not exactly 1"
-                            : "Weyl's inequality fails for k = " + p.k()));
-                }
-            }
-            if (!ctx.falseVariant()) {
-                Rational fro = Rational.ZERO;
-                boolean dead = false;
-                for (Rational[] row : plain) {
-                    boolean zero = true;
-                    for (Rational v : row) {
-                        fro = fro.add(v.multiply(v));
-                        zero &= v.isZero();
-                    }
-                    dead |= zero;
-                }
-                singularPlain += dead ? 1 : 0;
-                Rational sbar = sqrtUp(fro, 64);
-                if (sbar.compareTo(Rational.ONE) < 0) {
-                    Rational[][] g = ExactMatrices.gram(transpose(res));            // (I+DW)^T (I+DW)
-                    Rational lo = Rational.ONE.subtract(sbar);
-                    Rational hi = Rational.ONE.add(sbar);
-                    boolean below = ExactMatrices.definite(ExactMatrices.shift(g, lo.multiply(lo)), false).holds();
-                    boolean above = ExactMatrices.definite(ExactMatrices.shift(negate(g), hi.multiply(hi).negate()), false).holds();
-                    if (!below || !above) {
-                        Map<String, Object> ce = new LinkedHashMap<>();
-                        ce.put("model", Instances.ir(m));
-                        ce.put("x", Instances.exact(x));
-                        ce.put("sBar", sbar.toString());
-                        ce.put("sigmaMinAtLeast1MinusS", below);
-                        ce.put("sigmaMaxAtMost1PlusS", above);
-                        ctx.progress().done();
-                        return result(ctx, Verdict.VIOLATED, inst + 1, Map.of("weylPairs", pairs), ce,
-                                List.of("a singular value of I + DW leaves [1 - s, 1 + s]"));
-                    }
-                    worstKappaBound = worstKappaBound.max(hi.divide(lo));
+                    return bad;
                 }
             }
             ctx.progress().step(1);
         }
         ctx.progress().done();
         if (ctx.falseVariant()) {
-            return result(ctx, Verdict.INCONCLUSIVE, n, Map.of("weylPairs", pairs), null,
+            return result(ctx, Verdict.INCONCLUSIVE, n, Map.of("weylPairs", tally.pairs), null,
                     List.of("every pair happened to be shifted by exactly 1"));
         }
         Map<String, Object> ev = new LinkedHashMap<>();
-        ev.put("weylPairs", pairs);
+        ev.put("weylPairs", tally.pairs);
         ev.put("instances", n);
-        ev.put("plainFactorsSingular", singularPlain);
-        ev.put("largestKappaBoundResidual", worstKappaBound.toDecimalString(8));
+        ev.put("residualFactors", tally.factors);
+        ev.put("plainFactorsSingular", tally.singularPlain);
+        ev.put("largestKappaBoundResidual", tally.worstKappaBound.toDecimalString(8));
         return result(ctx, Verdict.HOLDS, n, ev, null, List.of(
                 "Weyl's inequality decided exactly for every pair (certified singular values, equality proved algebraically)",
-                "every sigma_k(I + DW) certified in [1 - s, 1 + s] with s = ceil(||DW||_F) to 1/64 < 1 by exact definiteness tests; "
-                        + "plainFactorsSingular of the plain twins have a dead unit, hence kappa(DW) = infinity"));
+                "every sigma_k(I + DW) certified in [1 - s, 1 + s] with s = ceil(||DW||_F) to 1/64 where that s is < 1, by exact "
+                        + "definiteness tests; plainFactorsSingular of the plain twins have a dead unit, hence kappa(DW) = infinity"));
+    }
+
+    /** Checks one residual factor I + J_body at x; returns the violated result, or null. */
+    private CheckResult checkFactor(CheckContext ctx, Tally tally, Model m, Rational[] x, Factors.Factor f, int instances) {
+        tally.factors++;
+        Rational[][] plain = f.body();             // D W (the body's local map)
+        Rational[][] res = f.block();              // I + D W
+        List<Spectra.Singular> sp = Spectra.singularValues(plain);
+        List<Spectra.Singular> sr = Spectra.singularValues(res);
+        List<Spectra.WeylPair> weyl = Spectra.weyl(sr, sp);
+        for (Spectra.WeylPair p : weyl) {
+            tally.pairs++;
+            boolean ok = ctx.falseVariant()
+                    ? Spectra.signOfGapMinusOne(p.withIdentity().squared(), p.without().squared()) == 0
+                    : p.holds();
+            if (!ok) {
+                Map<String, Object> ce = new LinkedHashMap<>();
+                ce.put("model", Instances.ir(m));
+                ce.put("x", Instances.exact(x));
+                ce.put("block", f.layers());
+                ce.put("k", p.k());
+                ce.put("sigmaResidual", p.withIdentity().value().toString());
+                ce.put("sigmaPlain", p.without().value().toString());
+                ce.put("difference", p.gap().toString());
+                return result(ctx, Verdict.VIOLATED, instances, Map.of("weylPairs", tally.pairs), ce, List.of(ctx.falseVariant()
+                        ? "sigma_" + p.k() + "(I + DW) - sigma_" + p.k() + "(DW) is not exactly 1"
+                        : "Weyl's inequality fails for k = " + p.k()));
+            }
+        }
+        if (ctx.falseVariant()) {
+            return null;
+        }
+        Rational fro = Rational.ZERO;
+        boolean dead = false;
+        for (Rational[] row : plain) {
+            boolean zero = true;
+            for (Rational v : row) {
+                fro = fro.add(v.multiply(v));
+                zero &= v.isZero();
+            }
+            dead |= zero;
+        }
+        tally.singularPlain += dead ? 1 : 0;
+        Rational sbar = sqrtUp(fro, 64);
+        if (sbar.compareTo(Rational.ONE) < 0) {
+            Rational[][] g = ExactMatrices.gram(transpose(res));            // (I+DW)^T (I+DW)
+            Rational lo = Rational.ONE.subtract(sbar);
+            Rational hi = Rational.ONE.add(sbar);
+            boolean below = ExactMatrices.definite(ExactMatrices.shift(g, lo.multiply(lo)), false).holds();
+            boolean above = ExactMatrices.definite(ExactMatrices.shift(negate(g), hi.multiply(hi).negate()), false).holds();
+            if (!below || !above) {
+                Map<String, Object> ce = new LinkedHashMap<>();
+                ce.put("model", Instances.ir(m));
+                ce.put("x", Instances.exact(x));
+                ce.put("block", f.layers());
+                ce.put("sBar", sbar.toString());
+                ce.put("sigmaMinAtLeast1MinusS", below);
+                ce.put("sigmaMaxAtMost1PlusS", above);
+                return result(ctx, Verdict.VIOLATED, instances, Map.of("weylPairs", tally.pairs), ce,
+                        List.of("a singular value of I + DW leaves [1 - s, 1 + s]"));
+            }
+            tally.worstKappaBound = tally.worstKappaBound.max(hi.divide(lo));
+        }
+        return null;
     }
 
     /** The smallest multiple of 1/den whose square is at least q. */
