@@ -53,6 +53,7 @@ public final class UserModel {
      */
     public static DataSet data(CheckContext ctx, Model m, int points, Random rnd) {
         if (ctx.data() != null) {
+            ctx.data().requireTargets(m.output().size());
             return ctx.data();
         }
         int n = m.input().size();

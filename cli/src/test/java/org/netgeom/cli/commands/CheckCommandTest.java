@@ -94,6 +94,9 @@ class CheckCommandTest {
         Files.writeString(wide, "x1,x2,x3,y1\n1,0,0,0\n");
         assertEquals("IR_DATA", CliRun.of("check", "pl-star", "--model", m.toString(), "--data", wide.toString(), "--json").code());
         assertEquals("USAGE", CliRun.of("check", "pl-star", "--data", d.toString(), "--json").code());
+        Path noTargets = dir.resolve("x.csv");
+        Files.writeString(noTargets, "x1,x2\n1,0\n");
+        assertEquals("IR_DATA", CliRun.of("check", "pl-star", "--model", m.toString(), "--data", noTargets.toString(), "--json").code());
     }
 
     @Test
