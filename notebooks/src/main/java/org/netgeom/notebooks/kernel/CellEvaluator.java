@@ -85,7 +85,12 @@ public final class CellEvaluator implements AutoCloseable {
      */
     public synchronized Outcome eval(String cell) {
         start();
-        return run(cell);
+        control.begin();
+        try {
+            return run(cell);
+        } finally {
+            control.end();
+        }
     }
 
     private Outcome run(String cell) {
@@ -236,6 +241,11 @@ public final class CellEvaluator implements AutoCloseable {
         return analysis.documentation(code, cursor, true).stream()
                 .map(d -> d.javadoc() == null ? d.signature() : d.signature() + "\n" + d.javadoc())
                 .collect(Collectors.toList());
+    }
+
+    /** True while a cell is being compiled or run. */
+    public boolean busy() {
+        return control.evaluating();
     }
 
     /** Stops the running cell, if any. */

@@ -55,6 +55,13 @@ final class LocalExecution extends DirectExecutionControl {
     private final AtomicLong tasks = new AtomicLong();
     private final Map<Thread, Long> busy = new ConcurrentHashMap<>();
     private volatile Throwable thrown;
+    /** A cell is being evaluated (compiled or run). */
+    private volatile boolean evaluating;
+    /**
+     * The cell being evaluated was interrupted: every later run of its snippets stops at once, so an
+     * interrupt that arrives while JShell compiles (nothing runs yet) is not lost. Cleared when the cell ends.
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean pending = new java.util.concurrent.atomic.AtomicBoolean();
 
     private LocalExecution(Loader loader) {
         super(loader);
@@ -69,6 +76,9 @@ final class LocalExecution extends DirectExecutionControl {
 
     @Override
     protected String invoke(Method doit) throws Exception {
+        if (pending.get()) {
+            throw new UserException("the cell was interrupted", INTERRUPTED, new StackTraceElement[0]);
+        }
         long task = tasks.incrementAndGet();
         Future<Object> f = runner.submit(() -> {
             busy.put(Thread.currentThread(), task);
@@ -79,6 +89,9 @@ final class LocalExecution extends DirectExecutionControl {
             }
         });
         running.add(f);
+        if (pending.get()) {
+            f.cancel(true);                     // interrupted between the check above and the submission
+        }
         try {
             Object v = f.get();
             String key = "v" + keys.incrementAndGet();
@@ -113,6 +126,22 @@ final class LocalExecution extends DirectExecutionControl {
         return v == null ? NO_VALUE : v == NULL ? null : v;
     }
 
+    /** A cell's evaluation begins (before JShell compiles its first snippet); a stale interrupt is forgotten. */
+    void begin() {
+        pending.set(false);
+        evaluating = true;
+    }
+
+    boolean evaluating() {
+        return evaluating;
+    }
+
+    /** The cell's evaluation has ended, however it ended. */
+    void end() {
+        evaluating = false;
+        pending.set(false);
+    }
+
     /** Forgets values nobody took (called before each snippet; one snippet runs at a time). */
     void forgetValues() {
         values.clear();
@@ -131,6 +160,9 @@ final class LocalExecution extends DirectExecutionControl {
      * never looks at its interrupt flag) is stopped, as JShell's own local engine stops it.
      */
     void interrupt() {
+        if (evaluating) {
+            pending.set(true);
+        }
         Map<Thread, Long> snapshot = Map.copyOf(busy);
         running.forEach(f -> f.cancel(true));
         if (snapshot.isEmpty()) {

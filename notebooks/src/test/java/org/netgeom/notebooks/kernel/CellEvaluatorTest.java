@@ -116,6 +116,32 @@ class CellEvaluatorTest {
     }
 
     @Test
+    void anInterruptWhileTheCellCompilesIsNotLost() throws Exception {
+        // the interrupt comes as soon as the cell is busy, typically while JShell still compiles it: nothing runs yet,
+        // so the interrupt must wait for the cell's first run and stop it
+        for (int round = 0; round < 3; round++) {
+            final int r = round;
+            java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread t = new Thread(() -> {
+                try {
+                    cells.eval("int unused" + r + " = 0; Thread.sleep(60_000);");
+                } catch (Throwable e) {
+                    thrown.set(e);
+                }
+            });
+            t.start();
+            while (!cells.busy() && t.isAlive()) {
+                Thread.onSpinWait();
+            }
+            cells.interrupt();
+            t.join(10_000);
+            assertFalse(t.isAlive(), "the cell still runs after an interrupt during its compilation");
+            assertEquals("Interrupted", assertInstanceOf(CellException.class, thrown.get()).ename());
+        }
+        assertEquals(3, ((Number) cells.eval("1 + 2").value()).intValue(), "the next cell runs normally");
+    }
+
+    @Test
     void completionKnowsNetgeomTypes() {
         CellEvaluator.Completions c = cells.complete("Rational.ZE", 11);
         assertTrue(c.texts().contains("ZERO"), c.texts().toString());
