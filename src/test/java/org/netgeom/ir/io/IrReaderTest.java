@@ -189,6 +189,20 @@ class IrReaderTest {
                         IrError.IR_BAD_SCALAR, "layers[0].bias[0]"),
                 Arguments.of("-Infinity token", model("[2]", dense.replace("[[1, 0], [0, 1]]", "[[1, 0], [0, -Infinity]]")),
                         IrError.IR_BAD_SCALAR, "layers[0].weight[1][1]"),
+                // IR.md: NaN and infinities "in any spelling" are IR_BAD_SCALAR, also as bare JSON
+                // tokens that Jackson does not know (it reads only NaN, Infinity, -Infinity, +INF, -INF)
+                Arguments.of("nan token", model("[2]", dense.replace("\"bias\": [0, 0]", "\"bias\": [0, nan]")),
+                        IrError.IR_BAD_SCALAR, "layers[0].bias[1]"),
+                Arguments.of("-NaN token", model("[2]", dense.replace("\"bias\": [0, 0]", "\"bias\": [-NaN, 0]")),
+                        IrError.IR_BAD_SCALAR, "layers[0].bias[0]"),
+                Arguments.of("-inf token", model("[2]", dense.replace("[[1, 0], [0, 1]]", "[[1, 0], [-inf, 1]]")),
+                        IrError.IR_BAD_SCALAR, "layers[0].weight[1][0]"),
+                Arguments.of("INFINITY token", model("[1]", "{\"op\": \"leaky_relu\", \"slope\": INFINITY}"),
+                        IrError.IR_BAD_SCALAR, "layers[0].slope"),
+                Arguments.of("+Inf token beside a name that spells inf nan", model("[1]", "{\"name\": \"inf nan\", \"op\": \"abrelu\", \"neg\": 0, \"pos\": +Inf}"),
+                        IrError.IR_BAD_SCALAR, "layers[0].pos"),
+                Arguments.of("truncated file with a nan token", "{\"netgeom\": 1, \"input\": [1], \"layers\": [{\"op\": \"leaky_relu\", \"slope\": nan}",
+                        IrError.IR_NOT_JSON, null),
                 Arguments.of("inf string", model("[2]", dense.replace("[[1, 0]", "[[\"-inf\", 0]")), IrError.IR_BAD_SCALAR, "layers[0].weight[0][0]"),
                 Arguments.of("INFINITY string", model("[1]", "{\"op\": \"leaky_relu\", \"slope\": \"INFINITY\"}"),
                         IrError.IR_BAD_SCALAR, "layers[0].slope"),
@@ -272,6 +286,15 @@ class IrReaderTest {
         NetgeomException e2 = assertThrows(NetgeomException.class,
                 () -> read(model("[1]", "{\"op\": \"leaky_relu\", \"slope\": 1e999999999}")));
         assertEquals(IrError.IR_BAD_SCALAR, e2.code());
+    }
+
+    @Test
+    void nanTokenInAFileIsABadScalarAtItsPath() throws IOException {
+        Path f = dir.resolve("nan-token.json");
+        Files.writeString(f, "\uFEFF" + model("[2]", "{\"op\": \"dense\", \"weight\": [[1, 0], [0, -Inf]]}"));
+        NetgeomException e = assertThrows(NetgeomException.class, () -> IrReader.read(f));
+        assertEquals(IrError.IR_BAD_SCALAR, e.code(), e.render());
+        assertEquals("layers[0].weight[1][1]", e.path());
     }
 
     @Test
