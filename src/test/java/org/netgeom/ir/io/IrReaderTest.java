@@ -241,6 +241,8 @@ class IrReaderTest {
                 Arguments.of("fractional kernel", model("[1, 4, 4]", "{\"op\": \"maxpool2d\", \"kernel\": 1.5}"),
                         IrError.IR_BAD_VALUE, "layers[0].kernel"),
                 Arguments.of("input not a list", "{\"netgeom\": 1, \"input\": 3, \"layers\": []}", IrError.IR_BAD_VALUE, "input"),
+                Arguments.of("input of more than 2^31 elements", "{\"netgeom\": 1, \"input\": [65536, 65536], \"layers\": []}",
+                        IrError.IR_SHAPE_MISMATCH, "input"),
                 Arguments.of("zero input size", "{\"netgeom\": 1, \"input\": [0], \"layers\": []}", IrError.IR_BAD_VALUE, "input[0]"),
                 Arguments.of("layers not a list", "{\"netgeom\": 1, \"input\": [1], \"layers\": {}}", IrError.IR_BAD_VALUE, "layers"),
                 Arguments.of("name not a string", model("[1]", "{\"op\": \"relu\", \"name\": 3}"), IrError.IR_BAD_VALUE, "layers[0].name"),
