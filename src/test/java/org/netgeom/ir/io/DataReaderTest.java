@@ -117,8 +117,12 @@ class DataReaderTest {
     void widthMustFitTheModel() throws IOException {
         Model m = IrReader.read("{\"netgeom\": 1, \"input\": [3], \"layers\": []}", null);
         DataSet d = DataReader.read(file("w.csv", "x1,x2,y1\n1,2,3\n"));
-        assertEquals(IrError.IR_DATA, assertThrows(NetgeomException.class, () -> d.requireInputsFit(m)).code());
-        assertEquals(IrError.IR_DATA, assertThrows(NetgeomException.class, () -> d.requireTargets(2)).code());
+        NetgeomException wide = assertThrows(NetgeomException.class, () -> d.requireInputsFit(m));
+        assertEquals(IrError.IR_DATA, wide.code());
+        assertEquals("x", wide.path(), "the culprit of a width mismatch is the data's x");
+        NetgeomException targets = assertThrows(NetgeomException.class, () -> d.requireTargets(2));
+        assertEquals(IrError.IR_DATA, targets.code());
+        assertEquals("y", targets.path());
     }
 
     @Test
