@@ -50,6 +50,20 @@ class IrReaderTest {
         Files.write(dir.resolve("badoffsets.safetensors"), new SafetensorsBytes()
                 .add("a", "F64", new int[]{2}, new byte[8]).bytes());      // 2 doubles claimed, 8 bytes given
         Files.write(dir.resolve("nan.safetensors"), new SafetensorsBytes().f64("a", new int[]{1, 1}, Double.NaN).bytes());
+        // headers that lie about their offsets: the reference reader (safetensors' validate) rejects each
+        rawSafetensors("overlap.safetensors", "{\"a\":{\"dtype\":\"F64\",\"shape\":[1,1],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[4,12]}}", 16);
+        rawSafetensors("gap.safetensors", "{\"a\":{\"dtype\":\"F64\",\"shape\":[1,1],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[16,24]}}", 24);
+        rawSafetensors("tail.safetensors", "{\"a\":{\"dtype\":\"F64\",\"shape\":[1,1],\"data_offsets\":[0,8]}}", 16);
+    }
+
+    /** A safetensors file with this header and {@code dataBytes} zero bytes of data, offsets as written. */
+    private static void rawSafetensors(String name, String header, int dataBytes) throws IOException {
+        byte[] h = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + h.length + dataBytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putLong(h.length).put(h);
+        Files.write(dir.resolve(name), b.array());
     }
 
     static Model read(String json) {
@@ -254,6 +268,12 @@ class IrReaderTest {
                         IrError.IR_TENSOR_FILE, "layers[0].weight"),
                 Arguments.of("offsets disagree with shape", model("[1]",
                         "{\"op\": \"dense\", \"weight\": {\"file\": \"badoffsets.safetensors\", \"key\": \"a\"}}"), IrError.IR_TENSOR_FILE, "layers[0].weight"),
+                Arguments.of("overlapping data_offsets", model("[1]", "{\"op\": \"dense\", \"weight\": {\"file\": \"overlap.safetensors\", \"key\": \"a\"}}"),
+                        IrError.IR_TENSOR_FILE, "layers[0].weight"),
+                Arguments.of("a gap between tensors", model("[1]", "{\"op\": \"dense\", \"weight\": {\"file\": \"gap.safetensors\", \"key\": \"a\"}}"),
+                        IrError.IR_TENSOR_FILE, "layers[0].weight"),
+                Arguments.of("bytes after the last tensor", model("[1]", "{\"op\": \"dense\", \"weight\": {\"file\": \"tail.safetensors\", \"key\": \"a\"}}"),
+                        IrError.IR_TENSOR_FILE, "layers[0].weight"),
                 Arguments.of("key missing in tensor file", model("[1]", "{\"op\": \"dense\", \"weight\": {\"file\": \"w.safetensors\", \"key\": \"zz\"}}"),
                         IrError.IR_TENSOR_FILE, "layers[0].weight"),
                 Arguments.of("NaN in tensor file", model("[1]", "{\"op\": \"dense\", \"weight\": {\"file\": \"nan.safetensors\", \"key\": \"a\"}}"),
