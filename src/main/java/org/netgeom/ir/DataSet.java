@@ -58,7 +58,7 @@ public record DataSet(Tensor x, Tensor y) {
     public void requireInputsFit(Model m) {
         int want = m.input().size();
         if (inputWidth() != want) {
-            throw IrError.IR_DATA.error("the data has " + inputWidth() + " x columns but the model's input " + m.input()
+            throw IrError.IR_DATA.at("x", "the data has " + inputWidth() + " x columns but the model's input " + m.input()
                     + " takes " + want + " values per example");
         }
     }
@@ -66,7 +66,7 @@ public record DataSet(Tensor x, Tensor y) {
     /** Throws {@link IrError#IR_DATA} unless there are targets of width k. */
     public void requireTargets(int k) {
         if (targetWidth() != k) {
-            throw IrError.IR_DATA.error("the data has " + targetWidth() + " y columns, expected " + k
+            throw IrError.IR_DATA.at("y", "the data has " + targetWidth() + " y columns, expected " + k
                     + (y == null ? " (name them y1, y2, ...)" : ""));
         }
     }

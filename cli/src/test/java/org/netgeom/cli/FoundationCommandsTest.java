@@ -120,4 +120,17 @@ class FoundationCommandsTest {
         assertTrue(r.out().contains("f(1/3) = 2/3 exactly"), r.out());
         assertFalse(STACK.matcher(r.out() + r.err()).find());
     }
+
+    @Test
+    void demoJsonIsOneJsonValue() throws IOException {
+        // README: every command takes --json (one JSON value on stdout); the narrative moves to stderr
+        CliRun r = CliRun.of("demo", "--json", "--plot", dir.resolve("tent.svg").toString());
+        assertEquals(0, r.status(), r.err());
+        JsonNode j = json(r);
+        // by hand: each tent has 2 + 2 + 2 + 1 parameters; t(1/3) = 2/3, t(2/3) = 2 - 4/3 = 2/3
+        assertEquals(14, j.path("validate").path("parameters").asInt());
+        assertEquals("1/3", j.path("eval").path(0).path("at").path(0).asText());
+        assertEquals("2/3", j.path("eval").path(0).path("output").path(0).asText());
+        assertTrue(r.err().contains("f(1/3) = 2/3 exactly"), r.err());
+    }
 }

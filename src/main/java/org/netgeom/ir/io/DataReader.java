@@ -13,6 +13,7 @@ import org.netgeom.ir.Tensor;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -32,7 +33,7 @@ import java.util.regex.Pattern;
  * no number) with the row and column.
  */
 public final class DataReader {
-    private static final Pattern COLUMN = Pattern.compile("([xXyY])([0-9]+)");
+    private static final Pattern COLUMN = Pattern.compile("([xXyY])([0-9]{1,9})");
 
     private DataReader() {
     }
@@ -61,6 +62,9 @@ public final class DataReader {
             String line;
             while ((line = r.readLine()) != null) {
                 lineNo++;
+                if (lineNo == 1 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1);   // a byte-order mark, as spreadsheets write "CSV UTF-8"
+                }
                 if (!line.isBlank() && !line.startsWith("#")) {
                     header = line;
                     break;
@@ -99,6 +103,8 @@ public final class DataReader {
             return new DataSet(xs.tensor(), yCol.length == 0 ? null : ys.tensor());
         } catch (NoSuchFileException e) {
             throw IrError.IR_IO.error("no such data file: " + file);
+        } catch (CharacterCodingException e) {
+            throw IrError.IR_DATA.error(file.getFileName() + " is not UTF-8 text (a CSV data set is x1,...,xn,y1,...,yk)");
         } catch (IOException e) {
             throw IrError.IR_IO.error("cannot read data file " + file + ": " + e.getMessage());
         }

@@ -95,7 +95,13 @@ public final class IrReader {
         for (int i = 0; i < d.length; i++) {
             d[i] = positiveInt(n.get(i), p.index(i), 1);
         }
-        return Shape.of(d);
+        try {
+            Shape s = Shape.of(d);
+            s.size();
+            return s;
+        } catch (NetgeomException e) {   // more than 2^31 elements: the culprit is the input shape
+            throw new NetgeomException(e.code(), e.getMessage(), p.toString(), e);
+        }
     }
 
     private List<Layer> layers(JsonNode n, IrPath p) {

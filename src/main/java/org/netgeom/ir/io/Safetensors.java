@@ -20,9 +20,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -106,6 +110,7 @@ public final class Safetensors {
                 }
                 entries.put(f.getKey(), entry(file, f.getKey(), f.getValue(), dataLen));
             }
+            requirePacked(file, entries.values(), dataLen);
             return new Safetensors(file, 8 + n, Collections.unmodifiableMap(entries), Collections.unmodifiableMap(meta));
         } catch (NoSuchFileException e) {
             throw IrError.IR_TENSOR_FILE.error("no such tensor file: " + file);
@@ -154,6 +159,27 @@ public final class Safetensors {
             throw bad(file, "gives '" + key + "' " + (be[1] - be[0]) + " bytes, but " + dtype + " " + sh + " needs " + numel * item);
         }
         return new Entry(key, dtype, Shape.of(dims), be[0], be[1]);
+    }
+
+    /**
+     * The tensors lie back to back from byte 0 to the end of the file, as the format (and its
+     * reference reader) requires: overlapping regions, gaps or bytes after the last tensor mean
+     * the header lies about its offsets.
+     */
+    private static void requirePacked(Path file, Collection<Entry> entries, long dataLen) {
+        List<Entry> byStart = new ArrayList<>(entries);
+        byStart.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+        long at = 0;
+        for (Entry e : byStart) {
+            if (e.begin() != at) {
+                throw bad(file, "places '" + e.key() + "' at bytes " + e.begin() + ".." + e.end() + " where the data at " + at
+                        + (e.begin() < at ? " is already another tensor's (overlapping data_offsets)" : " has a gap before it"));
+            }
+            at = e.end();
+        }
+        if (at != dataLen) {
+            throw bad(file, "holds " + dataLen + " data bytes but its header accounts for " + at);
+        }
     }
 
     private static NetgeomException bad(Path file, String what) {

@@ -77,6 +77,18 @@ class DataReaderTest {
         assertCode(IrError.IR_DATA, null, DataReader::read, file("e.csv", "x1,y1\n"));
         assertCode(IrError.IR_DATA, null, DataReader::read, file("z.csv", ""));
         assertCode(IrError.IR_IO, null, DataReader::read, dir.resolve("missing.csv"));
+        // a column index beyond int was an internal error (NumberFormatException), bytes that are not UTF-8 an IR_IO
+        assertCode(IrError.IR_DATA, "line 1", DataReader::read, file("big.csv", "x1,x99999999999,y1\n1,2,3\n"));
+        Path latin1 = dir.resolve("l.csv");
+        Files.write(latin1, new byte[]{'x', '1', '\n', (byte) 0xff, '\n'});
+        assertCode(IrError.IR_DATA, null, DataReader::read, latin1);
+    }
+
+    @Test
+    void csvWithAByteOrderMark() throws IOException {
+        DataSet d = DataReader.read(file("bom.csv", "\uFEFFx1,x2,y1\r\n1/2,-3,0.25\r\n"));
+        assertArrayEquals(q("1/2", "-3"), d.x(0));
+        assertArrayEquals(q("1/4"), d.y(0));
     }
 
     @Test
@@ -105,8 +117,12 @@ class DataReaderTest {
     void widthMustFitTheModel() throws IOException {
         Model m = IrReader.read("{\"netgeom\": 1, \"input\": [3], \"layers\": []}", null);
         DataSet d = DataReader.read(file("w.csv", "x1,x2,y1\n1,2,3\n"));
-        assertEquals(IrError.IR_DATA, assertThrows(NetgeomException.class, () -> d.requireInputsFit(m)).code());
-        assertEquals(IrError.IR_DATA, assertThrows(NetgeomException.class, () -> d.requireTargets(2)).code());
+        NetgeomException wide = assertThrows(NetgeomException.class, () -> d.requireInputsFit(m));
+        assertEquals(IrError.IR_DATA, wide.code());
+        assertEquals("x", wide.path(), "the culprit of a width mismatch is the data's x");
+        NetgeomException targets = assertThrows(NetgeomException.class, () -> d.requireTargets(2));
+        assertEquals(IrError.IR_DATA, targets.code());
+        assertEquals("y", targets.path());
     }
 
     @Test

@@ -50,6 +50,20 @@ class IrReaderTest {
         Files.write(dir.resolve("badoffsets.safetensors"), new SafetensorsBytes()
                 .add("a", "F64", new int[]{2}, new byte[8]).bytes());      // 2 doubles claimed, 8 bytes given
         Files.write(dir.resolve("nan.safetensors"), new SafetensorsBytes().f64("a", new int[]{1, 1}, Double.NaN).bytes());
+        // headers that lie about their offsets: the reference reader (safetensors' validate) rejects each
+        rawSafetensors("overlap.safetensors", "{\"a\":{\"dtype\":\"F64\",\"shape\":[1,1],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[4,12]}}", 16);
+        rawSafetensors("gap.safetensors", "{\"a\":{\"dtype\":\"F64\",\"shape\":[1,1],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[16,24]}}", 24);
+        rawSafetensors("tail.safetensors", "{\"a\":{\"dtype\":\"F64\",\"shape\":[1,1],\"data_offsets\":[0,8]}}", 16);
+    }
+
+    /** A safetensors file with this header and {@code dataBytes} zero bytes of data, offsets as written. */
+    private static void rawSafetensors(String name, String header, int dataBytes) throws IOException {
+        byte[] h = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + h.length + dataBytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putLong(h.length).put(h);
+        Files.write(dir.resolve(name), b.array());
     }
 
     static Model read(String json) {
@@ -189,6 +203,20 @@ class IrReaderTest {
                         IrError.IR_BAD_SCALAR, "layers[0].bias[0]"),
                 Arguments.of("-Infinity token", model("[2]", dense.replace("[[1, 0], [0, 1]]", "[[1, 0], [0, -Infinity]]")),
                         IrError.IR_BAD_SCALAR, "layers[0].weight[1][1]"),
+                // IR.md: NaN and infinities "in any spelling" are IR_BAD_SCALAR, also as bare JSON
+                // tokens that Jackson does not know (it reads only NaN, Infinity, -Infinity, +INF, -INF)
+                Arguments.of("nan token", model("[2]", dense.replace("\"bias\": [0, 0]", "\"bias\": [0, nan]")),
+                        IrError.IR_BAD_SCALAR, "layers[0].bias[1]"),
+                Arguments.of("-NaN token", model("[2]", dense.replace("\"bias\": [0, 0]", "\"bias\": [-NaN, 0]")),
+                        IrError.IR_BAD_SCALAR, "layers[0].bias[0]"),
+                Arguments.of("-inf token", model("[2]", dense.replace("[[1, 0], [0, 1]]", "[[1, 0], [-inf, 1]]")),
+                        IrError.IR_BAD_SCALAR, "layers[0].weight[1][0]"),
+                Arguments.of("INFINITY token", model("[1]", "{\"op\": \"leaky_relu\", \"slope\": INFINITY}"),
+                        IrError.IR_BAD_SCALAR, "layers[0].slope"),
+                Arguments.of("+Inf token beside a name that spells inf nan", model("[1]", "{\"name\": \"inf nan\", \"op\": \"abrelu\", \"neg\": 0, \"pos\": +Inf}"),
+                        IrError.IR_BAD_SCALAR, "layers[0].pos"),
+                Arguments.of("truncated file with a nan token", "{\"netgeom\": 1, \"input\": [1], \"layers\": [{\"op\": \"leaky_relu\", \"slope\": nan}",
+                        IrError.IR_NOT_JSON, null),
                 Arguments.of("inf string", model("[2]", dense.replace("[[1, 0]", "[[\"-inf\", 0]")), IrError.IR_BAD_SCALAR, "layers[0].weight[0][0]"),
                 Arguments.of("INFINITY string", model("[1]", "{\"op\": \"leaky_relu\", \"slope\": \"INFINITY\"}"),
                         IrError.IR_BAD_SCALAR, "layers[0].slope"),
@@ -227,6 +255,8 @@ class IrReaderTest {
                 Arguments.of("fractional kernel", model("[1, 4, 4]", "{\"op\": \"maxpool2d\", \"kernel\": 1.5}"),
                         IrError.IR_BAD_VALUE, "layers[0].kernel"),
                 Arguments.of("input not a list", "{\"netgeom\": 1, \"input\": 3, \"layers\": []}", IrError.IR_BAD_VALUE, "input"),
+                Arguments.of("input of more than 2^31 elements", "{\"netgeom\": 1, \"input\": [65536, 65536], \"layers\": []}",
+                        IrError.IR_SHAPE_MISMATCH, "input"),
                 Arguments.of("zero input size", "{\"netgeom\": 1, \"input\": [0], \"layers\": []}", IrError.IR_BAD_VALUE, "input[0]"),
                 Arguments.of("layers not a list", "{\"netgeom\": 1, \"input\": [1], \"layers\": {}}", IrError.IR_BAD_VALUE, "layers"),
                 Arguments.of("name not a string", model("[1]", "{\"op\": \"relu\", \"name\": 3}"), IrError.IR_BAD_VALUE, "layers[0].name"),
@@ -238,6 +268,12 @@ class IrReaderTest {
                         IrError.IR_TENSOR_FILE, "layers[0].weight"),
                 Arguments.of("offsets disagree with shape", model("[1]",
                         "{\"op\": \"dense\", \"weight\": {\"file\": \"badoffsets.safetensors\", \"key\": \"a\"}}"), IrError.IR_TENSOR_FILE, "layers[0].weight"),
+                Arguments.of("overlapping data_offsets", model("[1]", "{\"op\": \"dense\", \"weight\": {\"file\": \"overlap.safetensors\", \"key\": \"a\"}}"),
+                        IrError.IR_TENSOR_FILE, "layers[0].weight"),
+                Arguments.of("a gap between tensors", model("[1]", "{\"op\": \"dense\", \"weight\": {\"file\": \"gap.safetensors\", \"key\": \"a\"}}"),
+                        IrError.IR_TENSOR_FILE, "layers[0].weight"),
+                Arguments.of("bytes after the last tensor", model("[1]", "{\"op\": \"dense\", \"weight\": {\"file\": \"tail.safetensors\", \"key\": \"a\"}}"),
+                        IrError.IR_TENSOR_FILE, "layers[0].weight"),
                 Arguments.of("key missing in tensor file", model("[1]", "{\"op\": \"dense\", \"weight\": {\"file\": \"w.safetensors\", \"key\": \"zz\"}}"),
                         IrError.IR_TENSOR_FILE, "layers[0].weight"),
                 Arguments.of("NaN in tensor file", model("[1]", "{\"op\": \"dense\", \"weight\": {\"file\": \"nan.safetensors\", \"key\": \"a\"}}"),
@@ -272,6 +308,15 @@ class IrReaderTest {
         NetgeomException e2 = assertThrows(NetgeomException.class,
                 () -> read(model("[1]", "{\"op\": \"leaky_relu\", \"slope\": 1e999999999}")));
         assertEquals(IrError.IR_BAD_SCALAR, e2.code());
+    }
+
+    @Test
+    void nanTokenInAFileIsABadScalarAtItsPath() throws IOException {
+        Path f = dir.resolve("nan-token.json");
+        Files.writeString(f, "\uFEFF" + model("[2]", "{\"op\": \"dense\", \"weight\": [[1, 0], [0, -Inf]]}"));
+        NetgeomException e = assertThrows(NetgeomException.class, () -> IrReader.read(f));
+        assertEquals(IrError.IR_BAD_SCALAR, e.code(), e.render());
+        assertEquals("layers[0].weight[1][1]", e.path());
     }
 
     @Test

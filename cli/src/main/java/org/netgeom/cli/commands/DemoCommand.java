@@ -1,5 +1,6 @@
 package org.netgeom.cli.commands;
 
+import org.netgeom.cli.JsonOut;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
 import org.netgeom.ir.io.IrReader;
@@ -13,6 +14,9 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * {@code netgeom demo}: runs a built-in example end to end and says what it did: Telgarsky's
@@ -38,7 +42,9 @@ public final class DemoCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        PrintWriter o = out();
+        // --json: the narrative goes to stderr and stdout carries one JSON value (as for every command)
+        PrintWriter o = json ? err() : out();
+        List<Object> evals = new ArrayList<>();
         Model tent = example("tent2.json");
         o.println("netgeom demo: Telgarsky's tent map t(x) = relu(2 relu(x) - 4 relu(x - 1/2)) composed twice.");
         o.println();
@@ -49,6 +55,12 @@ public final class DemoCommand extends BaseCommand {
             ExactForward.Result r = ExactForward.run(tent, new Rational[]{x});
             double f = Forward64.eval(tent, new double[]{x.doubleValue()})[0];
             o.printf("   f(%s) = %s exactly   (float64: %s; activation pattern %s)%n", x, r.output()[0], f, r.pattern());
+            Map<String, Object> e = JsonOut.object();
+            e.put("at", JsonOut.exact(new Rational[]{x}));
+            e.put("output", JsonOut.exact(r.output()));
+            e.put("float", JsonOut.floats(new double[]{f}));
+            e.put("pattern", r.pattern());
+            evals.add(e);
         }
         o.println();
         o.println("   t(t(x)) has slope +-4 on four pieces of [0, 1]: f(1/3) = 2 - 4/3 = 2/3.");
@@ -56,6 +68,13 @@ public final class DemoCommand extends BaseCommand {
         DemoRegions.print(o, tent, plot, 3);
         o.println("Next: netgeom validate FILE, netgeom eval FILE --at=... --exact, netgeom regions FILE --box=...; see README.md.");
         o.flush();
+        if (json) {
+            Map<String, Object> j = JsonOut.object();
+            j.put("example", "tent2.json");
+            j.put("validate", ValidateCommand.summary(tent));
+            j.put("eval", evals);
+            printJson(j);
+        }
         return 0;
     }
 }
