@@ -4,6 +4,7 @@ import org.netgeom.ir.Layer;
 import org.netgeom.ir.LayerIndex;
 import org.netgeom.ir.LayerVisitor;
 import org.netgeom.ir.Model;
+import org.netgeom.ir.NetgeomException;
 import org.netgeom.ir.Rational;
 import org.netgeom.ir.Shape;
 import org.netgeom.ir.Tensor;
@@ -33,6 +34,9 @@ public final class ExactForward implements LayerVisitor<Void> {
     private final StringBuilder pattern = new StringBuilder();
     private boolean kink;
 
+    /** The JSON path of the layer being evaluated, for errors. */
+    private String here = "";
+
     private ExactForward(Rational[] x, Shape shape) {
         this.v = x;
         this.shape = shape;
@@ -46,7 +50,7 @@ public final class ExactForward implements LayerVisitor<Void> {
         }
         org.netgeom.ir.Binder.requireNoSymbols(m);
         ExactForward f = new ExactForward(x.clone(), m.input());
-        f.all(m.layers());
+        f.all(m.layers(), "layers");
         return new Result(f.v, f.pattern.toString(), f.kink);
     }
 
@@ -55,9 +59,23 @@ public final class ExactForward implements LayerVisitor<Void> {
         return run(m, x).output();
     }
 
-    private void all(List<Layer> ls) {
-        for (Layer l : ls) {
-            l.accept(this);
+    /** Runs a list of layers whose JSON path is {@code list} ("layers", "layers[2].shortcut", ...). */
+    private void all(List<Layer> ls, String list) {
+        String outer = here;
+        try {
+            for (int i = 0; i < ls.size(); i++) {
+                here = list + "[" + i + "]";
+                try {
+                    ls.get(i).accept(this);
+                } catch (NetgeomException e) {
+                    if (e.path() == null) {
+                        throw e.withPathPrefix(here);                   // the layer that refused
+                    }
+                    throw e;
+                }
+            }
+        } finally {
+            here = outer;
         }
     }
 
@@ -119,12 +137,12 @@ public final class ExactForward implements LayerVisitor<Void> {
     public Void visit(Layer.Residual l) {
         Rational[] x = v;
         Shape s = shape;
-        all(l.layers());
+        all(l.layers(), here + ".layers");
         Rational[] body = v;
         v = x;
         shape = s;
         if (l.shortcut() != null) {
-            all(l.shortcut());
+            all(l.shortcut(), here + ".shortcut");
         }
         Rational[] y = new Rational[body.length];
         for (int i = 0; i < y.length; i++) {
@@ -138,7 +156,7 @@ public final class ExactForward implements LayerVisitor<Void> {
     public Void visit(Layer.Concat l) {
         Rational[] x = v;
         Shape s = shape;
-        all(l.layers());
+        all(l.layers(), here + ".layers");
         Rational[] y = new Rational[x.length + v.length];
         System.arraycopy(x, 0, y, 0, x.length);
         System.arraycopy(v, 0, y, x.length, v.length);

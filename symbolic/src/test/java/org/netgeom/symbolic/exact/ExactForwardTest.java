@@ -118,6 +118,11 @@ class ExactForwardTest {
         Model bn = IrReader.read("{\"netgeom\": 1, \"input\": [1], \"layers\": [{\"op\": \"batchnorm\", \"mean\": [0], \"var\": [1]}]}", null);
         assertEquals(SymbolicError.NOT_EXACT, assertThrows(NetgeomException.class, () -> ExactForward.eval(bn, v("1"))).code(),
                 "√(1 + 1e-5) is irrational");
+        assertEquals("layers[0]", assertThrows(NetgeomException.class, () -> ExactForward.eval(bn, v("1"))).path());
+        Model nested = IrReader.read("{\"netgeom\": 1, \"input\": [1], \"layers\": [{\"op\": \"relu\"}, {\"op\": \"residual\", "
+                + "\"layers\": [{\"op\": \"identity\"}], \"shortcut\": [{\"op\": \"dense\", \"weight\": [[1]]}, {\"op\": \"gelu\"}]}]}", null);
+        assertEquals("layers[1].shortcut[1]", assertThrows(NetgeomException.class, () -> ExactForward.eval(nested, v("1"))).path(),
+                "the refusing layer's JSON path");
         Model tent = IrReader.read(TENT2, null);
         assertEquals(SymbolicError.BAD_INPUT, assertThrows(NetgeomException.class, () -> ExactForward.eval(tent, v("1", "2"))).code());
         Model sym = IrReader.read("{\"netgeom\": 1, \"input\": [1], \"layers\": [{\"op\": \"dense\", \"weight\": [[\"w\"]]}]}", null);
