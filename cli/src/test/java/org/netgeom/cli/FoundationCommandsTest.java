@@ -132,5 +132,11 @@ class FoundationCommandsTest {
         assertEquals("1/3", j.path("eval").path(0).path("at").path(0).asText());
         assertEquals("2/3", j.path("eval").path(0).path("output").path(0).asText());
         assertTrue(r.err().contains("f(1/3) = 2/3 exactly"), r.err());
+        // Telgarsky: t∘t has 2^2 pieces on [0, 1], kinks at the preimages 1/4, 1/2, 3/4, slopes ±4
+        assertEquals(4, j.path("activationRegions").asInt());
+        assertEquals(4, j.path("affinePieces").asInt());
+        assertEquals("[\"1/4\",\"1/2\",\"3/4\"]", j.path("breakpoints").toString());
+        assertEquals("4", j.path("lipschitz").asText());
+        assertEquals(dir.resolve("tent.svg").toAbsolutePath().toString(), j.path("plot").asText());
     }
 }

@@ -65,7 +65,7 @@ public final class DemoCommand extends BaseCommand {
         o.println();
         o.println("   t(t(x)) has slope +-4 on four pieces of [0, 1]: f(1/3) = 2 - 4/3 = 2/3.");
         o.println();
-        DemoRegions.print(o, tent, plot, 3);
+        Map<String, Object> pieces = DemoRegions.print(o, tent, plot, 3);
         o.println("Next: netgeom validate FILE, netgeom eval FILE --at=... --exact, netgeom regions FILE --box=...; see README.md.");
         o.flush();
         if (json) {
@@ -73,6 +73,7 @@ public final class DemoCommand extends BaseCommand {
             j.put("example", "tent2.json");
             j.put("validate", ValidateCommand.summary(tent));
             j.put("eval", evals);
+            j.putAll(pieces);
             printJson(j);
         }
         return 0;

@@ -27,7 +27,8 @@ final class DemoRegions {
     private DemoRegions() {
     }
 
-    static void print(PrintWriter o, Model tent, Path plot, int step) {
+    /** Prints the steps and returns what they computed, for {@code demo --json}. */
+    static java.util.Map<String, Object> print(PrintWriter o, Model tent, Path plot, int step) {
         Domain unit = Domain.box(new Rational[]{Rational.ZERO}, new Rational[]{Rational.ONE});
         RegionSet rs = Regions.enumerate(tent, unit, Options.defaults());
         o.println(step + ". its activation regions and affine pieces on [0, 1], exactly:");
@@ -66,5 +67,18 @@ final class DemoRegions {
         o.println((step + 3) + ". bounds for its architecture (netgeom bounds): Serra et al. 2018 at most " + b.serra()
                 + " regions, Montufar et al. 2014 at least " + b.montufar() + " for some weights");
         o.println();
+        java.util.Map<String, Object> j = org.netgeom.cli.JsonOut.object();
+        j.put("box", List.of("0", "1"));
+        j.put("activationRegions", rs.activationRegions());
+        j.put("affinePieces", rs.affinePieces());
+        j.put("breakpoints", rs.breakpoints().stream().map(Rational::toString).toList());
+        j.put("lipschitz", lip.linf().toString());
+        j.put("plot", file.toAbsolutePath().toString());
+        j.put("formula", f.text().get(0));
+        j.put("piecewise", p.text());
+        j.put("latex", p.latex());
+        j.put("serraBound", b.serra().toString());
+        j.put("montufarBound", b.montufar().toString());
+        return j;
     }
 }
