@@ -141,7 +141,7 @@ public final class IrReader {
                 keys = Set.of();
             }
             case "leaky_relu" -> {
-                Scalar slope = n.has("slope") ? scalar(n.get("slope"), p.key("slope")) : Rational.of(1, 100);
+                Scalar slope = present(n, "slope") ? scalar(n.get("slope"), p.key("slope")) : Rational.of(1, 100);
                 l = Layer.AbRelu.leakyRelu(name, slope);
                 keys = Set.of("slope");
             }
@@ -163,7 +163,7 @@ public final class IrReader {
             }
             case "residual" -> {
                 l = new Layer.Residual(name, layers(require(n, "layers", p), p.key("layers")),
-                        n.has("shortcut") ? layers(n.get("shortcut"), p.key("shortcut")) : null);
+                        present(n, "shortcut") ? layers(n.get("shortcut"), p.key("shortcut")) : null);
                 keys = Set.of("layers", "shortcut");
             }
             case "concat" -> {
@@ -171,20 +171,20 @@ public final class IrReader {
                 keys = Set.of("layers");
             }
             case "batchnorm" -> {
-                Scalar eps = n.has("eps") ? scalar(n.get("eps"), p.key("eps")) : Layer.BatchNorm.DEFAULT_EPS;
+                Scalar eps = present(n, "eps") ? scalar(n.get("eps"), p.key("eps")) : Layer.BatchNorm.DEFAULT_EPS;
                 l = new Layer.BatchNorm(name, tensor(n, "mean", 1, p, true), tensor(n, "var", 1, p, true),
                         tensor(n, "weight", 1, p, false), tensor(n, "bias", 1, p, false), eps);
                 keys = Set.of("mean", "var", "weight", "bias", "eps");
             }
             case "conv2d" -> {
-                Layer.Hw stride = n.has("stride") ? hw(n.get("stride"), p.key("stride"), 1) : Layer.Hw.of(1);
-                Layer.Hw pad = n.has("padding") ? hw(n.get("padding"), p.key("padding"), 0) : Layer.Hw.of(0);
+                Layer.Hw stride = present(n, "stride") ? hw(n.get("stride"), p.key("stride"), 1) : Layer.Hw.of(1);
+                Layer.Hw pad = present(n, "padding") ? hw(n.get("padding"), p.key("padding"), 0) : Layer.Hw.of(0);
                 l = new Layer.Conv2d(name, tensor(n, "weight", 4, p, true), tensor(n, "bias", 1, p, false), stride, pad);
                 keys = Set.of("weight", "bias", "stride", "padding");
             }
             case "maxpool2d", "avgpool2d" -> {
                 Layer.Hw k = hw(require(n, "kernel", p), p.key("kernel"), 1);
-                Layer.Hw s = n.has("stride") ? hw(n.get("stride"), p.key("stride"), 1) : k;
+                Layer.Hw s = present(n, "stride") ? hw(n.get("stride"), p.key("stride"), 1) : k;
                 l = op.equals("maxpool2d") ? new Layer.MaxPool2d(name, k, s) : new Layer.AvgPool2d(name, k, s);
                 keys = Set.of("kernel", "stride");
             }
@@ -214,6 +214,11 @@ public final class IrReader {
             throw IrError.IR_MISSING_KEY.at(p.key(key).toString(), "missing required key \"" + key + "\"");
         }
         return v;
+    }
+
+    /** An optional key that is given: present and not JSON null (null means absent, as for "bias": null). */
+    private static boolean present(JsonNode n, String key) {
+        return n.has(key) && !n.get(key).isNull();
     }
 
     private static String optionalString(JsonNode obj, String key, IrPath p) {

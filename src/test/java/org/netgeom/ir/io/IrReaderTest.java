@@ -145,6 +145,19 @@ class IrReaderTest {
     }
 
     @Test
+    void nullOptionalKeysMeanAbsent() {
+        // a Python writer's None for an optional key: the same model as without the key
+        Model withNulls = read(model("[1, 4, 4]", "{\"op\": \"conv2d\", \"weight\": [[[[1, 0], [0, 1]]]], \"bias\": null, "
+                + "\"stride\": null, \"padding\": null}, {\"op\": \"leaky_relu\", \"slope\": null}, "
+                + "{\"op\": \"residual\", \"layers\": [{\"op\": \"identity\"}], \"shortcut\": null}, "
+                + "{\"op\": \"batchnorm\", \"mean\": [0], \"var\": [1], \"eps\": null}"));
+        Model without = read(model("[1, 4, 4]", "{\"op\": \"conv2d\", \"weight\": [[[[1, 0], [0, 1]]]]}, {\"op\": \"leaky_relu\"}, "
+                + "{\"op\": \"residual\", \"layers\": [{\"op\": \"identity\"}]}, {\"op\": \"batchnorm\", \"mean\": [0], \"var\": [1]}"));
+        assertEquals(without, withNulls);
+        assertEquals(Shape.of(1, 3, 3), withNulls.output(), "stride 1, padding 0: 4 - 2 + 1 = 3");
+    }
+
+    @Test
     void tensorFileValuesAreExactBinaryValues() {
         Model m = read(model("[1]", "{\"op\": \"dense\", \"weight\": {\"file\": \"w.safetensors\", \"key\": \"fc.weight\"},"
                 + " \"bias\": {\"file\": \"w.safetensors\", \"key\": \"fc.bias\"}},"
