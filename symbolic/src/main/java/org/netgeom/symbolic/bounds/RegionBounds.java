@@ -38,7 +38,10 @@ import java.util.Map;
  * choice of weights gives at least (Π_{l &lt; L} ⌊n_l / n0⌋^{n0}) · Σ_{j=0}^{n0} C(n_L, j)
  * regions; evaluated on the widths of the piecewise-linear layers in evaluation order (a
  * max-pooling layer counting its windows). When some n_l &lt; n0 the expression is 0, the
- * trivial bound, and the theorem does not apply.
+ * trivial bound, and the theorem does not apply; likewise when a linear bottleneck narrower than
+ * n0 (two consecutive affine ops) precedes a non-last layer, and a bottleneck of width d before
+ * the last layer limits its sum to j ≤ min(n0, d) (its hyperplanes live in a d-dimensional
+ * image), so the lower bound never exceeds the upper one.
  */
 public final class RegionBounds {
     /** Both bounds and the widths they were computed from. */
@@ -62,9 +65,10 @@ public final class RegionBounds {
         }
         int n0 = m.input().size();
         List<Integer> widths = new ArrayList<>();
-        widths(m.shapes(), widths);
+        List<Integer> dims = new ArrayList<>();
+        widths(m.shapes(), n0, widths, dims);
         BigInteger serra = new RegionBounds().count(m.shapes(), 0, n0);
-        return new Bounds(serra, montufar(n0, widths), n0, List.copyOf(widths));
+        return new Bounds(serra, montufar(n0, widths, dims), n0, List.copyOf(widths));
     }
 
     /** Serra et al. 2018, Theorem 1, for a rectifier MLP with n0 inputs and the given hidden widths. */
@@ -88,16 +92,46 @@ public final class RegionBounds {
         if (widths.isEmpty()) {
             return BigInteger.ONE;
         }
-        BigInteger p = BigInteger.ONE;
-        for (int l = 0; l + 1 < widths.size(); l++) {
-            p = p.multiply(BigInteger.valueOf(widths.get(l) / n0).pow(n0));
-        }
         BigInteger s = BigInteger.ZERO;
         int last = widths.get(widths.size() - 1);
         for (int j = 0; j <= n0; j++) {
             s = s.add(binomial(last, j));
         }
-        return p.multiply(s);
+        return middle(n0, widths).multiply(s);
+    }
+
+    /**
+     * Montúfar's expression on an architecture whose piecewise-linear layers see inputs of
+     * dimension at most dims[l] (the smallest affine width before them, and n0): a linear
+     * bottleneck below n0 before a non-last layer leaves the construction without its n0 folded
+     * dimensions (the theorem does not apply: 0), and the last layer's hyperplanes lie in a
+     * dims[L]-dimensional image, Σ_{j ≤ min(n0, dims[L])} C(n_L, j) per fold. For an MLP (each
+     * layer fed by a dense of its own width) this is {@link #montufar(int, List)}.
+     */
+    static BigInteger montufar(int n0, List<Integer> widths, List<Integer> dims) {
+        if (widths.isEmpty()) {
+            return BigInteger.ONE;
+        }
+        int last = widths.size() - 1;
+        for (int l = 0; l < last; l++) {
+            if (dims.get(l) < n0) {
+                return BigInteger.ZERO;
+            }
+        }
+        int d = Math.min(n0, dims.get(last));
+        BigInteger s = BigInteger.ZERO;
+        for (int j = 0; j <= d; j++) {
+            s = s.add(binomial(widths.get(last), j));
+        }
+        return middle(n0, widths).multiply(s);
+    }
+
+    private static BigInteger middle(int n0, List<Integer> widths) {
+        BigInteger p = BigInteger.ONE;
+        for (int l = 0; l + 1 < widths.size(); l++) {
+            p = p.multiply(BigInteger.valueOf(widths.get(l) / n0).pow(n0));
+        }
+        return p;
     }
 
     /** C(n, j), exactly (0 when j &gt; n). */
@@ -162,16 +196,24 @@ public final class RegionBounds {
         return s instanceof Rational q && q.isZero();
     }
 
-    /** The widths of the piecewise-linear layers in evaluation order (max pooling: its windows). */
-    private static void widths(List<LayerShape> layers, List<Integer> out) {
+    /**
+     * The widths of the piecewise-linear layers in evaluation order (max pooling: its windows),
+     * and for each the dimension bound d of its input (n0 at the input, min(d, width) after every
+     * op; a block's body and shortcut start from the block's d). Returns d after the layers.
+     */
+    private static int widths(List<LayerShape> layers, int d, List<Integer> out, List<Integer> dims) {
         for (LayerShape ls : layers) {
             if (ls.layer() instanceof Layer.AbRelu) {
                 out.add(ls.in().size());
+                dims.add(d);
             } else if (ls.layer() instanceof Layer.MaxPool2d) {
                 out.add(ls.out().size());
+                dims.add(d);
             }
-            widths(ls.body(), out);
-            widths(ls.shortcut(), out);
+            widths(ls.body(), d, out, dims);
+            widths(ls.shortcut(), d, out, dims);
+            d = Math.min(d, ls.out().size());
         }
+        return d;
     }
 }

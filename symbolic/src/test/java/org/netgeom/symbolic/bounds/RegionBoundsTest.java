@@ -90,7 +90,30 @@ class RegionBoundsTest {
                           {"op": "relu"},
                           {"op": "maxpool2d", "kernel": 2},
                           {"op": "flatten"},
-                          {"op": "dense", "weight": [[1]]}]}""", 386, 0));
+                          {"op": "dense", "weight": [[1]]}]}""", 386, 0),
+                // a linear bottleneck: dense 2 -> 1 -> 3, relu(3), dense. The relu's 3 hyperplanes
+                // are pulled back from a line, so at most 4 regions (3 parallel lines): Serra with
+                // d = 1 gives C(3,0) + C(3,1) = 4. Montufar's sum over j <= n0 = 2 would claim 7 > 4,
+                // a false lower bound; in the 1-D image it is C(3,0) + C(3,1) = 4 (attained: three
+                // distinct breakpoints on the line).
+                new Case("linear bottleneck before the last layer", """
+                        {"netgeom": 1, "input": [2], "layers": [
+                          {"op": "dense", "weight": [[1, 1]]},
+                          {"op": "dense", "weight": [[1], [2], [3]], "bias": [0, -1, 1]},
+                          {"op": "relu"},
+                          {"op": "dense", "weight": [[1, 1, 1]]}]}""", 4, 4),
+                // the same bottleneck before a middle layer: dense 2 -> 1 -> 4, relu(4), dense 4 -> 3,
+                // relu(3). Montufar's folding needs n0 = 2 dimensions after the first layer: the
+                // theorem does not apply, 0 (it would claim floor(4/2)^2 * 7 = 28). Serra with d = 1:
+                // j1 = 0: 1 * (1 + 3) = 4; j1 = 1: 4 * (1 + 3) = 16; total 20.
+                new Case("linear bottleneck before a middle layer", """
+                        {"netgeom": 1, "input": [2], "layers": [
+                          {"op": "dense", "weight": [[1, 1]]},
+                          {"op": "dense", "weight": [[1], [2], [3], [4]]},
+                          {"op": "relu"},
+                          {"op": "dense", "weight": [[1, 1, 1, 1], [1, 0, 0, 1], [0, 1, 1, 0]]},
+                          {"op": "relu"},
+                          {"op": "dense", "weight": [[1, 1, 1]]}]}""", 20, 0));
     }
 
     @ParameterizedTest(name = "{0}")
