@@ -151,6 +151,11 @@ public final class Cas {
      * kept (so that it can be fed back to {@link #eval}/{@link #evalLine}).
      */
     public String evalLine(String input) {
+        return evalLine(input, DEFAULT_TIMEOUT_S);
+    }
+
+    /** {@link #evalLine(String)} with a time limit of its own. */
+    public String evalLine(String input, long seconds) {
         return call(() -> {
             IExpr r = eval.eval(input);
             OutputFormFactory f = OutputFormFactory.get(true, false);
@@ -160,7 +165,7 @@ public final class Cas {
                 return r.toString().replace("\n", "");
             }
             return sb.toString();
-        }, DEFAULT_TIMEOUT_S);
+        }, seconds);
     }
 
     /** Evaluates Symja input; the result as LaTeX with IR symbol names restored. */

@@ -96,7 +96,7 @@ public final class ExactForms {
 
     private String simplify(String input) {
         try {
-            return cas.eval(input, FACTOR_TIMEOUT_S);
+            return cas.evalLine(input, FACTOR_TIMEOUT_S);   // one line: Symja's toString wraps long forms
         } catch (NetgeomException e) {
             return null;
         }

@@ -47,7 +47,7 @@ public final class QuadraticText {
 
     /** The cell's quadratic as expanded Symja text in the variables' IR names. */
     public static String expression(LossCell.Result r, Variables v, Cas cas) {
-        return cas.text("Expand(" + symjaInput(r.hessian(), r.g(), r.c(), casNames(cas, v.names())) + ")");
+        return cas.textLine("Expand(" + symjaInput(r.hessian(), r.g(), r.c(), casNames(cas, v.names())) + ")");
     }
 
     /** The cell's quadratic as LaTeX. */

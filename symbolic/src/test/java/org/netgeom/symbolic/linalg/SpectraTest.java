@@ -167,6 +167,31 @@ class SpectraTest {
     }
 
     @Test
+    void longClosedFormsAreOneLine() {
+        // [[p, q], [q, r]] with large denominators: eigenvalues (p + r)/2 ± √(((p − r)/2)² + q²), whose
+        // closed forms run past Symja's output line width; the JSON needs them on one line.
+        // Reference: that formula in BigDecimal, against Symja's numeric value of the closed form.
+        Rational p = Rational.of(123456789, 987654), q = Rational.of(31415926, 271828), r = Rational.of(-7777777, 1234567);
+        Rational[][] h = {{p, q}, {q, r}};
+        List<Spectra.Eigen> eig = Spectra.symmetricEigenvalues(h);
+        MathContext mc = new MathContext(60);
+        Rational half = p.subtract(r).divide(Rational.of(2));
+        Rational disc = half.multiply(half).add(q.multiply(q));
+        BigDecimal root = new BigDecimal(disc.numerator()).divide(new BigDecimal(disc.denominator()), mc).sqrt(mc);
+        BigDecimal center = new BigDecimal(p.add(r).numerator()).divide(new BigDecimal(p.add(r).denominator().multiply(java.math.BigInteger.TWO)), mc);
+        BigDecimal[] want = {center.subtract(root), center.add(root)};
+        ExactForms forms = new ExactForms(Cas.get());
+        for (int i = 0; i < 2; i++) {
+            String exact = forms.of(eig.get(i).value());
+            assertNotNull(exact);
+            assertTrue(exact.length() > 80, exact);
+            assertFalse(exact.contains("\n"), "one line: " + exact);
+            BigDecimal viaSymja = Cas.get().decimal(exact, 40);
+            assertTrue(viaSymja.subtract(want[i]).abs().compareTo(new BigDecimal("1e-30")) < 0, exact + " vs " + want[i]);
+        }
+    }
+
+    @Test
     void rationalRootsAreRecognisedExactlyEvenWhenBisectionNeverHitsThem() {
         // (3x - 1)(x^2 - 2)(x + 5/7)
         QPoly p = QPoly.of(Rational.of(-1), Rational.of(3)).multiply(QPoly.of(Rational.of(-2), Rational.ZERO, Rational.ONE))

@@ -249,6 +249,36 @@ class LossCellTest {
     }
 
     @Test
+    void aLongSymbolicQuadraticIsOneLineAndEqualsTheLoss() {
+        // relu(a x1 + b x2 + c x3 + d) on four points, all four symbols the variables: the expanded
+        // quadratic has 15 terms, longer than Symja's output line, so its text form would wrap.
+        // Reference: the exact loss of the bound model (Nets.mse, its own forward pass) at points of the cell.
+        Scalar[] w = {new Symbol("a"), new Symbol("b"), new Symbol("c")};
+        Layer.Dense d = new Layer.Dense(null, Tensor.of(Shape.of(1, 3), w), Tensor.of(Shape.of(1), new Scalar[]{new Symbol("d")}));
+        Model m = new Model("sym4", Shape.of(3), List.of(d, Layer.AbRelu.relu(null)));
+        Rational[][] xs = {{Rational.of(3, 7), Rational.of(-5, 11), Rational.of(2, 13)}, {Rational.of(9, 17), Rational.of(4, 19), Rational.of(-1, 23)},
+                {Rational.of(6, 29), Rational.of(7, 31), Rational.of(8, 37)}, {Rational.of(-2, 41), Rational.of(10, 43), Rational.of(5, 47)}};
+        Rational[][] ys = {{Rational.of(1, 3)}, {Rational.of(-2, 5)}, {Rational.of(7, 9)}, {Rational.of(4, 11)}};
+        DataSet data = new DataSet(Tensor.matrix(xs), Tensor.matrix(ys));
+        Map<String, Rational> at = Map.of("a", Rational.ONE, "b", Rational.ONE, "c", Rational.ONE, "d", Rational.ONE);
+        Variables v = Variables.of(m, "0", at, false);
+        LossCell.Result r = LossCell.compute(v, data, LossKind.MSE, Progress.NONE);
+        String expr = QuadraticText.expression(r, v, Cas.get());
+        assertTrue(expr.length() > 100, expr);
+        assertTrue(!expr.contains("\n") && !expr.contains("\r"), "one line: " + expr);
+        Rational[][] points = {{Rational.ONE, Rational.ONE, Rational.ONE, Rational.ONE},
+                {Rational.of(3, 2), Rational.of(1, 2), Rational.of(2), Rational.of(5, 4)}};
+        for (Rational[] u : points) {
+            String e = expr;
+            for (int i = 0; i < 4; i++) {
+                e = e.replace(String.valueOf((char) ('a' + i)), "(" + u[i] + ")");
+            }
+            assertEquals(Nets.patterns(v.at(points[0]), data), Nets.patterns(v.at(u), data));   // same cell
+            assertEquals(Nets.mse(v.at(u), data), Cas.get().rational(e), e);
+        }
+    }
+
+    @Test
     void aPlaneCellIsDescribedInItsTwoCoordinates() {
         Random rnd = new Random(33);
         int inside = 0;
