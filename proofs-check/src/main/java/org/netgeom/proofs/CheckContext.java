@@ -105,6 +105,42 @@ public final class CheckContext {
         }
     }
 
+    /** An integer parameter that must be at least {@code min} (a coded error otherwise, never a crash or a vacuous check). */
+    public int intParam(Theorem t, String name, int min) {
+        int v = intParam(t, name);
+        if (v < min) {
+            throw IrError.IR_BAD_VALUE.at("--param " + name, name + " must be at least " + min + ", not " + v);
+        }
+        return v;
+    }
+
+    /** A comma-separated list of integers, each at least {@code min}. */
+    public int[] intListParam(Theorem t, String name, int min) {
+        String v = param(t, name);
+        String[] parts = v.split(",");
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw IrError.IR_BAD_VALUE.at("--param " + name, "expected comma-separated integers, got '" + v + "'");
+            }
+            if (out[i] < min) {
+                throw IrError.IR_BAD_VALUE.at("--param " + name, "each entry must be at least " + min + ", not " + out[i]);
+            }
+        }
+        return out;
+    }
+
+    /** A rational parameter that must be positive. */
+    public Rational positiveParam(Theorem t, String name) {
+        Rational v = rationalParam(t, name);
+        if (v.signum() <= 0) {
+            throw IrError.IR_BAD_VALUE.at("--param " + name, name + " must be positive, not " + v);
+        }
+        return v;
+    }
+
     public Rational rationalParam(Theorem t, String name) {
         String v = param(t, name);
         try {

@@ -47,7 +47,7 @@ public final class CheckCommand extends BaseCommand {
     Path report;
 
     @Option(names = "--instances", paramLabel = "N", description = "Number of instances (default: the theorem's own).")
-    int instances = -1;
+    Integer instances;
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the instance generator (default 1).")
     long seed = 1;
@@ -70,6 +70,25 @@ public final class CheckCommand extends BaseCommand {
 
     @Override
     public Integer call() {
+        if (instances != null && instances < 1) {
+            throw CliError.USAGE.error("--instances takes a positive count, not " + instances);
+        }
+        if (list && (all || id != null)) {
+            throw CliError.USAGE.error("--list goes alone (not with --all or a theorem id)");
+        }
+        if (all && id != null) {
+            throw CliError.USAGE.error("give a theorem id or --all, not both");
+        }
+        if (report != null && !all) {
+            throw CliError.USAGE.error("--report goes with --all (netgeom check --all --report REPORT.md)");
+        }
+        if (all && (model != null || data != null || box != null || !params.isEmpty() || falseVariant)) {
+            throw CliError.USAGE.error("--all checks every theorem and its false variant on its own instances; "
+                    + "--model, --data, --box, --param and --false-variant go with one theorem id");
+        }
+        if (box != null && model == null) {
+            throw CliError.USAGE.error("--box goes with --model (the theorem's own instances have their own domain)");
+        }
         if (list) {
             return list();
         }
@@ -89,7 +108,7 @@ public final class CheckCommand extends BaseCommand {
             throw CliError.USAGE.error("--data goes with --model (the theorem's own instances bring their own data)");
         }
         Rational[] b = box == null ? null : Args.rationals(box, "--box");
-        CheckContext ctx = new CheckContext(instances, seed, falseVariant, params(), m, b, ProgressBars.forStderr());
+        CheckContext ctx = new CheckContext(count(), seed, falseVariant, params(), m, b, ProgressBars.forStderr());
         if (data != null) {
             DataSet ds = DataReader.read(data);
             ds.requireInputsFit(m);
@@ -102,6 +121,10 @@ public final class CheckCommand extends BaseCommand {
             out().println(Report.human(t, r));
         }
         return r.verdict().exitStatus;
+    }
+
+    private int count() {
+        return instances == null ? -1 : instances;
     }
 
     private Map<String, String> params() {
@@ -140,8 +163,8 @@ public final class CheckCommand extends BaseCommand {
         List<Report.Entry> entries = new ArrayList<>();
         Verdict worst = Verdict.HOLDS;
         for (Theorem t : Catalog.all()) {
-            CheckResult holds = t.check(new CheckContext(instances, seed, false, Map.of(), null, null, ProgressBars.forStderr()));
-            CheckResult fv = t.check(new CheckContext(instances, seed, true, Map.of(), null, null, ProgressBars.forStderr()));
+            CheckResult holds = t.check(new CheckContext(count(), seed, false, Map.of(), null, null, ProgressBars.forStderr()));
+            CheckResult fv = t.check(new CheckContext(count(), seed, true, Map.of(), null, null, ProgressBars.forStderr()));
             entries.add(new Report.Entry(t, holds, fv));
             worst = worst.and(holds.verdict());
             if (fv.verdict() != Verdict.VIOLATED) {

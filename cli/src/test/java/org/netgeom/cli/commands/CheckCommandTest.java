@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.netgeom.cli.CliRun;
 import org.netgeom.symbolic.cas.Cas;
 
@@ -157,5 +159,53 @@ class CheckCommandTest {
         assertFalse(md.contains("NOT caught"));
         assertTrue(md.contains("![") && md.contains("report-figures/ntk-convergence-width.svg"));
         assertTrue(Files.readString(dir.resolve("report-figures/ntk-convergence-width.svg")).contains("<svg"));
+    }
+
+    /**
+     * Bad parameter values and misplaced options are coded errors (exit 2), never a crash
+     * (exit 1) or a vacuous "holds" on zero instances (these all did one or the other).
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "pl-star --param points=-1 | IR_BAD_VALUE",
+            "pl-star --param width=0 | IR_BAD_VALUE",
+            "telgarsky-tent --param kmax=0 | IR_BAD_VALUE",
+            "yarotsky-square --param mmax=-1 | IR_BAD_VALUE",
+            "bn-centering --param batch=0 | IR_BAD_VALUE",
+            "du-hinf --param points=0 | IR_BAD_VALUE",
+            "gf-invariants --param time=0 | IR_BAD_VALUE",
+            "ntk-convergence --param widths=a,b | IR_BAD_VALUE",
+            "resnet-conditioning --param scale=-1 | IR_BAD_VALUE",
+            "serra-bound --instances 0 | USAGE",
+            "serra-bound --instances -2 | USAGE",
+            "serra-bound --box=-1,1 | USAGE",
+            "serra-bound --report r.md | USAGE",
+            "--all --param kmax=2 | USAGE",
+            "--list --all | USAGE"
+    })
+    void badValuesAreCodedErrors(String args, String code) {
+        String[] a = ("check " + args + " --json").split(" ");
+        CliRun r = CliRun.of(a);
+        assertEquals(2, r.status(), args + ": " + r.out() + r.err());
+        assertEquals(code, r.code(), args);
+    }
+
+    /**
+     * A residual net where Theorem 1 read literally on the widths [1, 1] (n0 = 1: 2 + 1 = 3) is
+     * too small: f(x) = relu(x - 2 relu(x) + 1/2) has kinks at 0 (the body unit) and at -1/2 and
+     * 1/2 (x + 1/2 for x &lt; 0, 1/2 - x for x &gt; 0), so 4 activation regions on [-2, 2] (by hand).
+     * The bound netgeom reports must still hold (the identity shortcut keeps the dimension).
+     */
+    @Test
+    void serraOnAResidualNetCountsByHand() throws Exception {
+        Path m = dir.resolve("res1.json");
+        Files.writeString(m, "{\"netgeom\": 1, \"input\": [1], \"layers\": [{\"op\": \"residual\", \"layers\": ["
+                + "{\"op\": \"dense\", \"weight\": [[1]]}, {\"op\": \"relu\"}, {\"op\": \"dense\", \"weight\": [[-2]]}]},"
+                + "{\"op\": \"dense\", \"weight\": [[1]], \"bias\": [\"1/2\"]}, {\"op\": \"relu\"}]}");
+        CliRun r = CliRun.of("check", "serra-bound", "--model", m.toString(), "--box=-2,2", "--json");
+        assertEquals(0, r.status(), r.out() + r.err());
+        JsonNode ev = r.json().get("evidence");
+        assertEquals(4, ev.get("activationRegions").asInt());
+        assertTrue(Integer.parseInt(ev.get("serraBound").asText()) >= 4, ev.toString());
     }
 }

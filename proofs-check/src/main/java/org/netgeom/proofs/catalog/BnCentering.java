@@ -54,10 +54,10 @@ public final class BnCentering extends AbstractTheorem {
     @Override
     public CheckResult check(CheckContext ctx) {
         ctx.requireKnownParams(this);
-        int depth = ctx.intParam(this, "depth");
-        int width = ctx.intParam(this, "width");
-        int inputs = ctx.intParam(this, "inputs");
-        int batch = ctx.intParam(this, "batch");
+        int depth = ctx.intParam(this, "depth", 1);
+        int width = ctx.intParam(this, "width", 1);
+        int inputs = ctx.intParam(this, "inputs", 1);
+        int batch = ctx.intParam(this, "batch", 2);
         int n = ctx.instances(5);
         Random rnd = ctx.random(id());
         int units = 0;

@@ -61,11 +61,11 @@ public final class DuHinf extends AbstractTheorem {
     @Override
     public CheckResult check(CheckContext ctx) {
         ctx.requireKnownParams(this);
-        int n = ctx.intParam(this, "points");
-        int d = ctx.intParam(this, "dim");
-        int m = ctx.intParam(this, "width");
-        int steps = ctx.intParam(this, "steps");
-        Rational c = ctx.rationalParam(this, "c");
+        int n = ctx.intParam(this, "points", 1);
+        int d = ctx.intParam(this, "dim", 1);
+        int m = ctx.intParam(this, "width", 1);
+        int steps = ctx.intParam(this, "steps", 1);
+        Rational c = ctx.positiveParam(this, "c");
         Rational delta = ctx.rationalParam(this, "delta");
         int instances = ctx.instances(3);
         Random rnd = ctx.random(id());

@@ -68,9 +68,9 @@ public final class GfInvariants extends AbstractTheorem {
     @Override
     public CheckResult check(CheckContext ctx) {
         ctx.requireKnownParams(this);
-        double time = ctx.rationalParam(this, "time").doubleValue();
-        double eta = ctx.rationalParam(this, "eta").doubleValue();
-        int points = ctx.intParam(this, "points");
+        double time = ctx.positiveParam(this, "time").doubleValue();
+        double eta = ctx.positiveParam(this, "eta").doubleValue();
+        int points = ctx.intParam(this, "points", 1);
         int n = ctx.instances(2);
         Random rnd = ctx.random(id());
         Map<String, Object> ev = new LinkedHashMap<>();

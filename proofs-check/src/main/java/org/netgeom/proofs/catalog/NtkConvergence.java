@@ -56,10 +56,10 @@ public final class NtkConvergence extends AbstractTheorem {
     public CheckResult check(CheckContext ctx) {
         ctx.requireKnownParams(this);
         int depth = ctx.intParam(this, "depth");
-        int seeds = ctx.intParam(this, "seeds");
-        int n = ctx.intParam(this, "points");
-        int d = ctx.intParam(this, "dim");
-        int[] widths = java.util.Arrays.stream(ctx.param(this, "widths").split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        int seeds = ctx.intParam(this, "seeds", 1);
+        int n = ctx.intParam(this, "points", 1);
+        int d = ctx.intParam(this, "dim", 1);
+        int[] widths = ctx.intListParam(this, "widths", 1);
         int instances = ctx.instances(1);
         Random rnd = ctx.random(id());
         Map<String, Object> ev = new LinkedHashMap<>();

@@ -68,8 +68,8 @@ public final class PiecewiseQuadraticLoss extends AbstractTheorem {
     @Override
     public CheckResult check(CheckContext ctx) {
         ctx.requireKnownParams(this);
-        int points = ctx.intParam(this, "points");
-        int samples = ctx.intParam(this, "samples");
+        int points = ctx.intParam(this, "points", 1);
+        int samples = ctx.intParam(this, "samples", 1);
         Model user = ctx.model() == null ? null : UserModel.piecewiseLinear(ctx, id());
         String userLayer = user == null ? null : layerOf(user, ctx.param(this, "layer"));
         int n = user != null && ctx.data() != null ? 1 : ctx.instances(user != null ? 3 : 4);

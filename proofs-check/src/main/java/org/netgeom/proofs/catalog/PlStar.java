@@ -64,9 +64,9 @@ public final class PlStar extends AbstractTheorem {
     @Override
     public CheckResult check(CheckContext ctx) {
         ctx.requireKnownParams(this);
-        int inputs = ctx.intParam(this, "inputs");
-        int width = ctx.intParam(this, "width");
-        int points = ctx.intParam(this, "points");
+        int inputs = ctx.intParam(this, "inputs", 1);
+        int width = ctx.intParam(this, "width", 1);
+        int points = ctx.intParam(this, "points", 1);
         Model user = ctx.model() == null ? null : UserModel.piecewiseLinear(ctx, id());
         int n = user != null && ctx.data() != null ? 1 : ctx.instances(user != null ? 3 : 8);
         Random rnd = ctx.random(id());

@@ -70,8 +70,8 @@ public final class ResnetConditioning extends AbstractTheorem {
     @Override
     public CheckResult check(CheckContext ctx) {
         ctx.requireKnownParams(this);
-        int width = ctx.intParam(this, "width");
-        Rational scale = ctx.rationalParam(this, "scale");
+        int width = ctx.intParam(this, "width", 1);
+        Rational scale = ctx.positiveParam(this, "scale");
         Model user = ctx.model() == null ? null : UserModel.piecewiseLinear(ctx, id());
         int n = ctx.instances(user != null ? 8 : 12);
         Random rnd = ctx.random(id());

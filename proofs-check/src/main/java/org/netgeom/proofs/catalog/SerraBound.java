@@ -60,7 +60,7 @@ public final class SerraBound extends AbstractTheorem {
     @Override
     public CheckResult check(CheckContext ctx) {
         ctx.requireKnownParams(this);
-        Rational range = ctx.rationalParam(this, "range");
+        Rational range = ctx.positiveParam(this, "range");
         List<Model> models = new ArrayList<>();
         List<Domain> domains = new ArrayList<>();
         if (ctx.model() != null) {

@@ -57,7 +57,7 @@ public final class TelgarskyTent extends AbstractTheorem {
     @Override
     public CheckResult check(CheckContext ctx) {
         ctx.requireKnownParams(this);
-        int kmax = ctx.intParam(this, "kmax");
+        int kmax = ctx.intParam(this, "kmax", 1);
         int n = Math.min(ctx.instances(kmax), kmax);
         Map<String, Object> ev = new LinkedHashMap<>();
         List<Object> rows = new ArrayList<>();

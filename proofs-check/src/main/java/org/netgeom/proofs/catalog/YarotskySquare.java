@@ -49,7 +49,7 @@ public final class YarotskySquare extends AbstractTheorem {
     @Override
     public CheckResult check(CheckContext ctx) {
         ctx.requireKnownParams(this);
-        int mmax = ctx.intParam(this, "mmax");
+        int mmax = ctx.intParam(this, "mmax", 1);
         int n = Math.min(ctx.instances(mmax), mmax);
         Map<String, Object> ev = new LinkedHashMap<>();
         List<Object> rows = new ArrayList<>();
