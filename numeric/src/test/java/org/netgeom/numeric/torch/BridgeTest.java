@@ -106,6 +106,63 @@ class BridgeTest {
         assertTrue(e.getMessage().contains("state_dict"), e.getMessage());
     }
 
+    /**
+     * A user's own nn.Module class whose forward chains layers and functional calls (the usual way
+     * to write a net; its class lives in a .py file beside the .pt), the same net as a TorchScript
+     * file, and a scripted nn.Sequential: each imported and evaluated by Java against PyTorch's own
+     * output. A forward with a branch (x + f(x)) is a coded error, not a wrong model.
+     */
+    @Test
+    void customChainModulesAndTorchScriptImport(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("usernet.py"), String.join("\n",
+                "import torch, torch.nn as nn, torch.nn.functional as F",
+                "class CNN(nn.Module):",
+                "    def __init__(s):",
+                "        super().__init__()",
+                "        s.conv = nn.Conv2d(1, 2, 3, padding=1); s.bn = nn.BatchNorm2d(2); s.pool = nn.MaxPool2d(2)",
+                "        s.fc1 = nn.Linear(8, 5); s.fc2 = nn.Linear(5, 3)",
+                "    def forward(s, x):",
+                "        x = s.pool(F.relu(s.bn(s.conv(x))))",
+                "        x = torch.flatten(x, 1)",
+                "        return s.fc2(torch.tanh(F.leaky_relu(s.fc1(x), 0.1)))",
+                "class Res(nn.Module):",
+                "    def __init__(s):",
+                "        super().__init__(); s.fc = nn.Linear(3, 3)",
+                "    def forward(s, x):",
+                "        return x + torch.relu(s.fc(x))",
+                ""));
+        python(dir, String.join("\n",
+                "import sys; sys.path.insert(0, '" + dir + "')",
+                "import torch, torch.nn as nn, usernet",
+                "from netgeom_torch import safetensors",
+                "torch.manual_seed(4)",
+                "m = usernet.CNN().double()",
+                "m.train(); m(torch.randn(6, 1, 4, 4, dtype=torch.float64)); m.eval()",
+                "torch.save(m, '" + dir.resolve("custom.pt") + "')",
+                "s = nn.Sequential(nn.Linear(16, 4), nn.LeakyReLU(0.2), nn.Linear(4, 3, bias=False)).double()",
+                "torch.jit.script(s).save('" + dir.resolve("scripted.pt") + "')",
+                "torch.jit.script(m).save('" + dir.resolve("scripted-custom.pt") + "')",
+                "torch.save(usernet.Res(), '" + dir.resolve("branch.pt") + "')",
+                "x = torch.randn(5, 1, 4, 4, dtype=torch.float64)",
+                "safetensors.write('" + dir.resolve("io.safetensors") + "', {'x': x.reshape(5, -1), 'y': m(x).detach(),",
+                "    'ys': torch.jit.load('" + dir.resolve("scripted.pt") + "')(x.reshape(5, -1)).detach()})"));
+        Safetensors io = Safetensors.open(dir.resolve("io.safetensors"));
+        double[] x = io.read("x", "io").nearestDoubles();
+        Path json = dir.resolve("custom.json");
+        TorchEngine.export(dir.resolve("custom.pt"), new int[]{1, 4, 4}, json, dir.resolve("custom.safetensors"), null);
+        TestNets.assertClose(Net.of(IrReader.read(json)).forward(x, 5, false), io.read("y", "io").nearestDoubles(), 1e-12, "custom module");
+        assertTrue(Files.readString(json).contains("\"key\": \"fc1.weight\""), "tensor keys are the state_dict's");
+        json = dir.resolve("scripted.json");
+        assertArrayEquals(new int[]{16}, TorchEngine.export(dir.resolve("scripted.pt"), null, json, null, null));
+        TestNets.assertClose(Net.of(IrReader.read(json)).forward(x, 5, false), io.read("ys", "io").nearestDoubles(), 1e-12, "TorchScript");
+        for (String bad : new String[]{"branch.pt", "scripted-custom.pt"}) {
+            NetgeomException e = assertThrows(NetgeomException.class,
+                    () -> TorchEngine.export(dir.resolve(bad), new int[]{3}, dir.resolve("bad.json"), null, null));
+            assertEquals(NumericError.TORCH_FAILED, e.code(), bad);
+        }
+        assertTrue(!Files.exists(dir.resolve("bad.json")), "nothing half-written");
+    }
+
     /** IR -> torch module -> to_ir gives the same model back (the bridge's own modules included). */
     @Test
     void irRoundTripsThroughTorch(@TempDir Path dir) throws Exception {

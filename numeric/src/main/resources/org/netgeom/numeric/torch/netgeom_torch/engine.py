@@ -3,6 +3,7 @@ forward, gradient, jacobian, ntk, hvp, train (optionally under DDP via torchrun)
 (Lanczos top-k, Hutchinson trace, SLQ density as PyHessian computes them) and export."""
 import math
 import os
+import sys
 import time
 
 import torch
@@ -427,8 +428,11 @@ def cmd_train(req):
 
 
 def cmd_export(req):
-    from .ir import to_ir
+    from .convert import from_script, ConvertError
     path = req["module"]
+    here = os.path.dirname(os.path.abspath(path))
+    if here not in sys.path:
+        sys.path.insert(0, here)   # a pickled module's class may live in a .py file beside it
     try:
         try:
             m = torch.load(path, map_location="cpu", weights_only=False)
@@ -438,7 +442,15 @@ def cmd_export(req):
         try:
             m = torch.jit.load(path, map_location="cpu")
         except Exception:
-            raise BridgeError("cannot load %s as a pickled torch.nn.Module or TorchScript: %s" % (path, e))
+            hint = ""
+            if "__main__" in str(e):
+                hint = " (its class was defined in the script that saved it; move the class into a module file " \
+                       "beside the .pt and save it again)"
+            raise BridgeError("cannot load %s as a pickled torch.nn.Module or TorchScript: %s%s" % (path, e, hint))
+    try:
+        m = from_script(m)
+    except ConvertError as e:
+        raise BridgeError(str(e))
     if isinstance(m, dict):
         raise BridgeError("%s holds a state_dict (weights without the architecture); save the module itself, "
                           "torch.save(model, path), or call netgeom_torch.save_ir(model, input_shape, path)" % path)

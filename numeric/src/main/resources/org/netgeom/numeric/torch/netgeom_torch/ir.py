@@ -10,6 +10,7 @@ import torch
 import torch.nn as nn
 
 from . import safetensors
+from .convert import chain, ConvertError
 from .modules import IrNet, Residual, Concat, Abs, AbReLU, Square, Erf, BatchNorm
 
 SYMBOL = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -247,6 +248,15 @@ class _Writer:
                 raise IrError("%s: Flatten(start_dim=%d, end_dim=%d); the IR flattens all but the batch dimension"
                               % (path, m.start_dim, m.end_dim))
             return [dict(op="flatten", **tag)]
+        if type(m).__module__.split(".")[0] != "torch" and not isinstance(m, (IrNet, Residual, Concat)):
+            try:
+                steps = chain(m)
+            except ConvertError as e:
+                raise IrError("%s: %s" % (path or "model", e))
+            out = []
+            for sub, layer in steps:
+                out.extend(self.module(layer, key + sub, sub.rsplit(".", 1)[-1]) if sub is not None else self.module(layer, None, None))
+            return out
         raise IrError("%s: %s is not a supported layer (supported: Linear, Conv2d, BatchNorm1d/2d, MaxPool2d, AvgPool2d, "
                       "Flatten, ReLU, LeakyReLU, Tanh, Sigmoid, Softplus, GELU, Identity, nn.Sequential and netgeom_torch's "
                       "Residual, Concat, Abs, AbReLU, Square, Erf)" % (path or "model", type(m).__name__))
