@@ -148,11 +148,15 @@ public final class GfInvariants extends AbstractTheorem {
             row.put("gdOneStepDrift", List.of(steps[0], steps[1], steps[2]));
             row.put("gdDriftOrder", order);
             rows.add(row);
-            if (!ctx.falseVariant() && drift <= 1e-7 && moved <= 1e-3) {
+            // a non-conserved quantity drifts about as much as the weights move: with a drift tolerance of 1e-7 the
+            // weights must move by at least 1e-5 (relative) for conservation to be told from standing still
+            if (!ctx.falseVariant() && drift <= 1e-7 && moved <= 1e-5) {
                 ev.put("instances", rows);
                 ctx.progress().done();
                 return result(ctx, Verdict.INCONCLUSIVE, inst + 1, ev, null, List.of(
-                        "the flow barely moved the weights (relative change " + moved + "): a longer --param time is needed"));
+                        "the flow barely moved the weights (relative change " + moved + ") before t = " + end.getTime()
+                                + (end.getTime() < time ? " (it stopped on a kink it slides along)" : "")
+                                + ": a longer --param time or another --seed is needed"));
             }
             boolean ok = drift <= 1e-7 && order >= 1.9 && order <= 2.1;
             if (!ok) {
