@@ -124,7 +124,7 @@ public final class PlStar extends AbstractTheorem {
             boolean holds = ctx.falseVariant() == d.holds();
             ExactMatrices.Enclosure lam = ctx.falseVariant() ? ExactMatrices.maxEigenvalue(k, Rational.of(1, 1L << 40))
                     : ExactMatrices.minEigenvalue(k, Rational.of(1, 1L << 40));
-            last = evidence(loss, gradSq, ratio, lam, ctx.falseVariant(), k.length, jac[0].length);
+            last = evidence(loss, gradSq, ratio, lam, ctx.falseVariant(), data.size(), outs, jac[0].length);
             if (!holds) {
                 Map<String, Object> ce = new LinkedHashMap<>();
                 ce.put("model", Instances.ir(m));
@@ -160,9 +160,10 @@ public final class PlStar extends AbstractTheorem {
     }
 
     private static Map<String, Object> evidence(Rational loss, Rational gradSq, Rational ratio, ExactMatrices.Enclosure lam,
-                                                boolean fv, int n, int params) {
+                                                boolean fv, int n, int outputs, int params) {
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("points", n);
+        ev.put("outputs", outputs);
         ev.put("parameters", params);
         ev.put("loss", loss.toString());
         ev.put("gradNormSquared", gradSq.toString());
