@@ -19,7 +19,8 @@ import java.util.List;
  * sharp: tanh(√q z) has poles at z = ±iπ/(2√q), and the rule needs N of the order of 40q nodes for
  * 12 digits). 16·(L+1)·ε·max|K| is added for float64 rounding. The eigenvalues' error is n times
  * the entries' (Weyl, with ‖E‖₂ ≤ n·max|E_ij|). Decimals are cut to the digits the estimate leaves;
- * a value below its estimated error is printed as 0.
+ * a value below its estimated error is printed as 0. Rules that have not converged are refined
+ * (the nodes doubled, up to {@link #MAX_NODES}) before anything is reported.
  */
 final class Quadrature {
     private Quadrature() {
@@ -50,9 +51,17 @@ final class Quadrature {
         return new Raw(k1, (converged ? 2 * d1 : 10 * Math.max(d1, d2)) + rounding, converged);
     }
 
+    /** The most nodes per dimension the rules are refined to. */
+    static final int MAX_NODES = 400;
+
     static KernelResult compute(KernelKind kind, Rational[][] x, Architecture arch, KernelOptions o) {
         int nodes = o.nodes();
         Raw raw = raw(kind, x, arch, nodes, o.progress());
+        while (!raw.converged() && nodes < MAX_NODES) {
+            // sharp integrands (large variances): refine until the three rules converge, or up to MAX_NODES
+            nodes = Math.min(MAX_NODES, 2 * nodes);
+            raw = raw(kind, x, arch, nodes, o.progress());
+        }
         double[][] k1 = raw.matrix();
         double err = raw.error();
         int n = x.length;
@@ -69,7 +78,8 @@ final class Quadrature {
         for (int i = 0; i < n; i++) {
             eig[i] = cut(ev[i], eigErr, digits);
         }
-        String method = "Gauss-Hermite quadrature, " + nodes + " nodes per dimension (error estimated against "
+        String method = "Gauss-Hermite quadrature, " + nodes + " nodes per dimension" + (nodes > o.nodes() ? " (refined from "
+                + o.nodes() + " until the rules converged)" : "") + " (error estimated against "
                 + coarse(nodes) + " and " + Math.max(2, (nodes + 1) / 2) + " nodes)";
         List<String> warnings = raw.converged() ? List.of() : List.of("the Gauss-Hermite rules have not converged at "
                 + nodes + " nodes (large variances); the error estimate is rough: raise --nodes");

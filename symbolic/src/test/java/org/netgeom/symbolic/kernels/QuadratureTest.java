@@ -87,4 +87,21 @@ class QuadratureTest {
             }
         }
     }
+
+    @Test
+    void sharpIntegrandsAreRefinedUntilTheRulesConverge() {
+        // x = (10, 0): q = σ_w² |x|² / n0 = 100, and gelu(10 z) is sharp at 64 nodes. The NNGP entry is
+        // 2 E[gelu(10 z)^2] = 99.9629654600456443554683265426 (mpmath.quad at 30 digits, an independent reference).
+        Rational[][] x = {{Rational.of(10), Rational.ZERO}, {Rational.of(6), Rational.of(8)}};
+        Architecture arch = new Architecture(new Activation.Quadrature(Layer.Smooth.Fn.GELU), 1, Rational.TWO, Rational.ZERO);
+        assertTrue(!Quadrature.raw(KernelKind.NNGP, x, arch, 64, org.netgeom.ir.Progress.NONE).converged(), "64 nodes are too few here");
+        KernelResult r = Quadrature.compute(KernelKind.NNGP, x, arch, new KernelOptions(30, false, 64, org.netgeom.ir.Progress.NONE));
+        assertTrue(r.warnings().isEmpty(), r.warnings().toString());
+        assertTrue(r.method().contains("refined from 64"), r.method());
+        double ref = 99.9629654600456443554683265426;
+        double printed = r.matrix()[0][0].doubleValue();
+        double unit = Kernels.ulp(r.matrix()[0][0], Math.max(1, r.matrix()[0][0].stripTrailingZeros().precision())).doubleValue();
+        assertTrue(Math.abs(printed - ref) <= Math.max(unit, r.estimatedError().doubleValue()),
+                "printed " + r.matrix()[0][0] + " with error " + r.estimatedError() + " vs " + ref);
+    }
 }
