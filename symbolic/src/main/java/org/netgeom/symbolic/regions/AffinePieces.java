@@ -111,8 +111,14 @@ final class AffinePieces {
         for (int i = 0; i < n; i++) {
             comps.computeIfAbsent(find(parent, i), x -> new ArrayList<>()).add(i);
         }
+        List<List<Integer>> ordered = new ArrayList<>(comps.values());
+        if (partial.dimension() == 1) {
+            // in 1-D the pieces are numbered left to right, as the regions are listed
+            ordered.sort(java.util.Comparator.comparing((List<Integer> c) -> c.stream().map(i -> regions.get(i).witness()[0])
+                    .min(java.util.Comparator.naturalOrder()).orElseThrow()));
+        }
         List<RegionSet.Piece> out = new ArrayList<>(comps.size());
-        for (List<Integer> c : comps.values()) {
+        for (List<Integer> c : ordered) {
             int idx = out.size();
             for (int i : c) {
                 regions.get(i).piece = idx;
