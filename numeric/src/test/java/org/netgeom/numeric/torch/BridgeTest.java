@@ -125,11 +125,27 @@ class BridgeTest {
                 "        x = s.pool(F.relu(s.bn(s.conv(x))))",
                 "        x = torch.flatten(x, 1)",
                 "        return s.fc2(torch.tanh(F.leaky_relu(s.fc1(x), 0.1)))",
+                "class Block(nn.Module):",
+                "    def __init__(s, n):",
+                "        super().__init__(); s.fc1 = nn.Linear(n, n); s.fc2 = nn.Linear(n, n)",
+                "    def forward(s, x):",
+                "        return x + s.fc2(F.relu(s.fc1(x)))",
                 "class Res(nn.Module):",
                 "    def __init__(s):",
-                "        super().__init__(); s.fc = nn.Linear(3, 3)",
+                "        super().__init__()",
+                "        s.inp = nn.Linear(16, 4); s.b1 = Block(4); s.proj = nn.Linear(4, 4, bias=False); s.body = nn.Linear(4, 4)",
+                "        s.dense = nn.Linear(4, 2); s.out = nn.Linear(6, 3)",
                 "    def forward(s, x):",
-                "        return x + torch.relu(s.fc(x))",
+                "        x = F.relu(s.inp(x))",
+                "        x = s.b1(x)",
+                "        x = s.proj(x) + torch.tanh(s.body(x))",
+                "        y = torch.cat([x, F.leaky_relu(s.dense(x), 0.2)], dim=1)",
+                "        return s.out(y)",
+                "class Product(nn.Module):",
+                "    def __init__(s):",
+                "        super().__init__(); s.a = nn.Linear(3, 3); s.b = nn.Linear(3, 3)",
+                "    def forward(s, x):",
+                "        return s.a(x) * s.b(x)",
                 ""));
         python(dir, String.join("\n",
                 "import sys; sys.path.insert(0, '" + dir + "')",
@@ -142,10 +158,13 @@ class BridgeTest {
                 "s = nn.Sequential(nn.Linear(16, 4), nn.LeakyReLU(0.2), nn.Linear(4, 3, bias=False)).double()",
                 "torch.jit.script(s).save('" + dir.resolve("scripted.pt") + "')",
                 "torch.jit.script(m).save('" + dir.resolve("scripted-custom.pt") + "')",
-                "torch.save(usernet.Res(), '" + dir.resolve("branch.pt") + "')",
+                "r = usernet.Res().double()",
+                "torch.save(r, '" + dir.resolve("branch.pt") + "')",
+                "torch.save(usernet.Product(), '" + dir.resolve("product.pt") + "')",
                 "x = torch.randn(5, 1, 4, 4, dtype=torch.float64)",
                 "safetensors.write('" + dir.resolve("io.safetensors") + "', {'x': x.reshape(5, -1), 'y': m(x).detach(),",
-                "    'ys': torch.jit.load('" + dir.resolve("scripted.pt") + "')(x.reshape(5, -1)).detach()})"));
+                "    'ys': torch.jit.load('" + dir.resolve("scripted.pt") + "')(x.reshape(5, -1)).detach(),",
+                "    'yr': r(x.reshape(5, -1)).detach()})"));
         Safetensors io = Safetensors.open(dir.resolve("io.safetensors"));
         double[] x = io.read("x", "io").nearestDoubles();
         Path json = dir.resolve("custom.json");
@@ -155,7 +174,14 @@ class BridgeTest {
         json = dir.resolve("scripted.json");
         assertArrayEquals(new int[]{16}, TorchEngine.export(dir.resolve("scripted.pt"), null, json, null, null));
         TestNets.assertClose(Net.of(IrReader.read(json)).forward(x, 5, false), io.read("ys", "io").nearestDoubles(), 1e-12, "TorchScript");
-        for (String bad : new String[]{"branch.pt", "scripted-custom.pt"}) {
+        // residual sums x + f(x) (in a nested module), a projection shortcut g(x) + f(x) and a concat [x, f(x)]
+        json = dir.resolve("branch.json");
+        TorchEngine.export(dir.resolve("branch.pt"), new int[]{16}, json, dir.resolve("branch.safetensors"), null);
+        TestNets.assertClose(Net.of(IrReader.read(json)).forward(x, 5, false), io.read("yr", "io").nearestDoubles(), 1e-12, "branches");
+        String ir = Files.readString(json);
+        assertTrue(ir.contains("\"op\": \"residual\"") && ir.contains("\"shortcut\"") && ir.contains("\"op\": \"concat\""), ir);
+        assertTrue(ir.contains("\"key\": \"b1.fc2.weight\""), "nested submodules keep their state_dict names");
+        for (String bad : new String[]{"product.pt", "scripted-custom.pt"}) {
             NetgeomException e = assertThrows(NetgeomException.class,
                     () -> TorchEngine.export(dir.resolve(bad), new int[]{3}, dir.resolve("bad.json"), null, null));
             assertEquals(NumericError.TORCH_FAILED, e.code(), bad);

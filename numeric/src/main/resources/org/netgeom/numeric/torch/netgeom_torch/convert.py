@@ -7,8 +7,13 @@
   output only): traced with torch.fx and returned as the list of (name, layer) steps; functional
   calls (torch.relu, F.relu, torch.tanh, torch.sigmoid, F.gelu, F.softplus, F.leaky_relu,
   torch.flatten(x, 1), x.flatten(1), x.relu() ...) become the equivalent torch.nn layers.
-Anything else (branches, arithmetic on activations) is refused with the step that is not a chain."""
+  Branches that merge as x + f(x), g(x) + f(x) (a residual block, with its shortcut) or torch.cat([x, f(x)], 1)
+  (a concat block) become the IR's residual and concat, nested as deep as they come.
+Anything else (other merges, arithmetic on activations, several inputs) is refused with the step at fault."""
+import operator
+
 import torch
+import torch.fx
 import torch.nn as nn
 import torch.nn.functional as F
 
@@ -72,39 +77,138 @@ def _functional(node, fn_args):
     return None
 
 
+def _is_add(node):
+    """x + y, torch.add(x, y) or x.add(y) on two tensors (no alpha)."""
+    if node.op == "call_function" and node.target in (operator.add, operator.iadd, torch.add):
+        return len(node.args) == 2 and "alpha" not in node.kwargs
+    return node.op == "call_method" and node.target == "add" and len(node.args) == 2 and not node.kwargs
+
+
+def _cat_args(node):
+    """The two tensors of torch.cat((a, b), dim=1), or None."""
+    if not (node.op == "call_function" and node.target is torch.cat):
+        return None
+    seq = node.args[0] if node.args else node.kwargs.get("tensors")
+    dim = node.args[1] if len(node.args) > 1 else node.kwargs.get("dim", 0)
+    if isinstance(seq, (list, tuple)) and len(seq) == 2 and dim in (1, -3):
+        return list(seq)
+    return None
+
+
+class _Graph:
+    """The traced graph of a module, converted to netgeom's nesting: chains of layers, and series-parallel
+    blocks x -> (a, b) -> a + b (residual) or cat([x, f(x)], 1) (concat)."""
+
+    def __init__(self, module, gm):
+        self.module = module
+        self.gm = gm
+        self.nodes = list(gm.graph.nodes)
+        self.order = {n: i for i, n in enumerate(self.nodes)}
+        self._reach = {}
+        self.what = type(module).__name__
+
+    def reaches(self, a, b):
+        """True when b is a or lies downstream of a."""
+        if a is b:
+            return True
+        key = (a, b)
+        if key not in self._reach:
+            self._reach[key] = any(self.reaches(u, b) for u in a.users if self.order[u] <= self.order[b])
+        return self._reach[key]
+
+    def merge(self, p, end):
+        """The nearest node after p through which every path from p to end passes."""
+        for m in self.nodes[self.order[p] + 1:self.order[end] + 1]:
+            if self.reaches(p, m) and not self._bypass(p, m, end):
+                return m
+        raise ConvertError("%s: the branches after step %r do not merge" % (self.what, p.name))
+
+    def _bypass(self, p, m, end):
+        """True when some path from p reaches end without passing m."""
+        seen, stack = set(), [p]
+        while stack:
+            n = stack.pop()
+            if n is end and n is not m:
+                return True
+            for u in n.users:
+                if u is not m and u not in seen and self.order[u] <= self.order[end]:
+                    seen.add(u)
+                    stack.append(u)
+        return False
+
+    def segment(self, start, end):
+        """[(name, layer) | ("residual", name, body, shortcut) | ("concat", name, body)] from start (exclusive) to end."""
+        steps = []
+        cur = start
+        while cur is not end:
+            on_path = [u for u in cur.users if self.reaches(u, end)]
+            if len(on_path) == 1 and not (_is_add(on_path[0]) or _cat_args(on_path[0]) is not None):
+                node = on_path[0]
+                steps.append(self.step(node, cur))
+                cur = node
+                continue
+            m = self.merge(cur, end)
+            name = m.name
+            cat = _cat_args(m)
+            if _is_add(m):
+                a, b = m.args
+                if not all(isinstance(t, torch.fx.Node) and self.reaches(cur, t) for t in (a, b)) or a is b:
+                    raise ConvertError("%s: step %r adds tensors that are not two branches of step %r" % (self.what, name, cur.name))
+                # the IR's residual is shortcut(x) + layers(x): an identity branch (x itself) is the shortcut; of two
+                # branches with layers the longer is the body (a projection shortcut is usually one layer)
+                sa = [] if a is cur else self.segment(cur, a)
+                sb = [] if b is cur else self.segment(cur, b)
+                body, short = (sb, sa) if len(sb) > len(sa) else (sa, sb)
+                steps.append(("residual", name, body, short if short else None))
+            elif cat is not None:
+                a, b = cat
+                if a is not cur or not isinstance(b, torch.fx.Node) or not self.reaches(cur, b) or b is cur:
+                    raise ConvertError("%s: step %r concatenates other than [x, f(x)] along dim 1 (the IR's concat)"
+                                       % (self.what, name))
+                steps.append(("concat", name, self.segment(cur, b)))
+            else:
+                raise ConvertError("%s: the branches after step %r merge in step %r (%s), which is neither x + f(x) nor "
+                                   "torch.cat([x, f(x)], 1)" % (self.what, cur.name, name, m.target))
+            cur = m
+        return steps
+
+    def step(self, node, prev):
+        """One chain step: a submodule or a functional call on the previous step's output only."""
+        args = list(node.args)
+        if not args or args[0] is not prev or any(isinstance(a, torch.fx.Node) for a in args[1:]) \
+                or any(isinstance(v, torch.fx.Node) for v in node.kwargs.values()):
+            raise ConvertError("%s: step %r (%s) is not a chain step (it uses more than the previous step's output); "
+                               "only chains, residual sums x + f(x) and concatenations [x, f(x)] of supported layers can "
+                               "be imported" % (self.what, node.name, node.target))
+        if node.op == "call_module":
+            if len(args) != 1 or node.kwargs:
+                raise ConvertError("%s: submodule %s is called with extra arguments" % (self.what, node.target))
+            return str(node.target), self.gm.get_submodule(node.target)
+        layer = _functional(node, args[1:])
+        if layer is None:
+            raise ConvertError("%s: step %r (%s) is not a supported layer or function" % (self.what, node.name, node.target))
+        return None, layer
+
+
 def chain(module):
-    """[(name, layer)] of a custom module whose traced forward is a chain of layers."""
+    """The steps of a custom module's traced forward: [(name, layer)] for a chain, with ("residual", name, body,
+    shortcut) and ("concat", name, body) entries for x + f(x) / g(x) + f(x) and torch.cat([x, f(x)], 1) blocks
+    (body and shortcut are step lists of the same form; shortcut None is the identity)."""
     try:
         import torch.fx
         gm = torch.fx.symbolic_trace(module)
     except Exception as e:
         raise ConvertError("%s: cannot trace its forward with torch.fx (%s); build the model from nn.Sequential "
                            "and supported layers" % (type(module).__name__, str(e).splitlines()[0] if str(e) else e))
-    steps = []
-    prev = None
-    for node in gm.graph.nodes:
-        if node.op == "placeholder":
-            if prev is not None:
-                raise ConvertError("%s: forward takes more than one input" % type(module).__name__)
-            prev = node
-            continue
-        if node.op == "output":
-            if node.args[0] is not prev:
-                raise ConvertError("%s: forward does not return the last step's output" % type(module).__name__)
-            break
-        args = list(node.args)
-        if not args or args[0] is not prev or any(isinstance(a, torch.fx.Node) for a in args[1:]) \
-                or any(isinstance(v, torch.fx.Node) for v in node.kwargs.values()) or len(prev.users) != 1:
-            raise ConvertError("%s: step %r (%s) is not a chain step (it uses more than the previous step's output); "
-                               "only chains of supported layers can be imported" % (type(module).__name__, node.name, node.target))
-        if node.op == "call_module":
-            if len(args) != 1 or node.kwargs:
-                raise ConvertError("%s: submodule %s is called with extra arguments" % (type(module).__name__, node.target))
-            steps.append((str(node.target), gm.get_submodule(node.target)))
-        else:
-            layer = _functional(node, args[1:])
-            if layer is None:
-                raise ConvertError("%s: step %r (%s) is not a supported layer or function" % (type(module).__name__, node.name, node.target))
-            steps.append((None, layer))
-        prev = node
-    return steps
+    g = _Graph(module, gm)
+    inputs = [n for n in g.nodes if n.op == "placeholder"]
+    outputs = [n for n in g.nodes if n.op == "output"]
+    if len(inputs) != 1:
+        raise ConvertError("%s: forward takes %d inputs, not one" % (g.what, len(inputs)))
+    result = outputs[0].args[0]
+    if not isinstance(result, torch.fx.Node):
+        raise ConvertError("%s: forward does not return one tensor" % g.what)
+    for n in g.nodes:
+        if n.op not in ("placeholder", "output") and not g.reaches(n, result):
+            raise ConvertError("%s: step %r does not contribute to the output" % (g.what, n.name))
+    return g.segment(inputs[0], result)

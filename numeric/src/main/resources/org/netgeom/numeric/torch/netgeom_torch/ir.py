@@ -253,13 +253,28 @@ class _Writer:
                 steps = chain(m)
             except ConvertError as e:
                 raise IrError("%s: %s" % (path or "model", e))
-            out = []
-            for sub, layer in steps:
-                out.extend(self.module(layer, key + sub, sub.rsplit(".", 1)[-1]) if sub is not None else self.module(layer, None, None))
-            return out
+            return self.steps(steps, key)
         raise IrError("%s: %s is not a supported layer (supported: Linear, Conv2d, BatchNorm1d/2d, MaxPool2d, AvgPool2d, "
                       "Flatten, ReLU, LeakyReLU, Tanh, Sigmoid, Softplus, GELU, Identity, nn.Sequential and netgeom_torch's "
                       "Residual, Concat, Abs, AbReLU, Square, Erf)" % (path or "model", type(m).__name__))
+
+
+    def steps(self, steps, key):
+        """IR layers of convert.chain's steps; submodules keep their state_dict names."""
+        out = []
+        for st in steps:
+            if len(st) == 4:                # ("residual", name, body, shortcut)
+                L = dict(op="residual", layers=self.steps(st[2], key))
+                if st[3] is not None:
+                    L["shortcut"] = self.steps(st[3], key)
+                out.append(L)
+            elif len(st) == 3:              # ("concat", name, body)
+                out.append(dict(op="concat", layers=self.steps(st[2], key)))
+            else:
+                sub, layer = st
+                out.extend(self.module(layer, key + sub, sub.rsplit(".", 1)[-1]) if sub is not None
+                           else self.module(layer, None, None))
+        return out
 
 
 def _pair(v):
