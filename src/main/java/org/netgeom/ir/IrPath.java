@@ -25,6 +25,14 @@ public final class IrPath {
         return new IrPath(text + "[" + i + "]");
     }
 
+    /**
+     * The selector {@link Model#locate} takes for this layer path: {@code layers[3].shortcut[0]} is
+     * {@code 3.shortcut.0} (a path into a layer's tensors is not a layer path and is returned as it is).
+     */
+    public String selector() {
+        return text.replaceFirst("^layers\\[(\\d+)]", "$1").replaceAll("\\.(layers|shortcut)\\[(\\d+)]", ".$1.$2");
+    }
+
     public boolean isRoot() {
         return text.isEmpty();
     }

@@ -24,16 +24,22 @@ public final class CheckContext {
     private final Model model;
     private final Rational[] box;
     private final Progress progress;
-    private DataSet data;
+    private final DataSet data;
 
     public CheckContext(int instances, long seed, boolean falseVariant, Map<String, String> params, Model model,
                         Rational[] box, Progress progress) {
+        this(instances, seed, falseVariant, params, model, box, null, progress);
+    }
+
+    private CheckContext(int instances, long seed, boolean falseVariant, Map<String, String> params, Model model,
+                         Rational[] box, DataSet data, Progress progress) {
         this.instances = instances;
         this.seed = seed;
         this.falseVariant = falseVariant;
         this.params = new LinkedHashMap<>(params);
         this.model = model;
         this.box = box == null ? null : box.clone();
+        this.data = data;
         this.progress = progress == null ? Progress.NONE : progress;
     }
 
@@ -76,9 +82,7 @@ public final class CheckContext {
 
     /** This context with the user's data set ({@code --data FILE}, for theorems about a given network and data). */
     public CheckContext withData(DataSet d) {
-        CheckContext c = new CheckContext(instances, seed, falseVariant, params, model, box, progress);
-        c.data = d;
-        return c;
+        return new CheckContext(instances, seed, falseVariant, params, model, box, d, progress);
     }
 
     /** The user's box ({@code --box}), or null. */

@@ -185,6 +185,9 @@ class IrReaderTest {
         assertEquals("layers[1].layers[1]", m.locate("inner").path().toString());
         assertEquals("layers[1].layers[1]", m.locate("1.layers.1").path().toString());
         assertEquals("layers[1].shortcut[0]", m.locate("1.shortcut.0").path().toString());
+        assertEquals("1.shortcut.0", m.locate("1.shortcut.0").path().selector(), "a path's selector, as written by hand");
+        assertEquals("1.layers.1", m.locate("inner").path().selector());
+        m.walk(s -> assertEquals(s.path(), m.locate(s.path().selector()).path(), "every layer is found again by its selector"));
         for (String bad : new String[]{"7", "x", "1.layers", "1.layers.5", "0.layers.0", "-1"}) {
             assertEquals(IrError.IR_MISSING_KEY, assertThrows(NetgeomException.class, () -> m.locate(bad)).code(), bad);
         }

@@ -89,6 +89,9 @@ public final class CheckCommand extends BaseCommand {
         if (box != null && model == null) {
             throw CliError.USAGE.error("--box goes with --model (the theorem's own instances have their own domain)");
         }
+        if (data != null && model == null) {
+            throw CliError.USAGE.error("--data goes with --model (the theorem's own instances bring their own data)");
+        }
         if (list) {
             return list();
         }
@@ -103,9 +106,6 @@ public final class CheckCommand extends BaseCommand {
         if (m != null && !t.acceptsModel()) {
             throw ProofsError.MODEL_NOT_APPLICABLE.at("--model", id + " is not about a given network; --model applies to "
                     + String.join(", ", Catalog.all().stream().filter(Theorem::acceptsModel).map(Theorem::id).toList()));
-        }
-        if (data != null && m == null) {
-            throw CliError.USAGE.error("--data goes with --model (the theorem's own instances bring their own data)");
         }
         Rational[] b = box == null ? null : Args.rationals(box, "--box");
         CheckContext ctx = new CheckContext(count(), seed, falseVariant, params(), m, b, ProgressBars.forStderr());

@@ -1,5 +1,6 @@
 package org.netgeom.cli.commands;
 
+import org.netgeom.cli.JsonOut;
 import org.netgeom.cli.plot.RegionPlot;
 import org.netgeom.ir.IrError;
 import org.netgeom.ir.Model;
@@ -17,6 +18,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The demo's exact-pieces part: the tent network's affine pieces counted on [0, 1], drawn to an
@@ -28,7 +30,7 @@ final class DemoRegions {
     }
 
     /** Prints the steps and returns what they computed, for {@code demo --json}. */
-    static java.util.Map<String, Object> print(PrintWriter o, Model tent, Path plot, int step) {
+    static Map<String, Object> print(PrintWriter o, Model tent, Path plot, int step) {
         Domain unit = Domain.box(new Rational[]{Rational.ZERO}, new Rational[]{Rational.ONE});
         RegionSet rs = Regions.enumerate(tent, unit, Options.defaults());
         o.println(step + ". its activation regions and affine pieces on [0, 1], exactly:");
@@ -67,7 +69,7 @@ final class DemoRegions {
         o.println((step + 3) + ". bounds for its architecture (netgeom bounds): Serra et al. 2018 at most " + b.serra()
                 + " regions, Montufar et al. 2014 at least " + b.montufar() + " for some weights");
         o.println();
-        java.util.Map<String, Object> j = org.netgeom.cli.JsonOut.object();
+        Map<String, Object> j = JsonOut.object();
         j.put("box", List.of("0", "1"));
         j.put("activationRegions", rs.activationRegions());
         j.put("affinePieces", rs.affinePieces());

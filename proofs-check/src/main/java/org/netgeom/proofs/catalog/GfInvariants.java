@@ -53,7 +53,6 @@ public final class GfInvariants extends AbstractTheorem {
     /** Gradient evaluations the flow integrator may spend on one instance. */
     static final int MAX_EVALUATIONS = 400_000;
 
-
     public GfInvariants() {
         super("gf-invariants", "Du, Hu & Lee: gradient flow conserves layer balance (per ReLU unit, and between linear layers)",
                 "Under gradient flow on a differentiable loss, for every ReLU unit ||w_in||^2 - ||w_out||^2 is constant in time, and "

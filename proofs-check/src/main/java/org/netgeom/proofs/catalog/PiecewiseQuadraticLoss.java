@@ -167,14 +167,13 @@ public final class PiecewiseQuadraticLoss extends AbstractTheorem {
         String[] found = {null};
         m.walk(s -> {
             if (s.layer() instanceof Layer.Dense || s.layer() instanceof Layer.Conv2d) {
-                found[0] = s.path().toString();
+                found[0] = s.path().selector();
             }
         });
         if (found[0] == null) {
             throw ProofsError.MODEL_NOT_APPLICABLE.at("--model", "the model has no dense or conv2d layer whose parameters could vary");
         }
-        // "layers[3].layers[0]" -> "3.layers.0"
-        return found[0].replaceFirst("^layers\\[(\\d+)]", "$1").replaceAll("\\.(layers|shortcut)\\[(\\d+)]", ".$1.$2");
+        return found[0];
     }
 
     /** Walks from θ0 along random directions until the exact loss and the cell's quadratic differ. */

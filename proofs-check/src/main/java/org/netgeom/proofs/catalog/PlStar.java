@@ -17,11 +17,11 @@ import org.netgeom.proofs.Verdict;
 import org.netgeom.symbolic.exact.ExactJacobian;
 import org.netgeom.symbolic.linalg.ExactMatrices;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * The PL* inequality of Liu, Zhu &amp; Belkin (2022, "Loss landscapes and optimization in
@@ -94,14 +94,10 @@ public final class PlStar extends AbstractTheorem {
             }
             // F stacks every output of every data point: K = DF DF^T is (N k) x (N k)
             int outs = m.output().size();
-            List<Rational[]> xs = new ArrayList<>();
-            List<Rational[]> y = new ArrayList<>();
             Rational[][] jac = new Rational[data.size() * outs][];
             Rational[] r = new Rational[data.size() * outs];
             for (int i = 0; i < data.size(); i++) {
                 Rational[] x = data.x(i);
-                xs.add(x);
-                y.add(data.y(i));
                 ExactJacobian.Result j = ExactJacobian.at(m, x);
                 for (int o = 0; o < outs; o++) {
                     jac[i * outs + o] = j.wrtParams()[o];
@@ -128,8 +124,8 @@ public final class PlStar extends AbstractTheorem {
             if (!holds) {
                 Map<String, Object> ce = new LinkedHashMap<>();
                 ce.put("model", Instances.ir(m));
-                ce.put("x", Instances.exact(xs));
-                ce.put("y", Instances.exact(y));
+                ce.put("x", Instances.exact(IntStream.range(0, data.size()).mapToObj(data::x).toList()));
+                ce.put("y", Instances.exact(IntStream.range(0, data.size()).mapToObj(data::y).toList()));
                 ce.put("loss", loss.toString());
                 ce.put("gradNormSquared", gradSq.toString());
                 ce.put("R", ratio.toString());
