@@ -1,0 +1,331 @@
+package org.netgeom.symbolic.verify;
+
+import org.netgeom.ir.Model;
+import org.netgeom.ir.Rational;
+import org.netgeom.symbolic.exact.ExactForward;
+import org.netgeom.symbolic.poly.Domain;
+import org.netgeom.symbolic.poly.DualLp;
+import org.netgeom.symbolic.poly.ExactLp;
+import org.netgeom.symbolic.poly.Form;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.function.LongConsumer;
+
+/**
+ * The exact maximum of a linear form c·f(x) of a piecewise-linear network over a polytope D, by
+ * branch and bound on its unstable units (as in Bunel et al. 2018/2020, "Branch and bound for
+ * piecewise linear neural network verification", with ReLU splitting): a node fixes the phases of
+ * some units; its set is D ∩ {x : the fixed units have their phase}; a sound relaxation
+ * ({@link Relaxation}, CROWN by default) bounds c·f above on it and decides the phase of the units
+ * whose pre-activation interval does not straddle 0; a node whose bound is at most the incumbent
+ * (the best exact value found) is pruned; a node whose units are all decided is a leaf, where f is
+ * affine and max c·f is an exact LP ({@link DualLp}, its dual checked exactly); otherwise the
+ * unstable unit with the largest share of the bound (its relaxation's intercept; the
+ * "intercept" score of BaBSR, Bunel et al. 2020) is split. Best-first order. The answer is exact:
+ * every leaf LP is proven by its dual, every pruned node by a sound bound, and the witness is
+ * re-evaluated by {@link ExactForward}.
+ */
+public final class BranchAndBound {
+    /** Limits: method of the bounds, the most nodes, a deadline (System.nanoTime, 0 none). */
+    public record Limits(Relaxation.Method method, long maxNodes, long deadline) {
+        public static Limits defaults() {
+            return new Limits(Relaxation.Method.CROWN, 2_000_000, 0);
+        }
+    }
+
+    /**
+     * The outcome of a maximisation: {@code complete} when the search finished (then
+     * {@code value} is the exact maximum), else {@code value} is the best exact value found (or
+     * null) and {@code upper} a sound upper bound on the maximum.
+     */
+    public record Result(boolean complete, Rational value, Rational[] argmax, Rational upper, long nodes, long leaves,
+                         Tree tree) {
+    }
+
+    /** A node of the certificate tree. */
+    public static final class Tree {
+        /** The unit split to reach this node and its phase (−1 at the root). */
+        public final int unit;
+        public final int phase;
+        /** "branch", "pruned" (bound ≤ the maximum), "empty" (the relaxation proves the set empty), "leaf", "open". */
+        public String status;
+        /** The relaxation's upper bound (exact value of the double), null for "empty". */
+        public Rational bound;
+        public final List<Tree> children = new ArrayList<>();
+        /** Leaves: the LP's status, value, point and dual (nonzero entries: constraint index, multiplier). */
+        public DualLp.Result lp;
+        public List<Form> constraints;
+        /** "empty" nodes found by the LP: the Farkas certificate (null when the relaxation proved it). */
+        public org.netgeom.symbolic.poly.Farkas farkas;
+
+        Tree(int unit, int phase) {
+            this.unit = unit;
+            this.phase = phase;
+        }
+    }
+
+    private final Model model;
+    private final Graph g;
+    private final Domain domain;
+    private final Rational[] c;
+    private final Limits limits;
+    private final double[] boxLo;
+    private final double[] boxHi;
+    private final Rational[] rLo;
+    private final Rational[] rHi;
+    private Rational best;
+    private Rational[] arg;
+    private long nodes;
+    private long leaves;
+    private LongConsumer progress;
+
+    private BranchAndBound(Model model, Graph g, Domain domain, Rational[] c, Limits limits) {
+        this.model = model;
+        this.g = g;
+        this.domain = domain;
+        this.c = c;
+        this.limits = limits;
+        this.rLo = domain.lower();
+        this.rHi = domain.upper();
+        this.boxLo = new double[rLo.length];
+        this.boxHi = new double[rHi.length];
+        for (int j = 0; j < rLo.length; j++) {
+            boxLo[j] = below(rLo[j]);
+            boxHi[j] = above(rHi[j]);
+        }
+    }
+
+    /** The largest double ≤ q. */
+    static double below(Rational q) {
+        double d = q.doubleValue();
+        return Rational.fromDouble(d).compareTo(q) > 0 ? Math.nextDown(d) : d;
+    }
+
+    /** The smallest double ≥ q. */
+    static double above(Rational q) {
+        double d = q.doubleValue();
+        return Rational.fromDouble(d).compareTo(q) < 0 ? Math.nextUp(d) : d;
+    }
+
+    /** max of c·f(x) over the domain. */
+    public static Result maximize(Model model, Graph g, Domain domain, Rational[] c, Limits limits, LongConsumer progress) {
+        BranchAndBound b = new BranchAndBound(model, g, domain, c, limits);
+        b.progress = progress;
+        return b.run();
+    }
+
+    private record Open(Tree tree, int[] fix, List<Form> cons, List<Boolean> strict, Relaxation rel, double ub, double[] score, int[] vertex) {
+    }
+
+    private Open node(Tree t, int[] fix, List<Form> cons, List<Boolean> strict) {
+        Relaxation r = new Relaxation(g, limits.method(), boxLo, boxHi, fix);
+        if (r.infeasible()) {
+            t.status = "empty";
+            return null;
+        }
+        double[] score = new double[g.units()];
+        int[] vertex = new int[g.inputs()];
+        double ub = r.objectiveUpper(c, score, vertex);
+        t.bound = Rational.fromDouble(ub);
+        return new Open(t, fix, cons, strict, r, ub, score, vertex);
+    }
+
+    private Result run() {
+        int[] fix0 = new int[g.units()];
+        Arrays.fill(fix0, -1);
+        Tree root = new Tree(-1, -1);
+        List<Boolean> strict0 = new ArrayList<>();
+        for (int i = 0; i < domain.constraints().size(); i++) {
+            strict0.add(true);
+        }
+        Open first = node(root, fix0, new ArrayList<>(domain.constraints()), strict0);
+        // starting incumbents: the centre of the bounding box, when inside D
+        Rational[] centre = new Rational[rLo.length];
+        for (int j = 0; j < centre.length; j++) {
+            centre[j] = rLo[j].add(rHi[j]).divide(Rational.TWO);
+        }
+        candidate(centre);
+        PriorityQueue<Open> queue = new PriorityQueue<>((a, b) -> Double.compare(b.ub, a.ub));
+        if (first != null) {
+            queue.add(first);
+        }
+        nodes = 1;
+        while (!queue.isEmpty()) {
+            if ((limits.deadline() != 0 && System.nanoTime() > limits.deadline()) || nodes >= limits.maxNodes()) {
+                Rational upper = null;
+                for (Open o : queue) {
+                    o.tree.status = "open";
+                    Rational u = Rational.fromDouble(o.ub);
+                    upper = upper == null || u.compareTo(upper) > 0 ? u : upper;
+                }
+                if (best != null && (upper == null || best.compareTo(upper) > 0)) {
+                    upper = best;
+                }
+                return new Result(false, best, arg, upper, nodes, leaves, root);
+            }
+            Open o = queue.poll();
+            if (best != null && Rational.fromDouble(o.ub).compareTo(best) <= 0) {
+                o.tree.status = "pruned";
+                for (Open rest : queue) {
+                    rest.tree.status = "pruned";
+                }
+                queue.clear();
+                break;
+            }
+            int u = pick(o);
+            if (u < 0) {
+                leaf(o);
+                continue;
+            }
+            // a guess: the vertex of the box that maximises the linear bound
+            Rational[] v = new Rational[rLo.length];
+            for (int j = 0; j < v.length; j++) {
+                v[j] = o.vertex[j] == 1 ? rHi[j] : rLo[j];
+            }
+            candidate(v);
+            o.tree.status = "branch";
+            // the unit's pre-activation is affine on the node's polytope (all earlier units are decided)
+            int opIndex = g.unit(u).op();
+            int[] phase = new int[g.units()];
+            for (int k = 0; k < phase.length; k++) {
+                phase[k] = o.rel.phase(k);
+            }
+            ExactPattern ep = new ExactPattern(g, phase, new boolean[g.units()], opIndex);
+            Graph.Op op = g.ops().get(opIndex);
+            int n = g.inputs();
+            for (int p = 0; p < g.choices(u); p++) {
+                int[] fix = o.fix.clone();
+                fix[u] = p;
+                Tree t = new Tree(u, p);
+                o.tree.children.add(t);
+                nodes++;
+                List<Form> cons = new ArrayList<>(o.cons);
+                List<Boolean> st = new ArrayList<>(o.strict);
+                // the children cover the node: phase 1 is z > 0, phase 0 is z <= 0; the winner of a window
+                // is its first maximum (z_e > z_f before it, z_e >= z_f after it), as ExactForward decides
+                if (op instanceof Graph.Act a) {
+                    cons.add(ExactPattern.form(ep.buf[a.src()][g.unit(u).row()], p == 1 ? Rational.ONE : Rational.MINUS_ONE, n));
+                    st.add(p == 1);
+                } else {
+                    Graph.Max mx = (Graph.Max) op;
+                    int[] w = mx.windows()[g.unit(u).row()];
+                    Rational[][] src = ep.buf[mx.src()];
+                    for (int e = 0; e < w.length; e++) {
+                        if (e != p) {
+                            Rational[] d = new Rational[n + 1];
+                            for (int j = 0; j <= n; j++) {
+                                d[j] = src[w[p]][j].subtract(src[w[e]][j]);
+                            }
+                            cons.add(ExactPattern.form(d, Rational.ONE, n));
+                            st.add(e < p);
+                        }
+                    }
+                }
+                boolean[] strict = new boolean[cons.size()];
+                for (int i = 0; i < strict.length; i++) {
+                    strict[i] = st.get(i);
+                }
+                ExactLp.Margin mg = ExactLp.decide(cons, strict);
+                if (!mg.feasible()) {
+                    t.status = "empty";
+                    t.farkas = mg.certificate();
+                    continue;
+                }
+                Open child = node(t, fix, cons, st);
+                if (child != null) {
+                    queue.add(child);
+                }
+            }
+            if (progress != null) {
+                progress.accept(nodes);
+            }
+        }
+        return new Result(true, best, arg, best, nodes, leaves, root);
+    }
+
+    /** The unstable unit to split (largest score, then the earliest), or −1 when all are decided. */
+    private int pick(Open o) {
+        int u = -1;
+        double s = -1;
+        int frontier = -1;
+        for (int k = 0; k < g.units(); k++) {
+            if (o.rel.phase(k) < 0 && frontier < 0) {
+                frontier = g.unit(k).op();
+            }
+            if (o.rel.phase(k) < 0 && g.unit(k).op() == frontier && o.score[k] > s) {
+                s = o.score[k];
+                u = k;
+            }
+        }
+        return u;
+    }
+
+    private void leaf(Open o) {
+        leaves++;
+        int[] phase = new int[g.units()];
+        boolean[] constrain = new boolean[g.units()];
+        for (int k = 0; k < phase.length; k++) {
+            phase[k] = o.rel.phase(k);
+            constrain[k] = o.fix[k] >= 0;
+        }
+        ExactPattern ep = new ExactPattern(g, phase, constrain);
+        List<Form> cons = o.cons;
+        Form obj = ep.objective(c);
+        DualLp.Result lp = DualLp.maximize(cons, obj.coefficients());
+        o.tree.status = "leaf";
+        o.tree.lp = lp;
+        o.tree.constraints = cons;
+        if (lp.status() == DualLp.Status.OPTIMAL) {
+            Rational value = lp.value().add(obj.constant());
+            Rational check = dot(ExactForward.eval(model, lp.point()));
+            if (!check.equals(value)) {
+                throw new IllegalStateException("leaf LP value " + value + " differs from the exact forward pass " + check);
+            }
+            if (best == null || value.compareTo(best) > 0) {
+                best = value;
+                arg = lp.point();
+            }
+        } else if (lp.status() == DualLp.Status.UNBOUNDED) {
+            throw new IllegalStateException("a leaf LP over a bounded domain is unbounded");
+        }
+    }
+
+    private Rational dot(Rational[] y) {
+        Rational s = Rational.ZERO;
+        for (int i = 0; i < c.length; i++) {
+            if (!c[i].isZero()) {
+                s = s.add(c[i].multiply(y[i]));
+            }
+        }
+        return s;
+    }
+
+    /** Evaluates a point of D (skipped when outside) and keeps it when it beats the incumbent. */
+    private void candidate(Rational[] x) {
+        for (Form f : domain.constraints()) {
+            if (f.signAt(x) < 0) {
+                return;
+            }
+        }
+        double[] xd = new double[x.length];
+        for (int j = 0; j < x.length; j++) {
+            xd[j] = x[j].doubleValue();
+        }
+        double[] y = g.evalDouble(xd);
+        double guess = 0;
+        for (int i = 0; i < c.length; i++) {
+            guess += c[i].doubleValue() * y[i];
+        }
+        if (best != null && guess < best.doubleValue() - 1e-9 * (1 + Math.abs(guess))) {
+            return;
+        }
+        Rational v = dot(ExactForward.eval(model, x));
+        if (best == null || v.compareTo(best) > 0) {
+            best = v;
+            arg = x.clone();
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package org.netgeom.symbolic.verify;
+
+import org.junit.jupiter.api.Test;
+import org.netgeom.ir.Model;
+import org.netgeom.ir.Rational;
+import org.netgeom.symbolic.exact.ExactForward;
+import org.netgeom.symbolic.poly.Domain;
+import org.netgeom.symbolic.poly.Form;
+import org.netgeom.symbolic.poly.Options;
+import org.netgeom.symbolic.regions.Region;
+import org.netgeom.symbolic.regions.Regions;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The exact range of every output of 24 seeded random nets (MLPs with relu, leaky relu and abs;
+ * residual; concat + batchnorm; conv2d with max and average pooling) equals the reference: the
+ * maximum and minimum of the exact forward pass over the vertices of all activation regions
+ * (symbolic regions engine, vertex mode; on each closed region the net is affine, so its extrema
+ * are at vertices). The witnesses attain the range (exact forward pass) and lie in the domain.
+ * Every relaxation bound (IBP, CROWN) contains the exact range and 1000 exact random samples.
+ */
+class RangeTest {
+    static final int NETS = 24;
+
+    static Domain box(Model m, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int n = m.input().size();
+        Rational[] lo = new Rational[n];
+        Rational[] hi = new Rational[n];
+        for (int j = 0; j < n; j++) {
+            lo[j] = Rational.of(-r.nextInt(1, 5), 4);
+            hi[j] = Rational.of(r.nextInt(1, 5), 4);
+        }
+        return Domain.box(lo, hi);
+    }
+
+    /** [min, max] of each output over all region vertices. */
+    static Rational[][] reference(Model m, Domain d) {
+        int k = m.output().size();
+        Rational[][] mm = new Rational[k][2];
+        for (Region reg : Regions.enumerate(m, d, Options.defaults().withMode(Options.Mode.VERTEX)).regions()) {
+            for (Rational[] v : reg.vertices()) {
+                Rational[] y = ExactForward.eval(m, v);
+                for (int i = 0; i < k; i++) {
+                    if (mm[i][0] == null || y[i].compareTo(mm[i][0]) < 0) {
+                        mm[i][0] = y[i];
+                    }
+                    if (mm[i][1] == null || y[i].compareTo(mm[i][1]) > 0) {
+                        mm[i][1] = y[i];
+                    }
+                }
+            }
+        }
+        return mm;
+    }
+
+    static Rational[] unit(int k, int i, int sign) {
+        Rational[] c = new Rational[k];
+        Arrays.fill(c, Rational.ZERO);
+        c[i] = Rational.of(sign);
+        return c;
+    }
+
+    @Test
+    void exactRangeEqualsTheRegionEnumeration() {
+        for (int t = 0; t < NETS; t++) {
+            Model m = VerifyNets.net(t);
+            Domain d = box(m, t);
+            Graph g = Graph.of(m);
+            Rational[][] ref = reference(m, d);
+            for (Relaxation.Method method : Relaxation.Method.values()) {
+                for (int i = 0; i < g.outputs(); i++) {
+                    BranchAndBound.Limits lim = new BranchAndBound.Limits(method, 1_000_000, 0);
+                    BranchAndBound.Result max = BranchAndBound.maximize(m, g, d, unit(g.outputs(), i, 1), lim, null);
+                    BranchAndBound.Result min = BranchAndBound.maximize(m, g, d, unit(g.outputs(), i, -1), lim, null);
+                    String what = m.name() + " #" + t + " output " + i + " " + method;
+                    assertTrue(max.complete() && min.complete(), what);
+                    assertEquals(ref[i][1], max.value(), what + " max");
+                    assertEquals(ref[i][0], min.value().negate(), what + " min");
+                    assertEquals(ref[i][1], ExactForward.eval(m, max.argmax())[i], what + " argmax attains");
+                    assertEquals(ref[i][0], ExactForward.eval(m, min.argmax())[i], what + " argmin attains");
+                    for (Form f : d.constraints()) {
+                        assertTrue(f.signAt(max.argmax()) >= 0 && f.signAt(min.argmax()) >= 0, what + " witness in the box");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyRelaxationContainsTheExactRangeAndSamples() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (int t = 0; t < NETS; t++) {
+            Model m = VerifyNets.net(t);
+            Domain d = box(m, t);
+            Graph g = Graph.of(m);
+            Rational[][] ref = reference(m, d);
+            Rational[] lo = d.lower();
+            Rational[] hi = d.upper();
+            double[] dl = new double[lo.length];
+            double[] dh = new double[lo.length];
+            for (int j = 0; j < lo.length; j++) {
+                dl[j] = lo[j].doubleValue();
+                dh[j] = hi[j].doubleValue();
+            }
+            Rational[][] samples = new Rational[1000][];
+            for (int s = 0; s < samples.length; s++) {
+                Rational[] x = new Rational[lo.length];
+                for (int j = 0; j < x.length; j++) {
+                    long q = rnd.nextLong(0, 1L << 20);
+                    x[j] = lo[j].add(hi[j].subtract(lo[j]).multiply(Rational.of(q, 1L << 20)));
+                }
+                samples[s] = ExactForward.eval(m, x);
+            }
+            for (Relaxation.Method method : Relaxation.Method.values()) {
+                Relaxation r = new Relaxation(g, method, dl, dh, null);
+                for (int i = 0; i < g.outputs(); i++) {
+                    Rational up = Rational.fromDouble(r.objectiveUpper(unit(g.outputs(), i, 1), null, null));
+                    Rational down = Rational.fromDouble(-r.objectiveUpper(unit(g.outputs(), i, -1), null, null));
+                    String what = m.name() + " #" + t + " output " + i + " " + method;
+                    assertTrue(down.compareTo(ref[i][0]) <= 0 && ref[i][1].compareTo(up) <= 0, what + ": [" + down.doubleValue()
+                            + ", " + up.doubleValue() + "] misses the exact range");
+                    for (Rational[] y : samples) {
+                        assertTrue(down.compareTo(y[i]) <= 0 && y[i].compareTo(up) <= 0, what + " misses a sample");
+                    }
+                }
+            }
+        }
+    }
+}
