@@ -40,6 +40,7 @@ import java.nio.charset.StandardCharsets;
                 FormulaCommand.class,
                 LossSurfaceCommand.class,
                 PerturbCommand.class,
+                org.netgeom.cli.commands.RangeCommand.class,
                 KernelCommand.class,
                 TrainCommand.class,
                 JacobianCommand.class,

@@ -1,0 +1,304 @@
+package org.netgeom.cli.commands;
+
+import org.netgeom.cli.Args;
+import org.netgeom.cli.CliError;
+import org.netgeom.cli.JsonOut;
+import org.netgeom.ir.Model;
+import org.netgeom.ir.Rational;
+import org.netgeom.symbolic.SymbolicError;
+import org.netgeom.symbolic.poly.Domain;
+import org.netgeom.symbolic.poly.DualLp;
+import org.netgeom.symbolic.verify.BranchAndBound;
+import org.netgeom.symbolic.verify.Graph;
+import org.netgeom.symbolic.verify.Relaxation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code netgeom range MODEL (--box … | --linf CENTER,EPS | --polytope F) [--output K | --objective
+ * c1,…,ck] [--compare]}: the exact minimum and maximum of each output (or of the linear form c·f)
+ * over the domain, each with a rational witness that attains it, found by branch and bound on the
+ * unstable units with exact LP leaves ({@link BranchAndBound}); the certificate is the search tree
+ * (docs/verify.md). {@code --compare} adds the IBP and CROWN bounds and their gaps.
+ */
+@Command(name = "range", description = "Exact output ranges with witnesses, by branch and bound with exact LP leaves.")
+public final class RangeCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The model IR file.")
+    Path model;
+
+    @Option(names = "--box", paramLabel = "LO,HI|L1,H1,...", description = "Box domain (write --box=-1,1).")
+    String box;
+
+    @Option(names = "--polytope", paramLabel = "FILE", description = "Polytope domain A x <= b, JSON {\"A\": [[...]], \"b\": [...]}.")
+    Path polytope;
+
+    @Option(names = "--linf", paramLabel = "C1,...,Cn,EPS", description = "The l-infinity ball of radius EPS around the centre C.")
+    String linf;
+
+    @Option(names = "--output", paramLabel = "K", description = "Only output K (0-based).")
+    Integer output;
+
+    @Option(names = "--objective", paramLabel = "c1,...,ck", description = "The range of the linear form c . f(x) instead.")
+    String objective;
+
+    @Option(names = "--compare", description = "Also print the IBP and CROWN bounds and their gaps to the exact range.")
+    boolean compare;
+
+    @Option(names = "--method", paramLabel = "crown|ibp", description = "The relaxation that bounds the search (default crown).")
+    String method = "crown";
+
+    @Option(names = "--max-nodes", paramLabel = "N", description = "Stop after N nodes per search (default 2000000).")
+    long maxNodes = 2_000_000;
+
+    @Option(names = "--timeout", paramLabel = "S", description = "Stop after S seconds (bounds are then reported, not exact values).")
+    Double timeout;
+
+    @Option(names = "--no-certificate", description = "Leave the search trees out of the JSON.")
+    boolean noCertificate;
+
+    @Override
+    public Integer call() {
+        Model m = readModel(model);
+        Graph g = Graph.of(m);
+        int n = m.input().size();
+        Domain d = domain(n);
+        Relaxation.Method meth = switch (method.toLowerCase()) {
+            case "crown" -> Relaxation.Method.CROWN;
+            case "ibp" -> Relaxation.Method.IBP;
+            default -> throw CliError.USAGE.error("--method takes crown or ibp, not " + method);
+        };
+        if (maxNodes <= 0) {
+            throw CliError.USAGE.error("--max-nodes must be positive");
+        }
+        List<Rational[]> forms = new ArrayList<>();
+        List<Object> labels = new ArrayList<>();
+        int k = g.outputs();
+        if (objective != null && output != null) {
+            throw CliError.USAGE.error("give either --output or --objective, not both");
+        }
+        if (objective != null) {
+            Rational[] c = Args.rationals(objective, "--objective");
+            if (c.length != k) {
+                throw SymbolicError.BAD_INPUT.at("--objective", "the model has " + k + " outputs; --objective has " + c.length + " entries");
+            }
+            forms.add(c);
+            labels.add(null);
+        } else {
+            if (output != null && (output < 0 || output >= k)) {
+                throw SymbolicError.BAD_INPUT.at("--output", "--output must be in 0.." + (k - 1));
+            }
+            for (int i = 0; i < k; i++) {
+                if (output == null || output == i) {
+                    Rational[] c = new Rational[k];
+                    Arrays.fill(c, Rational.ZERO);
+                    c[i] = Rational.ONE;
+                    forms.add(c);
+                    labels.add(i);
+                }
+            }
+        }
+        long deadline = timeout == null ? 0 : System.nanoTime() + (long) (timeout * 1e9);
+        BranchAndBound.Limits lim = new BranchAndBound.Limits(meth, maxNodes, deadline);
+        List<Object> outs = new ArrayList<>();
+        List<Object> trees = new ArrayList<>();
+        long nodes = 0;
+        boolean allExact = true;
+        StringBuilder human = new StringBuilder();
+        for (int f = 0; f < forms.size(); f++) {
+            Rational[] c = forms.get(f);
+            Rational[] neg = new Rational[k];
+            for (int i = 0; i < k; i++) {
+                neg[i] = c[i].negate();
+            }
+            BranchAndBound.Result max = BranchAndBound.maximize(m, g, d, c, lim, null);
+            BranchAndBound.Result min = BranchAndBound.maximize(m, g, d, neg, lim, null);
+            nodes += max.nodes() + min.nodes();
+            boolean exact = max.complete() && min.complete();
+            allExact &= exact;
+            Map<String, Object> o = JsonOut.object();
+            o.put("index", labels.get(f));
+            if (labels.get(f) == null) {
+                o.put("objective", JsonOut.exact(c));
+            }
+            o.put("exact", exact);
+            o.put("min", exact ? JsonOut.exact(min.value().negate()) : null);
+            o.put("max", exact ? JsonOut.exact(max.value()) : null);
+            o.put("argmin", min.argmax() == null ? null : JsonOut.exact(min.argmax()));
+            o.put("argmax", max.argmax() == null ? null : JsonOut.exact(max.argmax()));
+            if (!exact) {
+                o.put("minLower", min.upper() == null ? null : JsonOut.exact(min.upper().negate()));
+                o.put("minUpper", min.value() == null ? null : JsonOut.exact(min.value().negate()));
+                o.put("maxLower", max.value() == null ? null : JsonOut.exact(max.value()));
+                o.put("maxUpper", max.upper() == null ? null : JsonOut.exact(max.upper()));
+            }
+            o.put("nodes", max.nodes() + min.nodes());
+            String name = labels.get(f) == null ? "c.f" : "output " + labels.get(f);
+            if (exact) {
+                human.append(name).append(": min ").append(min.value().negate()).append(" (≈ ")
+                        .append(min.value().negate().toDecimalString(8)).append(") at ").append(Arrays.toString(min.argmax()))
+                        .append("\n").append(" ".repeat(name.length())).append("  max ").append(max.value()).append(" (≈ ")
+                        .append(max.value().toDecimalString(8)).append(") at ").append(Arrays.toString(max.argmax())).append("\n");
+            } else {
+                human.append(name).append(": not finished (limit reached); min in [").append(o.get("minLower")).append(", ")
+                        .append(o.get("minUpper")).append("], max in [").append(o.get("maxLower")).append(", ")
+                        .append(o.get("maxUpper")).append("]\n");
+            }
+            if (compare) {
+                Map<String, Object> cmp = JsonOut.object();
+                for (Relaxation.Method rm : Relaxation.Method.values()) {
+                    Relaxation r = new Relaxation(g, rm, lo(d), hi(d), null);
+                    double up = r.objectiveUpper(c, null, null);
+                    double down = -r.objectiveUpper(neg, null, null);
+                    Map<String, Object> b = JsonOut.object();
+                    b.put("lower", down);
+                    b.put("upper", up);
+                    if (exact) {
+                        double mn = min.value().negate().doubleValue();
+                        double mx = max.value().doubleValue();
+                        b.put("gapLower", mn - down);
+                        b.put("gapUpper", up - mx);
+                        b.put("gapRatio", mx > mn ? ((mn - down) + (up - mx)) / (mx - mn) : null);
+                    }
+                    cmp.put(rm.name().toLowerCase(), b);
+                    human.append(String.format("  %-6s [%.6g, %.6g]", rm.name().toLowerCase(), down, up));
+                    if (exact) {
+                        human.append(String.format("  gap %.3g below, %.3g above, %.3g x the exact width%n", b.get("gapLower"),
+                                b.get("gapUpper"), b.get("gapRatio") == null ? Double.NaN : (Double) b.get("gapRatio")));
+                    } else {
+                        human.append("\n");
+                    }
+                }
+                o.put("bounds", cmp);
+            }
+            outs.add(o);
+            if (!noCertificate) {
+                trees.add(treeJson(labels.get(f), "max", max.tree()));
+                trees.add(treeJson(labels.get(f), "min", min.tree()));
+            }
+        }
+        if (json) {
+            Map<String, Object> root = JsonOut.object();
+            root.put("outputs", outs);
+            root.put("exact", allExact);
+            root.put("nodes", nodes);
+            if (!noCertificate) {
+                Map<String, Object> cert = JsonOut.object();
+                cert.put("kind", "branch-and-bound");
+                cert.put("relaxation", meth.name().toLowerCase());
+                cert.put("searches", trees);
+                root.put("certificate", cert);
+            }
+            printJson(root);
+        } else {
+            out().print(human);
+            out().println(nodes + " branch-and-bound nodes" + (allExact ? "" : " (some searches stopped at a limit)"));
+            out().flush();
+        }
+        return 0;
+    }
+
+    static double[] lo(Domain d) {
+        Rational[] l = d.lower();
+        double[] r = new double[l.length];
+        for (int j = 0; j < r.length; j++) {
+            double x = l[j].doubleValue();
+            r[j] = Rational.fromDouble(x).compareTo(l[j]) > 0 ? Math.nextDown(x) : x;
+        }
+        return r;
+    }
+
+    static double[] hi(Domain d) {
+        Rational[] h = d.upper();
+        double[] r = new double[h.length];
+        for (int j = 0; j < r.length; j++) {
+            double x = h[j].doubleValue();
+            r[j] = Rational.fromDouble(x).compareTo(h[j]) < 0 ? Math.nextUp(x) : x;
+        }
+        return r;
+    }
+
+    private Domain domain(int n) {
+        int given = (box != null ? 1 : 0) + (polytope != null ? 1 : 0) + (linf != null ? 1 : 0);
+        if (given != 1) {
+            throw CliError.USAGE.error("give exactly one domain: --box, --linf or --polytope");
+        }
+        if (linf != null) {
+            Rational[] v = Args.rationals(linf, "--linf");
+            if (v.length != n + 1) {
+                throw SymbolicError.BAD_INPUT.at("--linf", "--linf takes the centre (" + n + " numbers) then EPS; got " + v.length + " numbers");
+            }
+            Rational eps = v[n];
+            if (eps.signum() <= 0) {
+                throw SymbolicError.BAD_INPUT.at("--linf", "EPS must be positive");
+            }
+            Rational[] lo = new Rational[n];
+            Rational[] hi = new Rational[n];
+            for (int j = 0; j < n; j++) {
+                lo[j] = v[j].subtract(eps);
+                hi[j] = v[j].add(eps);
+            }
+            return Domain.box(lo, hi);
+        }
+        return DomainOptions.of(box, polytope).domain(n);
+    }
+
+    /** The JSON of a search tree (docs/verify.md). */
+    static Map<String, Object> treeJson(Object output, String sense, BranchAndBound.Tree t) {
+        Map<String, Object> o = JsonOut.object();
+        o.put("output", output);
+        o.put("sense", sense);
+        o.put("root", node(t));
+        return o;
+    }
+
+    private static Map<String, Object> node(BranchAndBound.Tree t) {
+        Map<String, Object> o = JsonOut.object();
+        if (t.unit >= 0) {
+            o.put("unit", t.unit);
+            o.put("phase", t.phase);
+        }
+        o.put("status", t.status);
+        if (t.bound != null) {
+            o.put("bound", t.bound.toString());
+        }
+        if (t.farkas != null) {
+            o.put("farkas", sparse(t.farkas.y()));
+        }
+        if (t.lp != null) {
+            Map<String, Object> lp = JsonOut.object();
+            lp.put("status", t.lp.status().name().toLowerCase());
+            if (t.lp.status() == DualLp.Status.OPTIMAL) {
+                lp.put("point", JsonOut.exact(t.lp.point()));
+            }
+            lp.put("dual", sparse(t.lp.dual()));
+            o.put("lp", lp);
+        }
+        if (!t.children.isEmpty()) {
+            List<Object> ch = new ArrayList<>();
+            for (BranchAndBound.Tree c : t.children) {
+                ch.add(node(c));
+            }
+            o.put("children", ch);
+        }
+        return o;
+    }
+
+    private static Map<String, Object> sparse(Rational[] y) {
+        Map<String, Object> o = JsonOut.object();
+        if (y != null) {
+            for (int i = 0; i < y.length; i++) {
+                if (!y[i].isZero()) {
+                    o.put(Integer.toString(i), y[i].toString());
+                }
+            }
+        }
+        return o;
+    }
+}
