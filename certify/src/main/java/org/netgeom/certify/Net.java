@@ -96,7 +96,7 @@ final class Net {
         if (n == null || n.isNull()) {
             return null;
         }
-        if (n.isInt()) {
+        if (n.isIntegralNumber()) {
             return new int[]{n.asInt(), n.asInt()};
         }
         if (!n.isArray() || n.isEmpty()) {
