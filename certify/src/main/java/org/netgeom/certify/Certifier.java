@@ -45,13 +45,16 @@ public final class Certifier {
         return certify(model, result, domain, Map.of());
     }
 
-    /** Detects the kind of result ("regions" or "lipschitz") and certifies it, or throws {@link CertRejected}. */
+    /** Detects the kind of result ("regions", "lipschitz" or "loss-line") and certifies it, or throws {@link CertRejected}. */
     public static Report certify(Path model, JsonNode result, DomainSpec domain, Map<String, String> bindings) {
         if (result == null || !result.isObject()) {
             throw new CertRejected("the result is not a JSON object", null);
         }
         if (result.has("error")) {
             throw new CertRejected("the result is an error, not a certificate", "error");
+        }
+        if (result.has("pieces") && result.has("breakpoints") && !result.has("regions")) {
+            return LossLine.check(model, result, domain, bindings);
         }
         Net net = Net.read(model, bindings);
         if (result.has("activationRegions") && result.get("regions") != null && result.get("regions").isArray()) {
@@ -61,7 +64,7 @@ public final class Certifier {
         if (result.has("lipschitz")) {
             return Lipschitz.check(result, run(net, result.path("evidence").path("regions"), "evidence.regions", domain, false));
         }
-        throw new CertRejected("not a result netgeom-certify knows (regions --json or perturb --lipschitz --json)", null);
+        throw new CertRejected("not a result netgeom-certify knows (regions --json, perturb --lipschitz --json, loss-surface --line --json)", null);
     }
 
     /** One region as the checker derived it. */

@@ -29,7 +29,7 @@ final class Net {
     static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
 
-    sealed interface Op permits Lin, Act, Max, Res, Cat {
+    sealed interface Op permits Lin, Act, Max, Res, Cat, Param {
     }
 
     record Lin(int[][] idx, BigInteger[][] w, BigInteger[] c, BigInteger den) implements Op {
@@ -48,6 +48,10 @@ final class Net {
     record Cat(List<Op> body) implements Op {
     }
 
+    /** The layer whose parameters move along θ0 + t·d: its map at θ0, and the same layer with parameters d. */
+    record Param(Lin at, Lin dir) implements Op {
+    }
+
     /** A tensor of affine forms: n[i] = (coefficients of u..., constant), over d &gt; 0. */
     record Vec(BigInteger[][] n, BigInteger d) {
     }
@@ -62,10 +66,15 @@ final class Net {
     private final Map<String, String> bind;
     private final Map<String, ByteBuffer> files = new HashMap<>();
     private int[] shape;
+    private final String target;
+    private final Map<String, Q[]> direction;
+    private boolean moving;
 
-    private Net(Path file, Map<String, String> bind) {
+    private Net(Path file, Map<String, String> bind, String target, Map<String, Q[]> direction) {
         this.dir = file.toAbsolutePath().getParent();
         this.bind = bind;
+        this.target = target;
+        this.direction = direction;
         JsonNode root;
         try {
             root = JSON.readTree(file.toFile());
@@ -81,8 +90,19 @@ final class Net {
     }
 
     static Net read(Path file, Map<String, String> bind) {
-        return new Net(file, bind);
+        return new Net(file, bind, null, null);
     }
+
+    /** The model with the layer at {@code target} (an IR path, "layers[6]") moving along {@code direction} (its "weight", "bias" flat). */
+    static Net read(Path file, Map<String, String> bind, String target, Map<String, Q[]> direction) {
+        Net n = new Net(file, bind, target, direction);
+        if (!n.found) {
+            throw new CertRejected("the model has no layer " + target + " with parameters", "evidence.layer");
+        }
+        return n;
+    }
+
+    private boolean found;
 
     private static int size(int[] s) {
         int n = 1;
@@ -127,6 +147,25 @@ final class Net {
     }
 
     private Op layer(JsonNode l, String p) {
+        if (p.equals(target)) {
+            int[] in = shape;
+            Op at = layerOp(l, p);
+            int[] out = shape;
+            shape = in;
+            moving = true;
+            Op d = layerOp(l, p);
+            moving = false;
+            shape = out;
+            if (!(at instanceof Lin a) || !(d instanceof Lin b)) {
+                throw new CertRejected("layer " + p + " has no parameters", p);
+            }
+            found = true;
+            return new Param(a, b);
+        }
+        return layerOp(l, p);
+    }
+
+    private Op layerOp(JsonNode l, String p) {
         String op = l.path("op").asText();
         int n = size(shape);
         switch (op) {
@@ -354,6 +393,15 @@ final class Net {
     }
 
     private T optional(JsonNode l, String key, String p, int len) {
+        if (!l.hasNonNull(key) && moving && (key.equals("weight") || key.equals("bias"))) {
+            Q[] d = direction.get(key);
+            if (d != null && Arrays.stream(d).anyMatch(q -> q.signum() != 0)) {
+                throw new CertRejected("the layer has no " + key + ", the direction moves one", "evidence.direction." + key);
+            }
+            Q[] z = new Q[len];
+            Arrays.fill(z, Q.ZERO);
+            return new T(new int[]{len}, z);
+        }
         if (!l.hasNonNull(key)) {
             return null;
         }
@@ -367,6 +415,20 @@ final class Net {
     private T tensor(JsonNode n, String p) {
         if (n == null || n.isNull()) {
             throw new CertRejected("missing tensor", p);
+        }
+        if (moving && (p.endsWith(".weight") || p.endsWith(".bias"))) {
+            moving = false;
+            T t = tensor(n, p);
+            moving = true;
+            Q[] d = direction.get(p.substring(p.lastIndexOf('.') + 1));
+            if (d == null) {
+                d = new Q[t.v.length];
+                Arrays.fill(d, Q.ZERO);
+            }
+            if (d.length != t.v.length) {
+                throw new CertRejected("the direction's tensor has " + d.length + " entries, the layer's " + t.v.length, "evidence.direction");
+            }
+            return new T(t.shape, d);
         }
         if (n.isObject()) {
             return safetensor(n.path("file").asText(), n.path("key").asText(), p);
@@ -572,6 +634,15 @@ final class Net {
                 out[o] = zw;
             }
             return new Vec(out, v.d);
+        }
+        if (op instanceof Param pm) {
+            Vec a = step(pm.at, v, w);
+            Vec d = step(pm.dir, v, w);
+            BigInteger[][] out = new BigInteger[a.n.length][];
+            for (int i = 0; i < out.length; i++) {      // the input is constant in t, so the output is a(·) + t·d(·)
+                out[i] = new BigInteger[]{d.n[i][k - 1].multiply(a.d), a.n[i][k - 1].multiply(d.d)};
+            }
+            return reduce(out, a.d.multiply(d.d));
         }
         if (op instanceof Res r) {
             Vec body = all(r.body, v, w);
