@@ -106,16 +106,28 @@ public final class Certifier {
             for (int i = 0; i < uf.length; i++) {
                 uf[i] = i;
             }
+            Map<String, Integer> mapId = new HashMap<>();
+            Map<String, Integer> count = new HashMap<>();
+            for (Reg g : regs) {
+                mapId.putIfAbsent(g.map, mapId.size());
+                count.merge(g.map, 1, Integer::sum);
+            }
             Map<String, List<Integer>> byFacet = new HashMap<>();
             for (int i = 0; i < regs.size(); i++) {
+                if (count.get(regs.get(i).map) < 2) {
+                    continue;                 // a map no other region has: no adjacency to find
+                }
                 for (BigInteger[] f : regs.get(i).ineqs) {
-                    byFacet.computeIfAbsent(regs.get(i).map + "#" + primitive(f, false), x -> new ArrayList<>()).add(i);
+                    byFacet.computeIfAbsent(mapId.get(regs.get(i).map) + "#" + primitive(f, false), x -> new ArrayList<>()).add(i);
                 }
             }
             for (int i = 0; i < regs.size(); i++) {
+                if (count.get(regs.get(i).map) < 2) {
+                    continue;
+                }
                 Set<Integer> done = new HashSet<>();
                 for (BigInteger[] f : regs.get(i).ineqs) {
-                    for (int j : byFacet.getOrDefault(regs.get(i).map + "#" + primitive(f, true), List.of())) {
+                    for (int j : byFacet.getOrDefault(mapId.get(regs.get(i).map) + "#" + primitive(f, true), List.of())) {
                         if (j < i && done.add(j) && adjacent(regs.get(i), regs.get(j))) {
                             if (regs.get(i).piece != regs.get(j).piece) {
                                 throw new CertRejected("it shares a facet with " + list + "[" + j + "] and has the same map, but they are in different affine pieces",

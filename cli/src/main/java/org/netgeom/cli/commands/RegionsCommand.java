@@ -106,6 +106,11 @@ public final class RegionsCommand extends BaseCommand {
         return 0;
     }
 
+    /** What {@code regions --json} prints for a region set (before the "certified" key); used by bench regions. */
+    public static Map<String, Object> json(RegionSet rs) {
+        return toJson(rs, ordered(rs));
+    }
+
     /** Left to right in 1-D; in the search's order otherwise. */
     static List<Region> ordered(RegionSet rs) {
         List<Region> order = new ArrayList<>(rs.regions());
