@@ -110,6 +110,7 @@ public final class RegionsBench extends BaseCommand {
                 w.flush();
             }
         }
+        List<Object> certify = certifyRows(json ? null : w);
         List<Object> brute = new ArrayList<>();
         if (!json) {
             w.printf("%nagainst the brute-force reference (every activation pattern, one exact LP each):%n");
@@ -152,6 +153,7 @@ public final class RegionsBench extends BaseCommand {
             o.put("repeat", repeat);
             o.put("nets", rows);
             o.put("bruteForce", brute);
+            o.put("certify", certify);
             printJson(o);
         }
         return 0;
@@ -175,6 +177,67 @@ public final class RegionsBench extends BaseCommand {
     }
 
     /** Enumerates every model once; returns the total number of regions. */
+    /**
+     * The time the independent checker (netgeom-certify) adds: for each 2-D net, the enumeration
+     * with pieces (what {@code regions} computes) against Certifier.certify on its JSON, both
+     * best of 3, in the same run.
+     */
+    private List<Object> certifyRows(java.io.PrintWriter w) {
+        List<Object> rows = new ArrayList<>();
+        if (w != null) {
+            w.printf("%nthe independent check (netgeom-certify on the JSON regions writes) against the enumeration with pieces, best of 3:%n");
+            w.printf("%-17s %8s %14s %12s %10s%n", "net", "regions", "enumerate s", "certify s", "certify/enum");
+        }
+        for (Net n : NETS) {
+            if (n.inputs() != 2) {
+                continue;
+            }
+            List<Model> models = models(n);
+            Domain d = box(n.inputs());
+            List<java.nio.file.Path> files = new ArrayList<>();
+            List<com.fasterxml.jackson.databind.JsonNode> results = new ArrayList<>();
+            long regions = 0;
+            try {
+                for (Model m : models) {
+                    java.nio.file.Path f = java.nio.file.Files.createTempFile("netgeom-bench", ".json");
+                    f.toFile().deleteOnExit();
+                    java.nio.file.Files.writeString(f, org.netgeom.ir.io.IrWriter.toJson(m));
+                    files.add(f);
+                    var rs = Regions.enumerate(m, d, Options.defaults());
+                    regions += rs.activationRegions();
+                    results.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(JsonOut.write(
+                            org.netgeom.cli.commands.RegionsCommand.json(rs))));
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            double enumerate = Double.MAX_VALUE;
+            double check = Double.MAX_VALUE;
+            for (int rep = 0; rep < 3; rep++) {
+                long t0 = System.nanoTime();
+                run(models, d, Options.Arithmetic.EXACT, true);
+                enumerate = Math.min(enumerate, (System.nanoTime() - t0) / 1e9);
+                t0 = System.nanoTime();
+                for (int i = 0; i < models.size(); i++) {
+                    org.netgeom.certify.Certifier.certify(files.get(i), results.get(i), org.netgeom.certify.DomainSpec.box("-1,1"));
+                }
+                check = Math.min(check, (System.nanoTime() - t0) / 1e9);
+            }
+            Map<String, Object> r = JsonOut.object();
+            r.put("net", n.name());
+            r.put("regions", regions);
+            r.put("enumerateWithPiecesSeconds", enumerate);
+            r.put("certifySeconds", check);
+            r.put("certifyOverEnumerate", check / enumerate);
+            rows.add(r);
+            if (w != null) {
+                w.printf("%-17s %8d %14.3f %12.3f %9.0f%%%n", n.name(), regions, enumerate, check, 100 * check / enumerate);
+                w.flush();
+            }
+        }
+        return rows;
+    }
+
     private static long run(List<Model> models, Domain d, Options.Arithmetic a, boolean pieces) {
         long n = 0;
         Options o = Options.defaults().withArithmetic(a);
