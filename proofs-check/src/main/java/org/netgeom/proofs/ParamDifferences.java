@@ -114,4 +114,37 @@ public final class ParamDifferences {
         }
         return m.replace(s.at().path(), r);
     }
+
+    /**
+     * ∂f/∂x at x as [outputs][inputs] by exact forward differences in the input (f is affine on
+     * x's open region; the step is halved until x + t e_j has x's strict pattern), or null when x
+     * sits on a kink.
+     */
+    public static Rational[][] inputJacobian(Model m, Rational[] x) {
+        ExactForward.Result base = ExactForward.run(m, x);
+        if (base.onKink()) {
+            return null;
+        }
+        int outs = base.output().length;
+        Rational[][] j = new Rational[outs][x.length];
+        for (int c = 0; c < x.length; c++) {
+            Rational t = Rational.of(1, 256);
+            boolean done = false;
+            for (int halvings = 0; halvings < 200 && !done; halvings++, t = t.multiply(Rational.HALF)) {
+                Rational[] y = x.clone();
+                y[c] = y[c].add(t);
+                ExactForward.Result moved = ExactForward.run(m, y);
+                if (!moved.onKink() && moved.pattern().equals(base.pattern())) {
+                    for (int o = 0; o < outs; o++) {
+                        j[o][c] = moved.output()[o].subtract(base.output()[o]).divide(t);
+                    }
+                    done = true;
+                }
+            }
+            if (!done) {
+                throw new IllegalStateException("no step keeps the activation pattern along input " + c);
+            }
+        }
+        return j;
+    }
 }
