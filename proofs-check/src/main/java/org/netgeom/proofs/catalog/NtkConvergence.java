@@ -75,8 +75,8 @@ public final class NtkConvergence extends AbstractTheorem {
             }
             Architecture arch = Architecture.relu(depth);
             double[][] limit = Kernels.doubles(ctx.falseVariant() ? KernelKind.NNGP : KernelKind.NTK, x, arch);
-            WidthSweep.Result s = WidthSweep.run(WidthSweep.Kind.NTK, xd, limit, widths, seeds, rnd.nextLong(),
-                    Layer.AbRelu.relu(null), depth, 2, 0, ctx.progress());
+            WidthSweep.Result s = ctx.engines().ntkSweep().run(xd, limit, widths, seeds, rnd.nextLong(),
+                    Layer.AbRelu.relu(null), depth, ctx.progress());
             List<Object> pts = new ArrayList<>();
             for (WidthSweep.Point p : s.points()) {
                 pts.add(Map.of("width", p.width(), "meanRelativeError", p.meanError(), "stdError", p.stdError()));

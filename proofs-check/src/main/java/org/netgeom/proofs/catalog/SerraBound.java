@@ -13,10 +13,8 @@ import org.netgeom.proofs.UserModel;
 import org.netgeom.proofs.Verdict;
 import org.netgeom.symbolic.bounds.RegionBounds;
 import org.netgeom.symbolic.poly.Domain;
-import org.netgeom.symbolic.poly.Options;
 import org.netgeom.symbolic.regions.RandomNets;
 import org.netgeom.symbolic.regions.RegionSet;
-import org.netgeom.symbolic.regions.Regions;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -82,7 +80,7 @@ public final class SerraBound extends AbstractTheorem {
         ctx.progress().start(id(), models.size());
         for (int i = 0; i < models.size(); i++) {
             Model m = models.get(i);
-            RegionSet rs = Regions.enumerate(m, domains.get(i), Options.defaults());
+            RegionSet rs = ctx.engines().regions().enumerate(m, domains.get(i));
             RegionBounds.Bounds b = RegionBounds.of(m);
             BigInteger bound = b.serra();
             if (ctx.falseVariant()) {
