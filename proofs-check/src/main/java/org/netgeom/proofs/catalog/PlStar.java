@@ -155,8 +155,12 @@ public final class PlStar extends AbstractTheorem {
                 ce.put("gradNormSquared", gradSq.toString());
                 ce.put("R", ratio.toString());
                 ce.put(ctx.falseVariant() ? "lambdaMaxEnclosure" : "lambdaMinEnclosure", List.of(lam.lo().toString(), lam.hi().toString()));
-                ce.put("witness", Instances.exact(d.witness()));
-                ce.put("witnessQuadraticForm", d.witnessValue().toString());
+                if (d.witness() != null) {
+                    ce.put("witness", Instances.exact(d.witness()));
+                    ce.put("witnessQuadraticForm", d.witnessValue().toString());
+                } else {
+                    ce.put("certificate", "K - R I positive definite, decided by exact LDL^T (every pivot > 0)");
+                }
                 ctx.progress().done();
                 return result(ctx, Verdict.VIOLATED, inst + 1, last, ce, List.of(ctx.falseVariant()
                         ? "v^T (R I - K) v = " + d.witnessValue() + " < 0 with R = ||grad L||^2 / (2L): lambda_max(K) > R, "
