@@ -32,8 +32,8 @@ import java.util.Map;
  *
  * <p>False variant: the same bound on [0, 2] (the proposition read as a statement about the net,
  * not about [0, 1]). The formula is the true one; only the network outside [0, 1] refutes it
- * (the tents vanish there and f_m(x) = x, so |f_m(2) − 4| = 2), so the region engine must run on
- * [0, 2].
+ * (there g_s is no longer the s-fold tent; for m = 6 the exact error reaches 3/2 at x = 2), so the
+ * region engine must run on [0, 2].
  */
 public final class YarotskySquare extends AbstractTheorem {
 
