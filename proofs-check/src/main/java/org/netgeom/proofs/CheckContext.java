@@ -14,7 +14,7 @@ import java.util.Random;
  * How to run a check: the number of instances, the seed of the instance generator, parameter
  * values ({@code --param k=v}, defaults from the theorem), whether to check the theorem's false
  * variant, an optional user model and domain box (for theorems about a given network), and
- * where to report progress.
+ * where to report progress, and the {@link Engines} the checks run on.
  */
 public final class CheckContext {
     private final int instances;
@@ -25,14 +25,16 @@ public final class CheckContext {
     private final Rational[] box;
     private final Progress progress;
     private final DataSet data;
+    private final Engines engines;
 
     public CheckContext(int instances, long seed, boolean falseVariant, Map<String, String> params, Model model,
                         Rational[] box, Progress progress) {
-        this(instances, seed, falseVariant, params, model, box, null, progress);
+        this(instances, seed, falseVariant, params, model, box, null, progress, Engines.REAL);
     }
 
     private CheckContext(int instances, long seed, boolean falseVariant, Map<String, String> params, Model model,
-                         Rational[] box, DataSet data, Progress progress) {
+                         Rational[] box, DataSet data, Progress progress, Engines engines) {
+        this.engines = engines;
         this.instances = instances;
         this.seed = seed;
         this.falseVariant = falseVariant;
@@ -82,7 +84,17 @@ public final class CheckContext {
 
     /** This context with the user's data set ({@code --data FILE}, for theorems about a given network and data). */
     public CheckContext withData(DataSet d) {
-        return new CheckContext(instances, seed, falseVariant, params, model, box, d, progress);
+        return new CheckContext(instances, seed, falseVariant, params, model, box, d, progress, engines);
+    }
+
+    /** The engines the checks run on ({@link Engines#REAL} unless a test put a broken one in). */
+    public Engines engines() {
+        return engines;
+    }
+
+    /** This context with other engines (for mutation tests: a broken engine must make the true statement's check fail). */
+    public CheckContext withEngines(Engines e) {
+        return new CheckContext(instances, seed, falseVariant, params, model, box, data, progress, e);
     }
 
     /** The user's box ({@code --box}), or null. */

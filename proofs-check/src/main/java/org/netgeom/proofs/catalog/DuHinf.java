@@ -15,7 +15,6 @@ import org.netgeom.proofs.Verdict;
 import org.netgeom.symbolic.kernels.DuRate;
 import org.netgeom.symbolic.kernels.KernelOptions;
 import org.netgeom.symbolic.kernels.KernelResult;
-import org.netgeom.symbolic.kernels.Kernels;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -86,7 +85,7 @@ public final class DuHinf extends AbstractTheorem {
                 y[i][0] = Rational.of(rnd.nextInt(9) - 4, 4);
             }
             boolean parallel = anyParallel(x);
-            KernelResult h = Kernels.hInfinity(dataSet(x, y), KernelOptions.defaults().withDigits(30));
+            KernelResult h = ctx.engines().hInfinity().of(dataSet(x, y), KernelOptions.defaults().withDigits(30));
             BigDecimal lambda0 = h.lambdaMin();
             boolean positive = lambda0.signum() > 0 && h.exactZeros() == 0;
             if (!positive) {

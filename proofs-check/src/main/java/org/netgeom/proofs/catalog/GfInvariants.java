@@ -16,7 +16,6 @@ import org.netgeom.ir.Model;
 import org.netgeom.ir.Shape;
 import org.netgeom.numeric.engine.Net;
 import org.netgeom.numeric.engine.ParamLayout;
-import org.netgeom.numeric.loss.Loss;
 import org.netgeom.proofs.AbstractTheorem;
 import org.netgeom.proofs.CheckContext;
 import org.netgeom.proofs.CheckResult;
@@ -92,7 +91,7 @@ public final class GfInvariants extends AbstractTheorem {
             for (int i = 0; i < y.length; i++) {
                 y[i] = rnd.nextGaussian();
             }
-            Flow flow = new Flow(net, x, y, points);
+            Flow flow = new Flow(net, x, y, points, ctx.engines().flowGradient());
             double[] theta0 = net.params().clone();      // params() is the live vector
             double[] c0 = invariants(net.layout(), theta0, linear, ctx.falseVariant());
             DormandPrince853Integrator ode = new DormandPrince853Integrator(1e-14, 1.0, 1e-12, 1e-12);
@@ -188,8 +187,10 @@ public final class GfInvariants extends AbstractTheorem {
         private final double[] x;
         private final double[] y;
         private final int n;
+        private final org.netgeom.proofs.Engines.FlowGradient engine;
 
-        Flow(Net net, double[] x, double[] y, int n) {
+        Flow(Net net, double[] x, double[] y, int n, org.netgeom.proofs.Engines.FlowGradient engine) {
+            this.engine = engine;
             this.net = net;
             this.x = x;
             this.y = y;
@@ -199,7 +200,7 @@ public final class GfInvariants extends AbstractTheorem {
         double[] gradient(double[] theta) {
             net.setParams(theta);
             double[] g = new double[theta.length];
-            net.lossGradient(x, y, n, Loss.MSE, 1 / Loss.MSE.denominator(n, net.outputSize()), false, g);
+            engine.add(net, x, y, n, g);
             return g;
         }
 

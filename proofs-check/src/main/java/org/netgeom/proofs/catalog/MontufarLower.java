@@ -12,9 +12,7 @@ import org.netgeom.proofs.Nets;
 import org.netgeom.proofs.Param;
 import org.netgeom.proofs.Verdict;
 import org.netgeom.symbolic.bounds.RegionBounds;
-import org.netgeom.symbolic.poly.Options;
 import org.netgeom.symbolic.regions.RegionSet;
-import org.netgeom.symbolic.regions.Regions;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -77,7 +75,7 @@ public final class MontufarLower extends AbstractTheorem {
                 }
                 bound = f.multiply(s);
             }
-            RegionSet rs = Regions.enumerate(m, Nets.box(n0, Rational.ZERO, Rational.ONE), Options.defaults());
+            RegionSet rs = ctx.engines().regions().enumerate(m, Nets.box(n0, Rational.ZERO, Rational.ONE));
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("inputs", n0);
             row.put("widths", widths);

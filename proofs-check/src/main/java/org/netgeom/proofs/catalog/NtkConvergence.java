@@ -23,14 +23,22 @@ import java.util.Random;
 /**
  * Jacot, Gabriel &amp; Hongler (2018), "Neural tangent kernel: convergence and generalization in
  * neural networks", Theorem 1: at initialisation, in the NTK parameterisation, the empirical
- * tangent kernel of a fully connected net converges to the deterministic limit Θ as the widths
- * grow; fluctuations are of order 1/√width (the central-limit rate, cf. Arora et al. 2019,
- * Theorem 3.1).
+ * tangent kernel of a fully connected net converges in probability to the deterministic limit Θ
+ * as the widths grow (sequentially). Theorem 1 states no rate.
+ *
+ * <p>The rate checked here is the one observed, not one proved: the relative error falls like
+ * W^(−1/2), the central-limit order of an average over W units at fixed depth. The proved
+ * non-asymptotic bound we know of is Arora, Du, Hu, Li, Salakhutdinov &amp; Wang (2019), "On exact
+ * computation with an infinitely wide neural net", Theorem 3.1 (ReLU, fully connected, inputs in
+ * the unit ball): with probability 1 − δ each entry is within (L + 1)ε of Θ once every width is at
+ * least of order L⁶ε⁻⁴ log(L/δ), i.e. an error of order W^(−1/4) up to the logarithm: slower than
+ * what is observed, and so consistent with it, but not a proof of it.
  *
  * <p>Checked with the numeric engine's random nets {@code stax.serial(*[Dense(W), Relu] * L,
  * Dense(1))} (σ_w² = 2, σ_b² = 0) against the closed-form NTK: the mean relative Frobenius error
  * over seeds must shrink from the smallest to the largest width and its fitted log-log slope must
- * lie in [−0.7, −0.3] (the 1/√W rate, −1/2).
+ * lie in [−0.7, −0.3] (the observed 1/√W rate, −1/2; a window around an observation, not a
+ * theorem's constant).
  *
  * <p>False variant: the empirical NTK converges to the NNGP kernel Σ (not Θ). The error then
  * plateaus at the kernels' difference, and the checker reports the fitted slope outside the
@@ -39,13 +47,16 @@ import java.util.Random;
 public final class NtkConvergence extends AbstractTheorem {
 
     public NtkConvergence() {
-        super("ntk-convergence", "The empirical NTK converges to the analytic NTK as width grows (rate 1/sqrt(width))",
+        super("ntk-convergence", "The empirical NTK converges to the analytic NTK as width grows (observed rate 1/sqrt(width))",
                 "For stax.serial(*[Dense(W), Relu] * L, Dense(1)) in the NTK parameterisation, the empirical tangent kernel "
-                        + "J J^T at initialisation converges to the analytic NTK Theta as W grows, with relative Frobenius error of "
-                        + "order W^(-1/2).",
-                "\\frac{\\|\\hat\\Theta_W - \\Theta\\|_F}{\\|\\Theta\\|_F} = O\\big(W^{-1/2}\\big)\\xrightarrow[W\\to\\infty]{} 0",
+                        + "J J^T at initialisation converges to the analytic NTK Theta as W grows (Jacot et al. 2018, Theorem 1, "
+                        + "no rate); observed: relative Frobenius error of order W^(-1/2) (the proved bound of Arora et al. 2019, "
+                        + "Theorem 3.1, is of order W^(-1/4) up to a logarithm).",
+                "\\frac{\\|\\hat\\Theta_W - \\Theta\\|_F}{\\|\\Theta\\|_F}\\xrightarrow[W\\to\\infty]{} 0\\quad(\\text{observed: }\\approx W^{-1/2})",
                 new Citation("A. Jacot, F. Gabriel, C. Hongler", 2018,
-                        "Neural tangent kernel: convergence and generalization in neural networks", "Theorem 1"),
+                        "Neural tangent kernel: convergence and generalization in neural networks",
+                        "Theorem 1 (convergence, no rate); the rate is observed; a proved rate: Arora et al. 2019, "
+                                + "\"On exact computation with an infinitely wide neural net\", Theorem 3.1, O(W^(-1/4)) up to log"),
                 "the empirical NTK converges to the NNGP kernel Sigma instead of the NTK Theta",
                 List.of(new Param("depth", "1", "hidden layers L"), new Param("widths", "32,128,512,2048", "widths W"),
                         new Param("seeds", "6", "random nets per width"), new Param("points", "4", "data points"),
@@ -75,8 +86,8 @@ public final class NtkConvergence extends AbstractTheorem {
             }
             Architecture arch = Architecture.relu(depth);
             double[][] limit = Kernels.doubles(ctx.falseVariant() ? KernelKind.NNGP : KernelKind.NTK, x, arch);
-            WidthSweep.Result s = WidthSweep.run(WidthSweep.Kind.NTK, xd, limit, widths, seeds, rnd.nextLong(),
-                    Layer.AbRelu.relu(null), depth, 2, 0, ctx.progress());
+            WidthSweep.Result s = ctx.engines().ntkSweep().run(xd, limit, widths, seeds, rnd.nextLong(),
+                    Layer.AbRelu.relu(null), depth, ctx.progress());
             List<Object> pts = new ArrayList<>();
             for (WidthSweep.Point p : s.points()) {
                 pts.add(Map.of("width", p.width(), "meanRelativeError", p.meanError(), "stdError", p.stdError()));
@@ -108,7 +119,9 @@ public final class NtkConvergence extends AbstractTheorem {
             }
         }
         return result(ctx, Verdict.HOLDS, instances, ev, null, List.of(
-                "relative Frobenius error of J J^T against the closed-form NTK, mean over seeds, fitted log-log slope in [-0.7, -0.3]"))
+                "relative Frobenius error of J J^T against the closed-form NTK, mean over seeds, fitted log-log slope in [-0.7, -0.3]",
+                "the slope window is around the observed W^(-1/2); Jacot et al.'s Theorem 1 states no rate, and the proved bound of "
+                        + "Arora et al. 2019 (Theorem 3.1) is of order W^(-1/4) up to a logarithm"))
                 .withFigures(figures);
     }
 }

@@ -3,7 +3,6 @@ package org.netgeom.proofs.catalog;
 import org.netgeom.ir.DataSet;
 import org.netgeom.ir.Layer;
 import org.netgeom.ir.Model;
-import org.netgeom.ir.Progress;
 import org.netgeom.ir.Rational;
 import org.netgeom.ir.Shape;
 import org.netgeom.proofs.AbstractTheorem;
@@ -18,7 +17,6 @@ import org.netgeom.proofs.Verdict;
 import org.netgeom.symbolic.exact.ExactForward;
 import org.netgeom.symbolic.linalg.ExactMatrices;
 import org.netgeom.symbolic.loss.LossCell;
-import org.netgeom.symbolic.loss.LossKind;
 import org.netgeom.symbolic.loss.Variables;
 
 import java.util.ArrayList;
@@ -85,7 +83,7 @@ public final class PiecewiseQuadraticLoss extends AbstractTheorem {
             DataSet data = user != null ? UserModel.data(ctx, m, points, rnd) : data(rnd, points, 2, 1);
             String layer = user != null ? userLayer : residual ? "1.layers.0" : "2";
             Variables vars = Variables.of(m, layer, Map.of(), false);
-            LossCell.Result cell = LossCell.compute(vars, data, LossKind.MSE, Progress.NONE);
+            LossCell.Result cell = ctx.engines().lossCell().compute(vars, data);
             if (cell.onBoundary()) {
                 onKink++;
                 continue;                                           // theta_0 on a kink: no open cell to test

@@ -14,7 +14,9 @@ import org.netgeom.proofs.Instances;
 import org.netgeom.proofs.Param;
 import org.netgeom.proofs.UserModel;
 import org.netgeom.proofs.Verdict;
-import org.netgeom.symbolic.exact.ExactJacobian;
+import org.netgeom.numeric.curvature.SymEig;
+import org.netgeom.proofs.ParamDifferences;
+import org.netgeom.symbolic.exact.ExactForward;
 import org.netgeom.symbolic.linalg.ExactMatrices;
 
 import java.util.LinkedHashMap;
@@ -30,15 +32,24 @@ import java.util.stream.IntStream;
  * the tangent kernel K(w) = DF(w) DF(w)ᵀ,
  * ‖∇L(w)‖² = (F − y)ᵀ K (F − y) ≥ λ_min(K(w)) ‖F − y‖² = 2 λ_min(K(w)) L(w).
  *
- * <p>Checked exactly at random parameter points of small ReLU networks: DF from exact reverse
- * mode, and the inequality decided without computing λ_min: it holds iff λ_min(K) ≤ R with the
+ * <p>Checked exactly at random parameter points of small ReLU networks (or the user's model), with
+ * the two sides computed by two different engines, so that the check is not Rayleigh's
+ * inequality on one matrix: ∇L by backpropagation through the network (exact reverse mode seeded
+ * with each point's residual, {@link org.netgeom.proofs.Engines#lossGradient}), and DF, hence K,
+ * by exact forward differences of the exact forward pass ({@link ParamDifferences}, no backward
+ * pass). The inequality is decided without computing λ_min: it holds iff λ_min(K) ≤ R with the
  * rational R = ‖∇L‖²/(2L), i.e. iff K − R·I is not positive definite, an exact decision that
- * comes with a vector v, vᵀ(K − RI)v ≤ 0, checked exactly. A certified rational enclosure of
- * λ_min is reported as evidence. (With PyTorch's MSELoss, the mean over n points, the same
- * statement reads ‖∇L_mse‖² ≥ (4/n) λ_min(K) L_mse.)
+ * comes with a vector v, vᵀ(K − RI)v ≤ 0, checked exactly. Every second instance with seeded
+ * targets takes y = F − r with r K's bottom eigenvector to 2^-20, where the inequality is tight
+ * (margin O(2^-40)): a gradient engine that loses part of the gradient (a unit dropped, a factor
+ * lost) then fails it. A certified rational enclosure of λ_min is reported as evidence. (With
+ * PyTorch's MSELoss, the mean over n points, the same statement reads
+ * ‖∇L_mse‖² ≥ (4/n) λ_min(K) L_mse.)
  *
- * <p>False variant: the constant is λ_max(K) instead of λ_min(K). It fails whenever the residual
- * is not a top eigenvector, and the checker exhibits v with vᵀ(R·I − K)v &lt; 0, i.e. λ_max &gt; R.
+ * <p>False variant: the constant is λ_max(K) instead of λ_min(K) (the kernel's eigenvalue that the
+ * step-size conditions of the same literature use). Nothing in the statement's arithmetic refutes
+ * it; the network's K and gradient do, whenever the residual is not a top eigenvector, and the
+ * checker exhibits v with vᵀ(R·I − K)v &lt; 0, i.e. λ_max &gt; R.
  */
 public final class PlStar extends AbstractTheorem {
 
@@ -92,25 +103,37 @@ public final class PlStar extends AbstractTheorem {
                 }
                 data = new DataSet(Tensor.of(Shape.of(points, inputs), xs), Tensor.of(Shape.of(points, 1), ys));
             }
-            // F stacks every output of every data point: K = DF DF^T is (N k) x (N k)
+            // F stacks every output of every data point: K = DF DF^T is (N k) x (N k), DF by exact forward differences
             int outs = m.output().size();
-            Rational[][] jac = new Rational[data.size() * outs][];
-            Rational[] r = new Rational[data.size() * outs];
-            for (int i = 0; i < data.size(); i++) {
-                Rational[] x = data.x(i);
-                ExactJacobian.Result j = ExactJacobian.at(m, x);
-                for (int o = 0; o < outs; o++) {
-                    jac[i * outs + o] = j.wrtParams()[o];
-                    r[i * outs + o] = j.output()[o].subtract(data.y(i)[o]);
+            Rational[][] jac = jacobianByDifferences(m, data);
+            if (jac == null) {
+                if (user != null) {
+                    ctx.progress().done();
+                    return result(ctx, Verdict.INCONCLUSIVE, inst + 1, last, null, List.of(
+                            "a data point sits on a kink of the network (a pre-activation is exactly 0): F is not differentiable there"));
                 }
+                inst--;                               // a seeded point on a kink: draw the instance again
+                continue;
             }
             Rational[][] k = ExactMatrices.gram(jac);
+            boolean tight = ctx.data() == null && inst % 2 == 1;
+            if (tight) {
+                data = tightTargets(m, data, k);      // residual = K's bottom eigenvector to 2^-20: the inequality is tight
+            }
+            Rational[] r = new Rational[data.size() * outs];
+            for (int i = 0; i < data.size(); i++) {
+                Rational[] f = ExactForward.eval(m, data.x(i));
+                for (int o = 0; o < outs; o++) {
+                    r[i * outs + o] = f[o].subtract(data.y(i)[o]);
+                }
+            }
             Rational rr = ExactMatrices.dot(r, r);
             if (rr.isZero()) {
                 continue;                         // L = 0: both sides vanish
             }
             Rational loss = rr.multiply(Rational.HALF);
-            Rational gradSq = ExactMatrices.quadratic(k, r);  // ||J^T r||^2 = r^T K r
+            Rational[] grad = ctx.engines().lossGradient().at(m, data);      // backpropagation through the network
+            Rational gradSq = ExactMatrices.dot(grad, grad);
             Rational ratio = gradSq.divide(loss.multiply(Rational.TWO));
             // theorem: lambda_min(K) <= R  <=>  K - R I not positive definite
             // false variant: lambda_max(K) <= R  <=>  R I - K positive semidefinite
@@ -121,6 +144,8 @@ public final class PlStar extends AbstractTheorem {
             ExactMatrices.Enclosure lam = ctx.falseVariant() ? ExactMatrices.maxEigenvalue(k, Rational.of(1, 1L << 40))
                     : ExactMatrices.minEigenvalue(k, Rational.of(1, 1L << 40));
             last = evidence(loss, gradSq, ratio, lam, ctx.falseVariant(), data.size(), outs, jac[0].length);
+            last.put("residualQuadraticForm", ExactMatrices.quadratic(k, r).toString());
+            last.put("tightTargets", tight);
             if (!holds) {
                 Map<String, Object> ce = new LinkedHashMap<>();
                 ce.put("model", Instances.ir(m));
@@ -130,13 +155,17 @@ public final class PlStar extends AbstractTheorem {
                 ce.put("gradNormSquared", gradSq.toString());
                 ce.put("R", ratio.toString());
                 ce.put(ctx.falseVariant() ? "lambdaMaxEnclosure" : "lambdaMinEnclosure", List.of(lam.lo().toString(), lam.hi().toString()));
-                ce.put("witness", Instances.exact(d.witness()));
-                ce.put("witnessQuadraticForm", d.witnessValue().toString());
+                if (d.witness() != null) {
+                    ce.put("witness", Instances.exact(d.witness()));
+                    ce.put("witnessQuadraticForm", d.witnessValue().toString());
+                } else {
+                    ce.put("certificate", "K - R I positive definite, decided by exact LDL^T (every pivot > 0)");
+                }
                 ctx.progress().done();
                 return result(ctx, Verdict.VIOLATED, inst + 1, last, ce, List.of(ctx.falseVariant()
                         ? "v^T (R I - K) v = " + d.witnessValue() + " < 0 with R = ||grad L||^2 / (2L): lambda_max(K) > R, "
                                 + "so ||grad L||^2 < 2 lambda_max(K) L"
-                        : "K - R I is positive definite: lambda_min(K) > R"));
+                        : "K - R I is positive definite: lambda_min(K) > R, so ||grad L||^2 < 2 lambda_min(K) L"));
             }
             Rational gap = ctx.falseVariant() ? null : ratio.subtract(lam.hi());
             if (gap != null && (worstGap == null || gap.compareTo(worstGap) < 0)) {
@@ -151,8 +180,59 @@ public final class PlStar extends AbstractTheorem {
         return result(ctx, Verdict.HOLDS, n, last, null, List.of(
                 "decided exactly: K - R I is not positive definite (a witness v with v^T (K - R I) v <= 0 was found and checked) "
                         + "for R = ||grad L||^2 / (2 L)",
+                "grad L by backpropagation through the network (exact reverse mode); K = DF DF^T with DF by exact forward "
+                        + "differences of the forward pass (no backward pass): two engines, compared",
+                "instances with tightTargets = true have the residual along K's bottom eigenvector (to 2^-20), where the "
+                        + "inequality is tight; smallestMargin may then be below 0 by the enclosure's width 2^-40",
                 "the instances are two-layer ReLU nets with more parameters than data points, the over-parameterised regime "
                         + "the paper considers; the inequality itself needs no hypothesis"));
+    }
+
+    /** DF stacked over the data (row i*k + o), by exact forward differences; null if a point sits on a kink. */
+    private static Rational[][] jacobianByDifferences(Model m, DataSet data) {
+        int outs = m.output().size();
+        Rational[][] jac = new Rational[data.size() * outs][];
+        for (int i = 0; i < data.size(); i++) {
+            Rational[][] j = ParamDifferences.jacobian(m, data.x(i));
+            if (j == null) {
+                return null;
+            }
+            for (int o = 0; o < outs; o++) {
+                jac[i * outs + o] = j[o];
+            }
+        }
+        return jac;
+    }
+
+    /**
+     * Targets y = F − r with r a rational approximation (to 2^-20 per entry) of a unit eigenvector of
+     * K's smallest eigenvalue: then rᵀKr = λ_min ‖r‖² up to O(2^-40), the inequality is tight, and a
+     * gradient that is short by more than that (a unit's contribution dropped, a factor lost) fails it.
+     */
+    private static DataSet tightTargets(Model m, DataSet data, Rational[][] k) {
+        int n = k.length;
+        double[] a = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                a[i * n + j] = k[i][j].doubleValue();
+            }
+        }
+        SymEig.Result e = SymEig.of(a, n, true);
+        double[] v = e.vectors()[n - 1];                 // eigenvalues in decreasing order: the last is lambda_min
+        int outs = m.output().size();
+        Rational[] ys = new Rational[n];
+        for (int i = 0; i < data.size(); i++) {
+            Rational[] f = ExactForward.eval(m, data.x(i));
+            for (int o = 0; o < outs; o++) {
+                Rational ri = Rational.of(Math.round(v[i * outs + o] * (1 << 20)), 1L << 20);
+                ys[i * outs + o] = f[o].subtract(ri);
+            }
+        }
+        Rational[] xs = new Rational[data.size() * m.input().size()];
+        for (int i = 0; i < data.size(); i++) {
+            System.arraycopy(data.x(i), 0, xs, i * m.input().size(), m.input().size());
+        }
+        return new DataSet(Tensor.of(Shape.of(data.size(), m.input().size()), xs), Tensor.of(Shape.of(data.size(), outs), ys));
     }
 
     private static Map<String, Object> evidence(Rational loss, Rational gradSq, Rational ratio, ExactMatrices.Enclosure lam,

@@ -13,10 +13,8 @@ import org.netgeom.proofs.UserModel;
 import org.netgeom.proofs.Verdict;
 import org.netgeom.symbolic.bounds.RegionBounds;
 import org.netgeom.symbolic.poly.Domain;
-import org.netgeom.symbolic.poly.Options;
 import org.netgeom.symbolic.regions.RandomNets;
 import org.netgeom.symbolic.regions.RegionSet;
-import org.netgeom.symbolic.regions.Regions;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -36,7 +34,12 @@ import java.util.Map;
  * Theorem 1; for other piecewise-linear ops its documented conservative extension). A box holds a
  * subset of the regions of R^n0, so a count within it can only be smaller.
  *
- * <p>False variant: the bound with the input dimension off by one (n0 − 1 in place of n0).
+ * <p>The first seeded instance is a line arrangement in general position where the bound is
+ * attained (11 regions), so that a region engine that over-counts breaks the check.
+ *
+ * <p>False variant: the bound with the input dimension off by one (n0 − 1 in place of n0). An
+ * upper bound that is merely smaller is not refuted by arithmetic: only a count above it is, and
+ * the tight instance's 11 regions exceed the n0 − 1 bound 5.
  */
 public final class SerraBound extends AbstractTheorem {
 
@@ -50,6 +53,23 @@ public final class SerraBound extends AbstractTheorem {
                         "Bounding and counting linear regions of deep neural networks", "Theorem 1"),
                 "the bound evaluated with the input dimension n0 - 1 instead of n0",
                 List.of(new Param("range", "8", "instances are counted on the box [-range, range]^n0")));
+    }
+
+    /**
+     * One hidden layer of 4 relu units in 2 inputs whose lines x = 0, y = 0, x + y = 1, x − y = 2 are
+     * in general position (no two parallel, no three concurrent; all 6 crossings inside [−4, 4]²):
+     * Zaslavsky's count 1 + 4 + 6 = 11 regions, which is Theorem 1's bound for widths (4): the
+     * instance where a region engine that over-counts (a spurious unit, a split region) breaks
+     * the bound.
+     */
+    static Model tightArrangement() {
+        Rational o = Rational.ONE;
+        Rational z = Rational.ZERO;
+        return new Model("serra-tight", org.netgeom.ir.Shape.of(2), List.of(
+                new org.netgeom.ir.Layer.Dense(null, org.netgeom.ir.Tensor.matrix(new Rational[][]{{o, z}, {z, o}, {o, o}, {o, o.negate()}}),
+                        org.netgeom.ir.Tensor.vector(z, z, o.negate(), Rational.of(-2))),
+                org.netgeom.ir.Layer.AbRelu.relu(null),
+                new org.netgeom.ir.Layer.Dense(null, org.netgeom.ir.Tensor.matrix(new Rational[][]{{o, o, o, o}}), null)));
     }
 
     @Override
@@ -70,7 +90,9 @@ public final class SerraBound extends AbstractTheorem {
         } else {
             int n = ctx.instances(6);
             int[][] widths = {{4, 3, 2}, {3, 3}, {5, 2, 3}, {4, 4}, {3, 2, 2, 2}, {6, 3}};
-            for (int i = 0; i < n; i++) {
+            models.add(tightArrangement());                  // the bound is attained: 11 regions
+            domains.add(Nets.box(2, Rational.of(-4), Rational.of(4)));
+            for (int i = 1; i < n; i++) {
                 int inputs = 1 + i % 3;
                 Model m = RandomNets.mlp(ctx.seed() * 101 + i, inputs, widths[i % widths.length], 1, "relu", 4);
                 models.add(m);
@@ -82,7 +104,7 @@ public final class SerraBound extends AbstractTheorem {
         ctx.progress().start(id(), models.size());
         for (int i = 0; i < models.size(); i++) {
             Model m = models.get(i);
-            RegionSet rs = Regions.enumerate(m, domains.get(i), Options.defaults());
+            RegionSet rs = ctx.engines().regions().enumerate(m, domains.get(i));
             RegionBounds.Bounds b = RegionBounds.of(m);
             BigInteger bound = b.serra();
             if (ctx.falseVariant()) {

@@ -86,6 +86,26 @@ public final class ExactJacobian {
         return new Result(y, dx, dp);
     }
 
+    /**
+     * One backward pass seeded with {@code seed} (a vector over the outputs): seedᵀ ∂f/∂θ at x, the
+     * gradient of seedᵀ f with respect to every parameter (in {@link #parameters} order). With seed
+     * r = f(x) − y this is the backpropagated gradient of ½‖f(x) − y‖².
+     */
+    public static Rational[] vjp(Model m, Rational[] x, Rational[] seed) {
+        Binder.requireNoSymbols(m);
+        if (x.length != m.input().size()) {
+            throw SymbolicError.BAD_INPUT.error("the model takes " + m.input().size() + " input values, " + x.length + " were given");
+        }
+        Tape tape = new Tape();
+        Rational[] y = tape.forward(m.layers(), x.clone(), m.input());
+        if (seed.length != y.length) {
+            throw SymbolicError.BAD_INPUT.error("the seed has " + seed.length + " values, the model " + y.length + " outputs");
+        }
+        Rational[] grad = zeros(tape.parameterCount());
+        tape.backward(seed.clone(), grad);
+        return grad;
+    }
+
     static Rational[] zeros(int n) {
         Rational[] z = new Rational[n];
         Arrays.fill(z, Rational.ZERO);
