@@ -27,10 +27,12 @@ final class JobRunner {
     private JobRunner() {
     }
 
-    /** Runs the job (in a Spark task, or on the driver for split jobs) and returns its row. */
+    /** Runs the job (in a Spark task, or on the driver for split jobs: attempt -1, no fault hook) and returns its row. */
     static String run(SweepSpec.Job job, int attempt) {
         System.setProperty("netgeom.progress", "off");
-        FaultHook.maybeFail(job.id());
+        if (attempt >= 0) {
+            FaultHook.maybeFail(job.id());
+        }
         long t0 = System.nanoTime();
         Path tmp = null;
         try {

@@ -50,6 +50,7 @@ public final class SweepRunner {
                 Files.deleteIfExists(journal);
             }
             if (Files.exists(journal)) {
+                cutTornLine(journal);
                 for (String line : Files.readAllLines(journal, StandardCharsets.UTF_8)) {
                     try {
                         JsonNode r = JobRunner.MAPPER.readTree(line);
@@ -89,7 +90,7 @@ public final class SweepRunner {
                         rt.context().sc().runJob(rdd.rdd(), task(), handler(j), scala.reflect.ClassTag$.MODULE$.apply(String[].class));
                     }
                     for (SweepSpec.Job s : splits) {
-                        j.add(JobRunner.run(s, 0));
+                        j.add(JobRunner.run(s, -1));
                     }
                 }
             }
@@ -112,6 +113,21 @@ public final class SweepRunner {
         AtomicFiles.writeString(out.resolve("summary.md"), Summary.markdown(spec, rows));
         Path plot = Summary.plot(spec, rows, out.resolve("plot.svg"));
         return new Outcome(spec, out, rows, todo.size() + splits.size(), resumed, used, (System.nanoTime() - t0) / 1e9, plot);
+    }
+
+    /** A journal whose writer was killed mid-line ends without a newline: that fragment is cut off before appending. */
+    private static void cutTornLine(Path journal) throws IOException {
+        byte[] b = Files.readAllBytes(journal);
+        int end = b.length;
+        while (end > 0 && b[end - 1] != '\n') {
+            end--;
+        }
+        if (end < b.length) {
+            try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
+                ch.truncate(end);
+                ch.force(true);
+            }
+        }
     }
 
     /** The task: run the partition's jobs (one) with the task's attempt number. */
