@@ -16,6 +16,13 @@ public enum CliError implements ErrorCode {
     SPARK_MISSING,
     /** A mode the command line names but netgeom does not implement yet (exit status 2). */
     NOT_IMPLEMENTED,
+    /** {@code netgeom certify} (or a command's own check) rejected a certificate: exit status 5 (docs/certify.md). */
+    CERT_REJECTED {
+        @Override
+        public int exitStatus() {
+            return 5;
+        }
+    },
     /** A bug: something failed that should not have (exit status 1, no stack trace unless NETGEOM_DEBUG=1). */
     INTERNAL {
         @Override

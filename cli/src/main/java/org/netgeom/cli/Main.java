@@ -14,6 +14,7 @@ import org.netgeom.cli.commands.NotebookCommand;
 import org.netgeom.cli.commands.NtkCommand;
 import org.netgeom.cli.commands.PerturbCommand;
 import org.netgeom.cli.commands.RegionsCommand;
+import org.netgeom.cli.commands.CertifyCommand;
 import org.netgeom.cli.commands.TrainCommand;
 import org.netgeom.cli.commands.ValidateCommand;
 import org.netgeom.cli.commands.bench.BenchCommand;
@@ -27,7 +28,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The {@code netgeom} command. Exit status: 0 success, 2 user error
  * ({@code error[CODE]: message (at PATH)} on stderr, or {@code {"error": {...}}} on stdout with
- * {@code --json}), 1 internal error; {@code check} adds 3 (violated) and 4 (inconclusive).
+ * {@code --json}), 1 internal error; {@code check} adds 3 (violated) and 4 (inconclusive); a rejected certificate is 5
+ * ({@code CERT_REJECTED}).
  */
 @Command(name = "netgeom", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Exact geometry of neural networks, checked against numbers.",
@@ -36,6 +38,7 @@ import java.nio.charset.StandardCharsets;
                 ValidateCommand.class,
                 EvalCommand.class,
                 RegionsCommand.class,
+                CertifyCommand.class,
                 BoundsCommand.class,
                 FormulaCommand.class,
                 LossSurfaceCommand.class,

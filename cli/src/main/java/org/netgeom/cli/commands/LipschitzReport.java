@@ -23,7 +23,9 @@ import java.util.Map;
  * map (Jordan &amp; Dimakis 2020). JSON: {@code {"regions", "lipschitz": {"linf", "l1", "l2",
  * "l2Enclosure": [lo, hi], "l2Exact", "l2Squared"}, "attainedAt": {"linf" | "l1" | "l2":
  * {"pattern", "witness", "A"}}}}; linf and l1 exact "p/q", l2 to --digits digits with a
- * certified enclosure, l2Exact / l2Squared closed forms (null where Symja gives none).
+ * certified enclosure, l2Exact / l2Squared closed forms (null where Symja gives none);
+ * {@code "evidence": {"regions": [{"pattern", "witness", "A", "b"}, …]}} every region, for the
+ * independent checker, which re-verifies the result unless --no-certify ({@code "certified": true}).
  */
 final class LipschitzReport {
     private final PerturbCommand cmd;
@@ -41,7 +43,15 @@ final class LipschitzReport {
         int digits = cmd.digits();
         Domain d = DomainOptions.of(box, polytope).domain(m.input().size());
         Options opt = Options.defaults().withBudget(budget).withProgress(ProgressBars.forStderr());
-        Lipschitz.Result r = Lipschitz.compute(m, d, opt);
+        List<Object> evidence = new java.util.ArrayList<>();
+        Lipschitz.Result r = Lipschitz.compute(m, d, opt, reg -> {
+            Map<String, Object> x = JsonOut.object();
+            x.put("pattern", reg.pattern());
+            x.put("witness", JsonOut.exact(reg.witness()));
+            x.put("A", CertifiedJson.matrix(reg.map().a()));
+            x.put("b", JsonOut.exact(reg.map().b()));
+            evidence.add(x);
+        });
         String l2Exact = null;
         String l2Squared = null;
         Rational sq = r.l2Squared().exact();
@@ -67,11 +77,19 @@ final class LipschitzReport {
         at.put("linf", attained(r.atLinf()));
         at.put("l1", attained(r.atL1()));
         at.put("l2", attained(r.atL2()));
+        Map<String, Object> o = JsonOut.object();
+        o.put("regions", r.regions());
+        o.put("lipschitz", lip);
+        o.put("attainedAt", at);
+        Map<String, Object> ev = JsonOut.object();
+        ev.put("regions", evidence);
+        o.put("evidence", ev);
+        org.netgeom.certify.Certifier.Report checked = cmd.noCertify ? null
+                : SelfCertify.check(cmd.model, o, new org.netgeom.certify.DomainSpec(box, polytope, null), values);
         if (cmd.jsonOut()) {
-            Map<String, Object> o = JsonOut.object();
-            o.put("regions", r.regions());
-            o.put("lipschitz", lip);
-            o.put("attainedAt", at);
+            if (checked != null) {
+                o.put("certified", true);
+            }
             cmd.emitJson(o);
             return;
         }
@@ -86,6 +104,9 @@ final class LipschitzReport {
                 + enc.get(0) + ", " + enc.get(1) + "])   attained at " + where(r.atL2()));
         w.println("each witness is a rational point strictly inside its region (checked exactly); " + r.spectra()
                 + " exact spectra computed, the other regions bounded by tr(AᵀA) or sharing a map already seen");
+        if (checked != null) {
+            w.println(SelfCertify.line(checked) + "; l-inf and l1 recomputed exactly, the l2 enclosure checked by exact LDL^T tests");
+        }
     }
 
     private static Map<String, Object> attained(Lipschitz.Attained a) {

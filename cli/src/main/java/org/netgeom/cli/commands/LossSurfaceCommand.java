@@ -67,6 +67,9 @@ public final class LossSurfaceCommand extends BaseCommand {
             description = "--plane: stop with BUDGET_EXCEEDED past N cells (default ${DEFAULT-VALUE}).")
     long budget;
 
+    @Option(names = "--no-certify", description = "--line: skip the independent re-check by netgeom-certify (docs/certify.md).")
+    boolean noCertify;
+
     @Option(names = "--at", description = "The cell containing the layer's current parameters, with its exact quadratic.")
     boolean at;
 
@@ -124,20 +127,26 @@ public final class LossSurfaceCommand extends BaseCommand {
         if (plot != null) {
             plotLine(res, kind, p.path());
         }
+        Map<String, Object> o = JsonOut.object();
+        List<Object> pieces = new ArrayList<>();
+        for (LossLine.Piece pc : res.pieces()) {
+            Map<String, Object> po = JsonOut.object();
+            po.put("interval", List.of(JsonOut.exact(pc.t0()), JsonOut.exact(pc.t1())));
+            po.put("pattern", pc.pattern());
+            po.put("coeffs", JsonOut.exact(pc.coeffs()));
+            pieces.add(po);
+        }
+        o.put("pieces", pieces);
+        o.put("breakpoints", JsonOut.exact(res.breakpoints().toArray(new Rational[0])));
+        if (tex != null) {
+            o.put("latex", tex);
+        }
+        o.put("evidence", lineEvidence(p, d, ds, kind, r));
+        org.netgeom.certify.Certifier.Report cert = noCertify ? null
+                : SelfCertify.check(model, o, org.netgeom.certify.DomainSpec.box(r[0] + "," + r[1]), values);
         if (json) {
-            Map<String, Object> o = JsonOut.object();
-            List<Object> pieces = new ArrayList<>();
-            for (LossLine.Piece pc : res.pieces()) {
-                Map<String, Object> po = JsonOut.object();
-                po.put("interval", List.of(JsonOut.exact(pc.t0()), JsonOut.exact(pc.t1())));
-                po.put("pattern", pc.pattern());
-                po.put("coeffs", JsonOut.exact(pc.coeffs()));
-                pieces.add(po);
-            }
-            o.put("pieces", pieces);
-            o.put("breakpoints", JsonOut.exact(res.breakpoints().toArray(new Rational[0])));
-            if (tex != null) {
-                o.put("latex", tex);
+            if (cert != null) {
+                o.put("certified", true);
             }
             printJson(o);
             return;
@@ -151,6 +160,40 @@ public final class LossSurfaceCommand extends BaseCommand {
         if (tex != null) {
             out().println(tex);
         }
+        if (cert != null) {
+            out().println("certified by netgeom-certify: each piece's patterns and quadratic re-derived by its own forward pass on the data, "
+                    + "the pieces tile [" + r[0] + ", " + r[1] + "]");
+        }
+    }
+
+    /** What the independent checker needs besides the model: the layer, the direction, the data, the loss, the range. */
+    private static Map<String, Object> lineEvidence(LayerParams p, Rational[] d, DataSet ds, LossKind kind, Rational[] r) {
+        Map<String, Object> ev = JsonOut.object();
+        ev.put("layer", p.path());
+        List<Rational> w = new ArrayList<>();
+        List<Rational> b = new ArrayList<>();
+        for (int i = 0; i < d.length; i++) {
+            (p.isBias(i) ? b : w).add(d[i]);
+        }
+        Map<String, Object> dir = JsonOut.object();
+        dir.put("weight", JsonOut.exact(w.toArray(new Rational[0])));
+        if (!b.isEmpty()) {
+            dir.put("bias", JsonOut.exact(b.toArray(new Rational[0])));
+        }
+        ev.put("direction", dir);
+        List<Object> xs = new ArrayList<>();
+        List<Object> ys = new ArrayList<>();
+        for (int i = 0; i < ds.size(); i++) {
+            xs.add(JsonOut.exact(ds.x(i)));
+            ys.add(JsonOut.exact(ds.y(i)));
+        }
+        Map<String, Object> data = JsonOut.object();
+        data.put("x", xs);
+        data.put("y", ys);
+        ev.put("data", data);
+        ev.put("loss", kind.name().toLowerCase(java.util.Locale.ROOT));
+        ev.put("range", List.of(JsonOut.exact(r[0]), JsonOut.exact(r[1])));
+        return ev;
     }
 
     /** c0 + c1 t + c2 t^2 in human form. */

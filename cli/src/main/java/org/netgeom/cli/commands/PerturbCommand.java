@@ -61,6 +61,9 @@ public final class PerturbCommand extends BaseCommand {
             description = "--lipschitz: stop with BUDGET_EXCEEDED past N regions (default ${DEFAULT-VALUE}).")
     long budget;
 
+    @Option(names = "--no-certify", description = "--lipschitz: skip the independent re-check by netgeom-certify (docs/certify.md).")
+    boolean noCertify;
+
     @Option(names = "--data", paramLabel = "DATA", description = "Data set for --weights.")
     Path data;
 

@@ -34,7 +34,8 @@ import java.util.Map;
  * JSON: {@code {"activationRegions": N, "affinePieces": M, "regions": [{"pattern", "witness",
  * "A", "b"}, …]}} with exact numbers as strings, f(x) = A x + b on each region (A is
  * [outputs][variables]); each region also carries "piece" (and "vertices" in 1-D and 2-D,
- * "input" on a slice), 1-D results "breakpoints".
+ * "input" on a slice), 1-D results "breakpoints". The output is re-verified by the independent
+ * checker netgeom-certify unless {@code --no-certify} ("certified": true; docs/certify.md).
  */
 @Command(name = "regions", description = "Enumerate the activation regions and affine pieces of a piecewise-linear network, exactly.")
 public final class RegionsCommand extends BaseCommand {
@@ -58,6 +59,9 @@ public final class RegionsCommand extends BaseCommand {
 
     @Option(names = "--bind", paramLabel = "NAME=VALUE,...", description = "Values for free symbols, e.g. w1=1/2.")
     String bind;
+
+    @Option(names = "--no-certify", description = "Skip the independent re-check by netgeom-certify (docs/certify.md).")
+    boolean noCertify;
 
     @Option(names = "--show", paramLabel = "N", defaultValue = "20", description = "Regions listed in human output (default 20).")
     int show;
@@ -96,10 +100,20 @@ public final class RegionsCommand extends BaseCommand {
         if (plot != null) {
             RegionPlot.save(rs, (m.name() == null ? "model" : m.name()) + ": activation regions", vars, plot);
         }
+        Map<String, Object> out = toJson(rs, order);
+        org.netgeom.certify.Certifier.Report cert = noCertify ? null : SelfCertify.check(model, out,
+                new org.netgeom.certify.DomainSpec(domain.box, domain.polytope, domain.slice), Args.bindings(bind));
         if (json) {
-            printJson(toJson(rs, order));
+            if (cert != null) {
+                out.put("certified", true);
+            }
+            printJson(out);
         } else {
             human(m, rs, order, vars);
+            if (cert != null) {
+                out().println(SelfCertify.line(cert));
+                out().flush();
+            }
         }
         return 0;
     }

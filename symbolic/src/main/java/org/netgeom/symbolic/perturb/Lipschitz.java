@@ -69,8 +69,16 @@ public final class Lipschitz {
 
     /** The Lipschitz constants of {@code model} (no free symbols) over {@code domain} (of its input). */
     public static Result compute(Model model, Domain domain, Options options) {
+        return compute(model, domain, options, r -> { });
+    }
+
+    /** The same, handing every region to {@code tap} too (e.g. to write it out as evidence for a checker). */
+    public static Result compute(Model model, Domain domain, Options options, java.util.function.Consumer<Region> tap) {
         Search s = new Search(model);
-        Stats st = Regions.forEach(model, AffineMap.identity(model.input().size()), domain, options, s::visit);
+        Stats st = Regions.forEach(model, AffineMap.identity(model.input().size()), domain, options, r -> {
+            s.visit(r);
+            tap.accept(r);
+        });
         return new Result(s.linf, s.l1, s.l2, CReal.sqrt(s.l2), s.atLinf, s.atL1, s.atL2, st.cells, s.spectra, st);
     }
 

@@ -1,0 +1,88 @@
+package org.netgeom.certify;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+
+/** An exact rational p/q (q &gt; 0, lowest terms): the checker's own arithmetic. */
+public record Q(BigInteger n, BigInteger d) implements Comparable<Q> {
+    public static final Q ZERO = new Q(BigInteger.ZERO, BigInteger.ONE);
+    public static final Q ONE = new Q(BigInteger.ONE, BigInteger.ONE);
+
+    public static Q of(BigInteger n, BigInteger d) {
+        if (d.signum() == 0) {
+            throw new ArithmeticException("zero denominator");
+        }
+        if (d.signum() < 0) {
+            n = n.negate();
+            d = d.negate();
+        }
+        BigInteger g = n.gcd(d);
+        return g.equals(BigInteger.ONE) ? new Q(n, d) : new Q(n.divide(g), d.divide(g));
+    }
+
+    public static Q of(long n) {
+        return new Q(BigInteger.valueOf(n), BigInteger.ONE);
+    }
+
+    /** The exact value of a decimal (the text's digits, never a double). */
+    public static Q of(BigDecimal x) {
+        BigInteger u = x.unscaledValue();
+        int s = x.scale();
+        return s >= 0 ? of(u, BigInteger.TEN.pow(s)) : of(u.multiply(BigInteger.TEN.pow(-s)), BigInteger.ONE);
+    }
+
+    /** "p/q", "-1/2", "0.125", "1e-3", "7". */
+    public static Q parse(String s) {
+        int k = s.indexOf('/');
+        if (k >= 0) {
+            return of(new BigDecimal(s.substring(0, k).trim())).div(of(new BigDecimal(s.substring(k + 1).trim())));
+        }
+        return of(new BigDecimal(s.trim()));
+    }
+
+    /** The exact binary value of a finite double. */
+    public static Q ofDouble(double x) {
+        if (!Double.isFinite(x)) {
+            throw new ArithmeticException("not a finite number: " + x);
+        }
+        return of(new BigDecimal(x));
+    }
+
+    public Q add(Q o) {
+        return of(n.multiply(o.d).add(o.n.multiply(d)), d.multiply(o.d));
+    }
+
+    public Q sub(Q o) {
+        return add(o.neg());
+    }
+
+    public Q mul(Q o) {
+        return of(n.multiply(o.n), d.multiply(o.d));
+    }
+
+    public Q div(Q o) {
+        return of(n.multiply(o.d), d.multiply(o.n));
+    }
+
+    public Q neg() {
+        return new Q(n.negate(), d);
+    }
+
+    public Q abs() {
+        return n.signum() < 0 ? neg() : this;
+    }
+
+    public int signum() {
+        return n.signum();
+    }
+
+    @Override
+    public int compareTo(Q o) {
+        return n.multiply(o.d).compareTo(o.n.multiply(d));
+    }
+
+    @Override
+    public String toString() {
+        return d.equals(BigInteger.ONE) ? n.toString() : n + "/" + d;
+    }
+}

@@ -1,0 +1,75 @@
+package org.netgeom.certify;
+
+import org.junit.jupiter.api.Test;
+
+import java.math.BigInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Exact volumes of hand-derived polytopes, including cuts through vertices (degenerate). */
+class PolyTest {
+    static BigInteger[] form(long... c) {
+        BigInteger[] f = new BigInteger[c.length];
+        for (int i = 0; i < c.length; i++) {
+            f[i] = BigInteger.valueOf(c[i]);
+        }
+        return f;
+    }
+
+    static Poly cube(int k) {
+        Q[] lo = new Q[k];
+        Q[] hi = new Q[k];
+        java.util.Arrays.fill(lo, Q.ZERO);
+        java.util.Arrays.fill(hi, Q.ONE);
+        return Poly.box(lo, hi);
+    }
+
+    @Test
+    void boxes() {
+        assertEquals(Q.parse("15/2"), Poly.box(new Q[]{Q.parse("-1/2"), Q.ZERO, Q.ONE}, new Q[]{Q.ONE, Q.of(5), Q.of(2)}).volume());
+        assertEquals(Q.of(3), Poly.box(new Q[]{Q.of(-1)}, new Q[]{Q.of(2)}).volume());
+    }
+
+    @Test
+    void cornerSimplices() {
+        // x1 + ... + xk <= 1 in the unit cube: the simplex of volume 1/k!; the cut passes through k cube vertices
+        long[] fact = {1, 1, 2, 6, 24, 120};
+        for (int k = 1; k <= 5; k++) {
+            long[] c = new long[k + 1];
+            java.util.Arrays.fill(c, -1);
+            c[k] = 1;
+            Poly p = cube(k).cut(form(c), 2 * k);
+            assertEquals(Q.of(BigInteger.ONE, BigInteger.valueOf(fact[k])), p.volume(), "k = " + k);
+            assertEquals(k + 1, p.v.size(), "a simplex has k + 1 vertices");
+        }
+    }
+
+    @Test
+    void halfCubesBySymmetry() {
+        // x1 + ... + xk <= k/2 cuts the unit cube into two congruent halves (x -> 1 - x)
+        for (int k = 2; k <= 4; k++) {
+            long[] c = new long[k + 1];
+            java.util.Arrays.fill(c, -2);
+            c[k] = k;
+            assertEquals(Q.parse("1/2"), cube(k).cut(form(c), 2 * k).volume(), "k = " + k);
+        }
+    }
+
+    @Test
+    void triangleAndSquareMinusCorner() {
+        // unit square minus the corner x + y >= 3/2: 1 - (1/2)(1/2)^2 = 7/8; then also y <= x: half of it by symmetry
+        Poly p = cube(2).cut(form(-2, -2, 3), 4);
+        assertEquals(Q.parse("7/8"), p.volume());
+        assertEquals(5, p.v.size());
+        assertEquals(Q.parse("7/16"), p.cut(form(1, -1, 0), 5).volume());
+        // a cut that misses the polytope or only touches a vertex
+        assertEquals(Q.ONE, cube(2).cut(form(1, 1, 0), 4).volume());
+        assertEquals(Q.ZERO, cube(2).cut(form(-1, -1, 0), 4).volume());
+    }
+
+    @Test
+    void determinant() {
+        assertEquals(BigInteger.valueOf(-2), Poly.det(new BigInteger[][]{form(1, 2), form(3, 4)}));
+        assertEquals(BigInteger.valueOf(3), Poly.det(new BigInteger[][]{form(0, 1, 0), form(1, 0, 0), form(0, 0, -3)}));
+    }
+}

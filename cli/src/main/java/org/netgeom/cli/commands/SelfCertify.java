@@ -1,0 +1,55 @@
+package org.netgeom.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.netgeom.certify.CertRejected;
+import org.netgeom.certify.Certifier;
+import org.netgeom.certify.DomainSpec;
+import org.netgeom.cli.CliError;
+import org.netgeom.cli.JsonOut;
+import org.netgeom.ir.Rational;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Runs the independent checker ({@code netgeom-certify}, docs/certify.md) on a command's own
+ * JSON output, exactly as {@code netgeom certify} would on the file: the output is written to
+ * text and read back, so the checker sees nothing but the model file, the JSON and the domain.
+ */
+final class SelfCertify {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private SelfCertify() {
+    }
+
+    /** The checker's report, or CERT_REJECTED (exit 5) naming what failed. */
+    static Certifier.Report check(Path model, Map<String, Object> output, DomainSpec domain, Map<String, Rational> bind) {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(JsonOut.write(output));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return run(model, node, domain, bind);
+    }
+
+    static Certifier.Report run(Path model, JsonNode result, DomainSpec domain, Map<String, Rational> bind) {
+        Map<String, String> b = new HashMap<>();
+        if (bind != null) {
+            bind.forEach((k, v) -> b.put(k, v.toString()));
+        }
+        try {
+            return Certifier.certify(model, result, domain, b);
+        } catch (CertRejected e) {
+            throw CliError.CERT_REJECTED.at(e.path(), e.getMessage());
+        }
+    }
+
+    /** The human line a certified command prints. */
+    static String line(Certifier.Report r) {
+        return "certified by netgeom-certify: " + r.regions() + " witnesses and maps re-derived by its own forward pass, exact volumes sum to the domain's ("
+                + r.domainVolume() + ")" + (r.affinePieces() >= 0 ? ", " + r.affinePieces() + " affine pieces connected" : "");
+    }
+}
