@@ -85,6 +85,25 @@ class SplitEnumerationTest {
         compare(ref, got, "square2d");
     }
 
+    @ParameterizedTest(name = "certified through the CLI: {0} inputs")
+    @CsvSource({"2", "3"})
+    void splitOutputIsCertifiedByTheIndependentChecker(int inputs, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path f = dir.resolve("m.json");
+        org.netgeom.ir.io.IrWriter.write(RandomNets.mlp(11, inputs, new int[]{5, 5}, 1, "relu", 8), f, org.netgeom.ir.io.IrWriter.Options.DEFAULT);
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+        int code = org.netgeom.cli.Main.run(new String[]{"regions", f.toString(), "--box=-1,1", "--split", "4", "--json"},
+                new java.io.PrintStream(o, true), new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true));
+        assertEquals(0, code);
+        com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.toString());
+        assertTrue(j.get("certified").asBoolean(), "regions --split output re-verified by netgeom-certify");
+        java.nio.file.Path res = dir.resolve("r.json");
+        java.nio.file.Files.writeString(res, o.toString());
+        int cert = org.netgeom.cli.Main.run(new String[]{"certify", f.toString(), res.toString(), "--box=-1,1", "--json"},
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true), new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true));
+        assertEquals(0, cert, "netgeom certify accepts the merged result");
+    }
+
     static void compare(RegionSet ref, RegionSet got, String what) {
         assertEquals(ref.activationRegions(), got.activationRegions(), what + ": regions");
         assertEquals(ref.affinePieces(), got.affinePieces(), what + ": affine pieces");
