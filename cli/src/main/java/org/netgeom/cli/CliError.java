@@ -12,6 +12,8 @@ public enum CliError implements ErrorCode {
     KERNELSPEC_INSTALL_FAILED,
     /** The netgeom checkout with {@code notebooks/kernel} was not found ({@code netgeom notebook install --root}). */
     NOTEBOOKS_NOT_FOUND,
+    /** {@code sweep} or {@code regions --split} without the netgeom-spark module on the classpath (use the ./netgeom launcher). */
+    SPARK_MISSING,
     /** A mode the command line names but netgeom does not implement yet (exit status 2). */
     NOT_IMPLEMENTED,
     /** {@code netgeom certify} (or a command's own check) rejected a certificate: exit status 5 (docs/certify.md). */

@@ -86,6 +86,9 @@ public final class Main implements Runnable {
     /** The configured command line (also used by tests and the notebook kernel). */
     public static CommandLine commandLine(PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new Main());
+        for (Extension x : java.util.ServiceLoader.load(Extension.class)) {
+            x.register(cl);
+        }
         cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         Errors handler = new Errors();

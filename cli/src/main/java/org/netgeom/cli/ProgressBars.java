@@ -28,9 +28,13 @@ public final class ProgressBars implements Progress {
         this.err = err;
     }
 
-    /** A progress reporter for stderr, or {@link Progress#NONE} when disabled. */
+    /**
+     * A progress reporter for stderr, or {@link Progress#NONE} when disabled ({@code NETGEOM_NO_PROGRESS}
+     * set, or the system property {@code netgeom.progress=off}, as in a sweep's Spark tasks).
+     */
     public static Progress forStderr() {
-        return System.getenv("NETGEOM_NO_PROGRESS") != null ? Progress.NONE : new ProgressBars(System.err);
+        return System.getenv("NETGEOM_NO_PROGRESS") != null || "off".equals(System.getProperty("netgeom.progress"))
+                ? Progress.NONE : new ProgressBars(System.err);
     }
 
     @Override

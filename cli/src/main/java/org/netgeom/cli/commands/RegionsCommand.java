@@ -30,7 +30,7 @@ import java.util.Map;
 
 /**
  * {@code netgeom regions MODEL (--box … | --polytope F) [--slice O;D1;D2] [--json] [--plot F]
- * [--budget N]}: every activation region of the model on the domain, exactly (docs/regions.md).
+ * [--budget N] [--split N [--master URL]]}: every activation region of the model on the domain, exactly (docs/regions.md).
  * JSON: {@code {"activationRegions": N, "affinePieces": M, "regions": [{"pattern", "witness",
  * "A", "b"}, …]}} with exact numbers as strings, f(x) = A x + b on each region (A is
  * [outputs][variables]); each region also carries "piece" (and "vertices" in 1-D and 2-D,
@@ -66,6 +66,14 @@ public final class RegionsCommand extends BaseCommand {
     @Option(names = "--show", paramLabel = "N", defaultValue = "20", description = "Regions listed in human output (default 20).")
     int show;
 
+    @Option(names = "--split", paramLabel = "N", description = "Cut the box into about N sub-boxes, enumerate each as a Spark task "
+            + "and merge by pattern (the result is the same; docs/sweep.md).")
+    Integer split;
+
+    @Option(names = "--master", paramLabel = "URL", description = "With --split: the Spark master (default local[*], embedded; "
+            + "or spark://HOST:7077).")
+    String master;
+
     @Override
     public Integer call() {
         Model m = Binder.bind(readModel(model), Args.bindings(bind));
@@ -82,7 +90,11 @@ public final class RegionsCommand extends BaseCommand {
             }
         }
         Options o = Options.defaults().withBudget(budget).withMode(mode).withProgress(ProgressBars.forStderr());
-        RegionSet rs = Regions.enumerate(m, in, d, o);
+        if (master != null && split == null) {
+            throw org.netgeom.cli.CliError.USAGE.error("--master goes with --split N");
+        }
+        RegionSet rs = split == null ? Regions.enumerate(m, in, d, o)
+                : org.netgeom.cli.RegionSplitter.find().enumerate(m, in, d, o, split, master);
         List<String> vars = domain.variableNames(m, Formula.inputNames(m, m.input().size()));
         List<Region> order = ordered(rs);
         if (plot != null) {

@@ -85,6 +85,22 @@ public final class Cell<L> {
         return facets;
     }
 
+    /**
+     * A cell assembled from known parts rather than found by the search: a region of a split
+     * enumeration merged from its pieces in several sub-domains (no facets: consumers treat it as
+     * an LP-mode cell). The caller has checked the witness.
+     */
+    public static <L> Cell<L> assembled(String pattern, Rational[] witness, List<Rational[]> vertices, L data) {
+        List<Point> vs = null;
+        if (vertices != null) {
+            vs = new ArrayList<>(vertices.size());
+            for (Rational[] v : vertices) {
+                vs.add(new Point(v));
+            }
+        }
+        return new Cell<>(pattern, new Point(witness), vs, null, data);
+    }
+
     /** The program's data for this cell. */
     public L data() {
         return data;

@@ -24,6 +24,12 @@ public final class Region {
         this.inputMap = inputMap;
     }
 
+    /** A region whose exact map is known already (a merged region of a split enumeration). */
+    Region(int index, Cell<NetworkProgram.Outputs> cell, AffineMap inputMap, AffineMap map) {
+        this(index, cell, inputMap);
+        this.map = map;
+    }
+
     /** Its position in {@link RegionSet#regions()}. */
     public int index() {
         return index;
