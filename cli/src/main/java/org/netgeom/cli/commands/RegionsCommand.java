@@ -56,6 +56,10 @@ public final class RegionsCommand extends BaseCommand {
             description = "Cell representation: exact vertices (up to 5 variables by default) or exact LP.")
     Options.Mode mode;
 
+    @Option(names = "--search", paramLabel = "auto|cells|edges", defaultValue = "auto",
+            description = "Search: edge subdivision checked exactly (edges; auto where it applies) or the exact splitting search (cells).")
+    Regions.Search search;
+
     @Option(names = "--bind", paramLabel = "NAME=VALUE,...", description = "Values for free symbols, e.g. w1=1/2.")
     String bind;
 
@@ -78,7 +82,7 @@ public final class RegionsCommand extends BaseCommand {
             }
         }
         Options o = Options.defaults().withBudget(budget).withMode(mode).withProgress(ProgressBars.forStderr());
-        RegionSet rs = Regions.enumerate(m, in, d, o);
+        RegionSet rs = Regions.enumerate(m, in, d, o, search);
         List<String> vars = domain.variableNames(m, Formula.inputNames(m, m.input().size()));
         List<Region> order = ordered(rs);
         if (plot != null) {

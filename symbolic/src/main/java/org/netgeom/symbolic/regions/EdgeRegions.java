@@ -55,9 +55,12 @@ final class EdgeRegions {
         }
     }
 
-    /** True when the edge search handles this network and domain (a box, 2+ variables, no max pooling). */
+    /** The most variables the edge search takes (its box has 2^k corners; above, the cell search's LP mode). */
+    static final int MAX_DIMENSION = 5;
+
+    /** True when the edge search handles this network and domain (a box, 2 to 5 variables, no max pooling). */
     static boolean supports(Model model, AffineMap inputMap, Domain domain) {
-        if (!domain.isBox() || domain.dimension() < 2) {
+        if (!domain.isBox() || domain.dimension() < 2 || domain.dimension() > MAX_DIMENSION) {
             return false;
         }
         try {

@@ -42,7 +42,7 @@ public final class Regions {
      * The search strategy. {@link #CELLS}: the exact splitting search ({@code CellEnumerator});
      * {@link #EDGES}: edge subdivision of the polyhedral complex in float64 (Berzins 2023), whose
      * regions are then re-derived and checked exactly ({@link EdgeRegions}); {@link #AUTO}: edges
-     * where they apply (a box domain of 2 or more variables, sign units only, the default vertex
+     * where they apply (a box domain of 2 to 5 variables, sign units only, the default vertex
      * mode and exact arithmetic), cells otherwise or when a check of the edge result fails.
      */
     public enum Search {
@@ -57,7 +57,7 @@ public final class Regions {
         boolean ok = options.mode() == Options.Mode.AUTO && options.arithmetic() == Options.Arithmetic.EXACT
                 && EdgeRegions.supports(model, inputMap, domain);
         if (search == Search.EDGES && !ok) {
-            throw SymbolicError.BAD_INPUT.at("--search", "the edge search needs a box domain of 2 or more variables, "
+            throw SymbolicError.BAD_INPUT.at("--search", "the edge search needs a box domain of 2 to 5 variables, "
                     + "no max pooling, --mode auto and exact arithmetic (use --search cells)");
         }
         return ok ? Search.EDGES : Search.CELLS;
