@@ -57,6 +57,10 @@ public final class RegionsCommand extends BaseCommand {
             description = "Cell representation: exact vertices (up to 5 variables by default) or exact LP.")
     Options.Mode mode;
 
+    @Option(names = "--search", paramLabel = "auto|cells|edges", defaultValue = "auto",
+            description = "Search: edge subdivision checked exactly (edges; auto where it applies) or the exact splitting search (cells).")
+    Regions.Search search;
+
     @Option(names = "--bind", paramLabel = "NAME=VALUE,...", description = "Values for free symbols, e.g. w1=1/2.")
     String bind;
 
@@ -93,7 +97,7 @@ public final class RegionsCommand extends BaseCommand {
         if (master != null && split == null) {
             throw org.netgeom.cli.CliError.USAGE.error("--master goes with --split N");
         }
-        RegionSet rs = split == null ? Regions.enumerate(m, in, d, o)
+        RegionSet rs = split == null ? Regions.enumerate(m, in, d, o, search)
                 : org.netgeom.cli.RegionSplitter.find().enumerate(m, in, d, o, split, master);
         List<String> vars = domain.variableNames(m, Formula.inputNames(m, m.input().size()));
         List<Region> order = ordered(rs);

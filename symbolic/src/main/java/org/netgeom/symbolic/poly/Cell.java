@@ -41,6 +41,15 @@ public final class Cell<L> {
     }
 
     /**
+     * A cell found by another search (the edge subdivision of {@code regions}): the caller has
+     * re-checked the witness exactly against every inequality of the cell and of the domain, and
+     * the vertices and facets (or nulls) are exact.
+     */
+    public static <L> Cell<L> of(String pattern, Point witness, List<Point> vertices, List<Facet> facets, L data) {
+        return new Cell<>(pattern, witness, vertices, facets, data);
+    }
+
+    /**
      * The options taken, one character per unit in program order: '1'/'0' for sign units,
      * the winner's index (0-9, then a-z) for argmax units.
      */

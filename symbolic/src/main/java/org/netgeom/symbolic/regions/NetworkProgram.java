@@ -167,6 +167,21 @@ public final class NetworkProgram implements SplitProgram<NetworkProgram.Outputs
         return pattern.substring(start, start + trackUnits(t));
     }
 
+    /** The compiled instructions (for the float and exact point evaluators of the edge search). */
+    NetworkCompiler.Ins[] instructions() {
+        return ins;
+    }
+
+    /** The size of buffer i. */
+    int bufferSize(int i) {
+        return buf[i].n;
+    }
+
+    /** The buffer that holds track t's output. */
+    int outputBuffer(int t) {
+        return outputs[t];
+    }
+
     /** True for the float64 program. */
     public boolean isFloat64() {
         return float64;

@@ -35,6 +35,55 @@ public final class Regions {
      * a slice) on {@code domain}, a domain of u.
      */
     public static RegionSet enumerate(Model model, AffineMap inputMap, Domain domain, Options options) {
+        return enumerate(model, inputMap, domain, options, Search.AUTO);
+    }
+
+    /**
+     * The search strategy. {@link #CELLS}: the exact splitting search ({@code CellEnumerator});
+     * {@link #EDGES}: edge subdivision of the polyhedral complex in float64 (Berzins 2023), whose
+     * regions are then re-derived and checked exactly ({@link EdgeRegions}); {@link #AUTO}: edges
+     * where they apply (a box domain of 2 to 5 variables, sign units only, the default vertex
+     * mode and exact arithmetic), cells otherwise or when a check of the edge result fails.
+     */
+    public enum Search {
+        AUTO, CELLS, EDGES
+    }
+
+    /** The strategy {@code search} resolves to for this model and domain (never AUTO). */
+    public static Search resolve(Model model, AffineMap inputMap, Domain domain, Options options, Search search) {
+        if (search == Search.CELLS) {
+            return Search.CELLS;
+        }
+        boolean ok = options.mode() == Options.Mode.AUTO && options.arithmetic() == Options.Arithmetic.EXACT
+                && EdgeRegions.supports(model, inputMap, domain);
+        if (search == Search.EDGES && !ok) {
+            throw SymbolicError.BAD_INPUT.at("--search", "the edge search needs a box domain of 2 to 5 variables, "
+                    + "no max pooling, --mode auto and exact arithmetic (use --search cells)");
+        }
+        return ok ? Search.EDGES : Search.CELLS;
+    }
+
+    /** As {@link #enumerate(Model, AffineMap, Domain, Options)} with a chosen search strategy. */
+    public static RegionSet enumerate(Model model, AffineMap inputMap, Domain domain, Options options, Search search) {
+        if (inputMap.variables() == domain.dimension() && resolve(model, inputMap, domain, options, search) == Search.EDGES) {
+            try {
+                NetworkProgram program = NetworkProgram.forModel(model, inputMap, false);
+                List<Region> regions = new ArrayList<>();
+                Stats stats = EdgeRegions.run(model, inputMap, domain, options, regions::add);
+                RegionSet partial = new RegionSet(regions, null, domain, inputMap, program, stats);
+                List<RegionSet.Piece> pieces = AffinePieces.compute(regions, partial);
+                return new RegionSet(regions, pieces, domain, inputMap, program, stats);
+            } catch (EdgeRegions.Rejected e) {
+                if (search == Search.EDGES) {
+                    throw new IllegalStateException("the edge search's result failed its exact check: " + e.getMessage());
+                }
+                // the float search went wrong somewhere: the exact cell search decides
+            }
+        }
+        return enumerateCells(model, inputMap, domain, options);
+    }
+
+    private static RegionSet enumerateCells(Model model, AffineMap inputMap, Domain domain, Options options) {
         if (inputMap.variables() != domain.dimension()) {
             throw SymbolicError.BAD_INPUT.error("the domain has " + domain.dimension() + " coordinates, the input "
                     + inputMap.variables());
@@ -58,6 +107,21 @@ public final class Regions {
      * region's exact map {@code r.map().a()} for a Lipschitz constant. Returns the counters.
      */
     public static Stats forEach(Model model, AffineMap inputMap, Domain domain, Options options, Consumer<Region> sink) {
+        return forEach(model, inputMap, domain, options, Search.AUTO, sink);
+    }
+
+    /** As {@link #forEach(Model, AffineMap, Domain, Options, Consumer)} with a chosen search strategy. */
+    public static Stats forEach(Model model, AffineMap inputMap, Domain domain, Options options, Search search,
+                                Consumer<Region> sink) {
+        if (inputMap.variables() == domain.dimension() && resolve(model, inputMap, domain, options, search) == Search.EDGES) {
+            try {
+                return EdgeRegions.run(model, inputMap, domain, options, sink);
+            } catch (EdgeRegions.Rejected e) {
+                if (search == Search.EDGES) {
+                    throw new IllegalStateException("the edge search's result failed its exact check: " + e.getMessage());
+                }
+            }
+        }
         if (inputMap.variables() != domain.dimension()) {
             throw SymbolicError.BAD_INPUT.error("the domain has " + domain.dimension() + " coordinates, the input "
                     + inputMap.variables());

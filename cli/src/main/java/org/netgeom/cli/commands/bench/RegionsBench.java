@@ -37,6 +37,9 @@ public final class RegionsBench extends BaseCommand {
     @Option(names = "--seeds", paramLabel = "S", defaultValue = "5", description = "Random nets per architecture (seeds 1..S).")
     int seeds;
 
+    @Option(names = "--scale", description = "Only the rows at scale: widths 64-256, edge search vs a float64 edge-subdivision reference in torch.")
+    boolean scale;
+
     @Option(names = "--quick", description = "One run, two seeds, no rational-only mode (a smoke test of the benchmark).")
     boolean quick;
 
@@ -55,6 +58,21 @@ public final class RegionsBench extends BaseCommand {
             seeds = 2;
         }
         var w = out();
+        if (scale) {
+            List<Object> rows = new ArrayList<>();
+            try {
+                RegionsScaleBench.run(w, json, rows, quick);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            if (json) {
+                Map<String, Object> o = JsonOut.object();
+                o.put("cores", Runtime.getRuntime().availableProcessors());
+                o.put("scale", rows);
+                printJson(o);
+            }
+            return 0;
+        }
         if (!json) {
             w.printf("netgeom bench regions: exact enumeration vs a float64 run of the same search; %d random relu nets per "
                     + "architecture (weights j/16), box [-1,1]^n; best of %d interleaved measurements (each >= 0.25 s of passes) after 1.5 s of warm-up (medians in brackets); %d cores, Java %s%n",

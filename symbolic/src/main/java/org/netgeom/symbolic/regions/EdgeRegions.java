@@ -1,0 +1,330 @@
+package org.netgeom.symbolic.regions;
+
+import org.netgeom.ir.Model;
+import org.netgeom.ir.Rational;
+import org.netgeom.symbolic.poly.Cell;
+import org.netgeom.symbolic.poly.Domain;
+import org.netgeom.symbolic.poly.Form;
+import org.netgeom.symbolic.poly.Options;
+import org.netgeom.symbolic.poly.Point;
+import org.netgeom.symbolic.poly.Stats;
+import org.netgeom.symbolic.poly.Unit;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+/**
+ * The exact side of the edge strategy: every region the untrusted {@link EdgeSearch} proposes is
+ * re-derived from its pattern alone with the exact machinery of the cell search, and the result is
+ * accepted only when the checks below pass.
+ *
+ * <ul>
+ *   <li>Map and inequalities: the exact {@link NetworkProgram} is replayed along the pattern;
+ *       it gives every unit's pre-activation on the region as an exact affine form and the
+ *       network's exact affine map f(u) = A u + b there.</li>
+ *   <li>Witness: the float centroid of the search's vertices, rounded to a double (an exact
+ *       dyadic rational), or else the exact centroid of the exact vertices; it must satisfy every
+ *       unit's inequality and the domain's strictly, decided exactly (filtered predicates,
+ *       {@link Form#signAt(Point)}). So every listed region exists and has its pattern; distinct
+ *       patterns give disjoint regions.</li>
+ *   <li>2-D vertices and completeness: each vertex is the exact intersection (Cramer's rule) of
+ *       the exact lines of its two edges; every inequality of the region must hold (≥ 0) at
+ *       every exact vertex, so the convex hull of the vertices lies in the region's closure; and
+ *       the shoelace areas of all regions must sum to the area of the domain, exactly. Since the
+ *       regions are disjoint, that proves both that each hull is the whole closure and that no
+ *       region is missing.</li>
+ * </ul>
+ *
+ * <p>In 3 and more variables the witnesses and maps are checked as above; completeness there is
+ * established by the independent certificate checker ({@code netgeom certify}: volumes by
+ * Lasserre's recursion) and by the tests against the cell search and brute force.
+ */
+final class EdgeRegions {
+    private EdgeRegions() {
+    }
+
+    /** Raised when a check fails: the caller falls back to the cell search. */
+    static final class Rejected extends RuntimeException {
+        Rejected(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    /** The most variables the edge search takes (its box has 2^k corners; above, the cell search's LP mode). */
+    static final int MAX_DIMENSION = 5;
+
+    /** True when the edge search handles this network and domain (a box, 2 to 5 variables, no max pooling). */
+    static boolean supports(Model model, AffineMap inputMap, Domain domain) {
+        if (!domain.isBox() || domain.dimension() < 2 || domain.dimension() > MAX_DIMENSION) {
+            return false;
+        }
+        try {
+            new PointEvaluator(NetworkProgram.forModel(model, inputMap, false), inputMap);
+            return true;
+        } catch (UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Runs the edge search and hands every exactly re-derived region to {@code sink} in the
+     * search's order (2-D: only after the area check has passed, so nothing uncertified leaves).
+     */
+    static Stats run(Model model, AffineMap inputMap, Domain domain, Options options, Consumer<Region> sink) {
+        NetworkProgram main = NetworkProgram.forModel(model, inputMap, false);
+        PointEvaluator ev = new PointEvaluator(main, inputMap);
+        EdgeSearch s = new EdgeSearch(ev, domain.lower(), domain.upper(), options.budget(), options.progress());
+        s.run();
+        int n = domain.dimension();
+        List<EdgeSearch.Reg> regs = s.regions;
+        s.regions = null;
+        int count = regs.size();
+        Region[] out = new Region[count];
+        ThreadLocal<NetworkProgram> programs = ThreadLocal.withInitial(() -> NetworkProgram.forModel(model, inputMap, false));
+        Rational[] area = new Rational[Math.max(1, count)];
+        AtomicLong checks = new AtomicLong();
+        options.progress().start("regions (exact maps and witnesses)", count);
+        try {
+            IntStream.range(0, count).parallel().forEach(i -> {
+                EdgeSearch.Reg r = regs.get(i);
+                regs.set(i, null);
+                Exact e = exact(programs.get(), s, r, domain, n);
+                checks.addAndGet(e.checks);
+                area[i] = e.area;
+                out[i] = new Region(i, e.cell, inputMap);
+                options.progress().step(1);
+            });
+        } finally {
+            options.progress().done();
+        }
+        if (n == 2) {
+            Rational sum = Rational.ZERO;
+            for (int i = 0; i < count; i++) {
+                sum = sum.add(area[i]);
+            }
+            Rational whole = Rational.ONE;
+            for (int j = 0; j < n; j++) {
+                whole = whole.multiply(domain.upper()[j].subtract(domain.lower()[j]));
+            }
+            if (!sum.equals(whole)) {
+                throw new Rejected("the regions' areas sum to " + sum + ", the domain's is " + whole);
+            }
+        }
+        Stats st = new Stats();
+        st.cells = count;
+        st.splits = s.splits;
+        st.nodes = s.units;
+        st.witnessChecks = count;
+        st.inequalityChecks = checks.get();
+        st.exactSimplex = 0;
+        for (Region r : out) {
+            sink.accept(r);
+        }
+        return st;
+    }
+
+    private record Exact(Cell<NetworkProgram.Outputs> cell, Rational area, long checks) {
+    }
+
+    private static Exact exact(NetworkProgram p, EdgeSearch s, EdgeSearch.Reg r, Domain domain, int n) {
+        int units = s.units;
+        char[] pat = new char[units];
+        for (int u = 0; u < units; u++) {
+            pat[u] = (r.bits[u >>> 6] >>> (u & 63) & 1) != 0 ? '1' : '0';
+        }
+        String pattern = new String(pat);
+        Form[] forms = new Form[units];       // the unit's inequality form > 0 on the region, null when identically zero
+        NetworkProgram.Outputs data;
+        int depth = 0;
+        try {
+            for (; depth < units; depth++) {
+                Unit un = p.next();
+                if (!(un instanceof Unit.Sign sgn)) {
+                    throw new Rejected("unit " + depth + " is not a sign unit");
+                }
+                Form z = sgn.z();
+                int c = pat[depth] == '1' ? 1 : 0;
+                if (!z.isZero()) {
+                    forms[depth] = c == 1 ? z : z.negate();
+                } else if (c == 1) {
+                    throw new Rejected("pattern " + pattern + ": unit " + depth + " is identically zero but marked '1'");
+                }
+                p.decide(c);
+            }
+            if (p.next() != null) {
+                throw new Rejected("the program has more units than the search");
+            }
+            data = p.leaf();
+        } finally {
+            for (int i = 0; i < depth; i++) {
+                p.undo();
+            }
+        }
+        List<Form> dom = domain.constraints();
+        long checks = 0;
+        int[] vs = r.v;
+        double[] c = new double[n];
+        for (int v : vs) {
+            for (int j = 0; j < n; j++) {
+                c[j] += s.x[v * n + j] / vs.length;
+            }
+        }
+        if (n == 2) {
+            Integer[] order = new Integer[vs.length];
+            for (int i = 0; i < vs.length; i++) {
+                order[i] = i;
+            }
+            double cx = c[0];
+            double cy = c[1];
+            Arrays.sort(order, Comparator.comparingDouble(i -> Math.atan2(s.x[vs[i] * 2 + 1] - cy, s.x[vs[i] * 2] - cx)));
+            int m = vs.length;
+            Form[] edge = new Form[m];
+            int[] label = new int[m];
+            for (int i = 0; i < m; i++) {
+                int a = vs[order[i]];
+                int b = vs[order[(i + 1) % m]];
+                int[] f = EdgeSearch.intersect(s.zs[a], s.zs[b]);
+                Form best = null;
+                int lab = 0;
+                for (int l : f) {
+                    Form g = l < 0 ? dom.get(-l - 1) : forms[l];
+                    if (g != null && !g.isConstant()) {
+                        best = g;
+                        lab = l;
+                        break;
+                    }
+                }
+                if (best == null) {
+                    throw new Rejected("pattern " + pattern + ": no line through two consecutive vertices");
+                }
+                edge[i] = best;
+                label[i] = lab;
+            }
+            List<Point> pts = new ArrayList<>(m);
+            for (int i = 0; i < m; i++) {
+                Rational[] q = meet(edge[(i + m - 1) % m], edge[i]);
+                if (q == null) {
+                    q = s.exact(vs[order[i]]);
+                }
+                pts.add(new Point(q));
+            }
+            Rational twice = Rational.ZERO;
+            for (int i = 0; i < m; i++) {
+                Point a = pts.get(i);
+                Point b = pts.get((i + 1) % m);
+                twice = twice.add(a.get(0).multiply(b.get(1)).subtract(b.get(0).multiply(a.get(1))));
+            }
+            if (twice.signum() <= 0) {
+                throw new Rejected("pattern " + pattern + ": the vertices are not a counter-clockwise polygon");
+            }
+            for (Point q : pts) {
+                checks += require(forms, dom, q, 0, pattern);
+            }
+            List<Cell.Facet> facets = new ArrayList<>(m);
+            for (int i = 0; i < m; i++) {
+                facets.add(new Cell.Facet(edge[i], label[i], new int[]{i, (i + 1) % m}));
+            }
+            Point w = witness(forms, dom, c, pts, pattern);
+            checks += units + dom.size();
+            return new Exact(Cell.of(pattern, w, pts, facets, data), twice.divide(Rational.TWO), checks);
+        }
+        Point w;
+        try {
+            w = witness(forms, dom, c, null, pattern);
+        } catch (Rejected e) {
+            List<Point> pts = new ArrayList<>();
+            synchronized (s) {
+                for (int v : vs) {
+                    pts.add(new Point(s.exact(v)));
+                }
+            }
+            w = witness(forms, dom, null, pts, pattern);
+        }
+        checks += units + dom.size();
+        return new Exact(Cell.of(pattern, w, null, null, data), null, checks);
+    }
+
+    /** A witness strictly inside: the rounded float centroid, else the exact centroid of {@code pts}. */
+    private static Point witness(Form[] forms, List<Form> dom, double[] c, List<Point> pts, String pattern) {
+        if (c != null) {
+            Rational[] q = new Rational[c.length];
+            for (int j = 0; j < c.length; j++) {
+                q[j] = Rational.fromDouble(c[j]);
+            }
+            Point w = new Point(q);
+            if (strictlyInside(forms, dom, w)) {
+                return w;
+            }
+        }
+        if (pts != null) {
+            int k = pts.get(0).dimension();
+            Rational[] q = new Rational[k];
+            Arrays.fill(q, Rational.ZERO);
+            for (Point v : pts) {
+                for (int j = 0; j < k; j++) {
+                    q[j] = q[j].add(v.get(j));
+                }
+            }
+            Rational inv = Rational.of(1, pts.size());
+            for (int j = 0; j < k; j++) {
+                q[j] = q[j].multiply(inv);
+            }
+            Point w = new Point(q);
+            if (strictlyInside(forms, dom, w)) {
+                return w;
+            }
+        }
+        throw new Rejected("pattern " + pattern + ": no witness strictly inside");
+    }
+
+    private static boolean strictlyInside(Form[] forms, List<Form> dom, Point w) {
+        for (Form f : dom) {
+            if (f.signAt(w) <= 0) {
+                return false;
+            }
+        }
+        for (Form f : forms) {
+            if (f != null && f.signAt(w) <= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Every inequality holds (≥ 0) at q; returns the number checked. */
+    private static long require(Form[] forms, List<Form> dom, Point q, int unused, String pattern) {
+        for (Form f : dom) {
+            if (f.signAt(q) < 0) {
+                throw new Rejected("pattern " + pattern + ": a vertex outside the domain");
+            }
+        }
+        for (int u = 0; u < forms.length; u++) {
+            if (forms[u] != null && forms[u].signAt(q) < 0) {
+                throw new Rejected("pattern " + pattern + ": a vertex violates unit " + u);
+            }
+        }
+        return forms.length + dom.size();
+    }
+
+    /** The intersection of two lines f = 0, g = 0 in the plane, or null when parallel. */
+    private static Rational[] meet(Form f, Form g) {
+        Rational a1 = f.coefficient(0);
+        Rational a2 = f.coefficient(1);
+        Rational c1 = f.constant();
+        Rational b1 = g.coefficient(0);
+        Rational b2 = g.coefficient(1);
+        Rational c2 = g.constant();
+        Rational det = a1.multiply(b2).subtract(a2.multiply(b1));
+        if (det.isZero()) {
+            return null;
+        }
+        Rational x = c2.multiply(a2).subtract(c1.multiply(b2)).divide(det);
+        Rational y = b1.multiply(c1).subtract(a1.multiply(c2)).divide(det);
+        return new Rational[]{x, y};
+    }
+}
