@@ -136,6 +136,9 @@ public final class TrainCommand extends NumericCommand {
         if (checkpointEvery < 1) {
             throw NumericError.BAD_OPTION.at("--checkpoint-every", "--checkpoint-every must be at least 1");
         }
+        if (!onTorch) {
+            org.netgeom.numeric.engine.Warmup.start(precision());   // compiles the kernels while the files are read
+        }
         Inputs in = inputs(plot);
         double[] x = in.x();
         double[] y = targets(in.data());

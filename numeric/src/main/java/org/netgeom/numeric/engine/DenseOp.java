@@ -25,8 +25,8 @@ final class DenseOp extends Op {
         x = xin;
         int n = p.n;
         double[] y = new double[n * out];
-        p.gemm.mul(false, true, n, out, in, xin.v(), 0, p.params, w, y, 0, false);
-        addBias(p.params, b, y, n);
+        fillBias(p.params, b, y, n);              // y = b, then y += x·Wᵀ (one pass fewer than sum-then-add)
+        p.gemm.mul(false, true, n, out, in, xin.v(), 0, p.params, w, y, 0, true);
         double[] t = null;
         if (p.tangents()) {
             t = new double[n * out];
@@ -37,6 +37,15 @@ final class DenseOp extends Op {
             addBias(p.dir, b, t, n);
         }
         return p.round(new Dual(y, t));
+    }
+
+    private void fillBias(double[] src, int off, double[] y, int n) {
+        if (off < 0) {
+            return;
+        }
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(src, off, y, r * out, out);
+        }
     }
 
     private void addBias(double[] src, int off, double[] y, int n) {

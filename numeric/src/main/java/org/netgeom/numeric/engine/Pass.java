@@ -15,7 +15,8 @@ final class Pass {
     final int n;
     final boolean train;
     final Precision precision;
-    final Gemm gemm = Gemm.get();
+    /** The products' multiplier: float64, or float32 products for {@link Precision#F32}. */
+    final Gemm gemm;
     double[] grad;
     double[] perRow;
     int paramCount;
@@ -28,6 +29,7 @@ final class Pass {
         this.n = n;
         this.train = train;
         this.precision = precision;
+        this.gemm = precision == Precision.F32 ? Gemm.get32() : Gemm.get();
     }
 
     boolean tangents() {

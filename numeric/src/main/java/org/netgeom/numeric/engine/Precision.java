@@ -3,8 +3,10 @@ package org.netgeom.numeric.engine;
 /**
  * The engine's number format. {@link #F64} is IEEE binary64 throughout. {@link #F32} stores
  * parameters, activations, gradients and optimizer state as binary32 (every stored value is
- * rounded to the nearest float) while sums inside one op (a dot product, a channel mean) run in
- * binary64 before their result is rounded: float32 storage, float64 accumulation.
+ * rounded to the nearest float); matrix products run in binary32 fused multiply-adds
+ * ({@code Gemm.get32()}: sums over k in float within blocks of 1024, the blocks added in binary64),
+ * as an sgemm does, and other sums inside one op (a channel mean, a loss) run in binary64 before
+ * their result is rounded.
  */
 public enum Precision {
     F64, F32;

@@ -16,13 +16,17 @@ public final class Gemm {
     /** The k-block (a packed B panel of KC·NR doubles stays in L1). */
     public static final int KC = 128;
     private static final long MIN_PARALLEL_FLOPS = 1L << 18;
-    private static final Gemm DEFAULT = new Gemm(pick(System.getProperty("netgeom.kernel", "auto")));
+    private static final Gemm DEFAULT = new Gemm(pick(System.getProperty("netgeom.kernel", "auto")), null);
+    private static final Gemm DEFAULT32 = new Gemm(null, pick32(System.getProperty("netgeom.kernel", "auto")));
 
     private final Kernel kernel;
+    private final FloatKernel kernel32;
     private final ThreadLocal<double[][]> buffers = ThreadLocal.withInitial(() -> new double[3][]);
+    private final ThreadLocal<float[][]> buffers32 = ThreadLocal.withInitial(() -> new float[3][]);
 
-    private Gemm(Kernel kernel) {
+    private Gemm(Kernel kernel, FloatKernel kernel32) {
         this.kernel = kernel;
+        this.kernel32 = kernel32;
     }
 
     /** The engine's multiplier (the vector kernel when available; {@code -Dnetgeom.kernel=scalar} forces plain Java). */
@@ -30,9 +34,29 @@ public final class Gemm {
         return DEFAULT;
     }
 
+    /**
+     * The float32 multiplier: A and B are read as binary32 (their values must be floats already,
+     * or are rounded to the nearest float when packed), products and the sums within a k-block of
+     * {@link #KC} run in binary32 fused multiply-adds, and the blocks' sums are added in binary64
+     * to C. For the engine's {@code --dtype float32}; about twice the float64 rate.
+     */
+    public static Gemm get32() {
+        return DEFAULT32;
+    }
+
     /** The plain-Java multiplier (for tests and benchmarks). */
     public static Gemm scalar() {
-        return new Gemm(new ScalarKernel());
+        return new Gemm(new ScalarKernel(), null);
+    }
+
+    /** The plain-Java float32 multiplier (for tests). */
+    public static Gemm scalar32() {
+        return new Gemm(null, new ScalarKernel32());
+    }
+
+    /** True for the float32 multipliers. */
+    public boolean isFloat32() {
+        return kernel32 != null;
     }
 
     /** True when the Vector API module is resolved in this JVM. */
@@ -54,9 +78,23 @@ public final class Gemm {
         return new ScalarKernel();
     }
 
-    /** The micro-kernel's name ("vector-512bit-4x32" or "scalar"). */
+    private static FloatKernel pick32(String want) {
+        if (!want.equals("scalar") && vectorAvailable()) {
+            try {
+                FloatKernel k = (FloatKernel) Class.forName("org.netgeom.numeric.linalg.VectorKernel32").getDeclaredConstructor().newInstance();
+                if (k.nr() >= 32) {          // at least 256-bit vectors
+                    return k;
+                }
+            } catch (ReflectiveOperationException | LinkageError e) {
+                // fall through to the plain kernel
+            }
+        }
+        return new ScalarKernel32();
+    }
+
+    /** The micro-kernel's name ("vector-512bit-4x32", "vector-f32-512bit-4x64", "scalar"). */
     public String kernelName() {
-        return kernel.name();
+        return kernel != null ? kernel.name() : kernel32.name();
     }
 
     /**
@@ -72,8 +110,8 @@ public final class Gemm {
         if (m == 0 || n == 0 || k == 0) {
             return;
         }
-        int mr = kernel.mr();
-        int nr = kernel.nr();
+        int mr = kernel != null ? kernel.mr() : kernel32.mr();
+        int nr = kernel != null ? kernel.nr() : kernel32.nr();
         long flops = 2L * m * n * k;
         int colPanels = (n + nr - 1) / nr;
         int rowPanels = (m + mr - 1) / mr;
@@ -92,6 +130,10 @@ public final class Gemm {
     private void block(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, double[] b, int bo,
                        double[] c, int co, int i0, int i1, int j0, int j1) {
         if (i0 >= i1 || j0 >= j1) {
+            return;
+        }
+        if (kernel32 != null) {
+            Gemm32.block(kernel32, buffers32.get(), ta, tb, m, n, k, a, ao, b, bo, c, co, i0, i1, j0, j1);
             return;
         }
         int mr = kernel.mr();

@@ -62,6 +62,7 @@ public final class Trainer {
      * @param listener may be null
      */
     public static Result run(Net net, double[] x, double[] y, int n, TrainConfig c, Progress progress, Listener listener) {
+        org.netgeom.numeric.engine.Warmup.stop();
         Listener l = listener == null ? new Listener() {
         } : listener;
         int d = net.inputSize();

@@ -65,6 +65,46 @@ class GemmTest {
         }
     }
 
+    /**
+     * The float32 multipliers against the naive product in binary64 of the same float inputs: a
+     * float sum of k products is within k·2⁻²⁴·Σ|a||b| (Higham, Accuracy and Stability, §3.1).
+     */
+    @ParameterizedTest(name = "f32 {0}x{1}x{2} ta={3} tb={4}")
+    @CsvSource({"1,1,1,false,false", "5,7,3,false,false", "33,65,129,false,true", "64,32,300,true,false", "70,3,260,true,true",
+            "4,64,128,false,false", "129,257,1100,false,true", "3,100,1,true,false", "260,10,2100,false,true"})
+    void float32MatchesTheProductOfFloats(int m, int n, int k, boolean ta, boolean tb) {
+        Random r = new Random(m * 31L + n * 7L + k);
+        double[] a = rand(r, m * k);
+        double[] b = rand(r, k * n);
+        for (double[] v : new double[][]{a, b}) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) v[i];
+            }
+        }
+        double[] want = naive(ta, tb, m, n, k, a, b);
+        double[] abs = naive(ta, tb, m, n, k, absOf(a), absOf(b));
+        for (Gemm g : new Gemm[]{Gemm.get32(), Gemm.scalar32()}) {
+            assertTrue(g.isFloat32(), g.kernelName());
+            double[] c = new double[m * n];
+            g.mul(ta, tb, m, n, k, a, 0, b, 0, c, 0, false);
+            double worst = 0;
+            for (int i = 0; i < c.length; i++) {
+                double bound = k * 0x1p-24 * abs[i];
+                assertEquals(want[i], c[i], bound + 1e-30, g.kernelName() + " element " + i);
+                worst = Math.max(worst, Math.abs(want[i] - c[i]) / abs[i]);
+            }
+            assertTrue(k < 3 || worst > 0, g.kernelName() + ": float sums differ from binary64 ones somewhere (really float32)");
+        }
+    }
+
+    private static double[] absOf(double[] v) {
+        double[] a = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            a[i] = Math.abs(v[i]);
+        }
+        return a;
+    }
+
     @Test
     void offsetsLeaveTheRestAlone() {
         Random r = new Random(5);
@@ -94,6 +134,7 @@ class GemmTest {
         double[] a = rand(r, m * k);
         double[] b = rand(r, k * n);
         double[] ref = null;
+        double[] ref32 = null;
         for (int t : new int[]{1, 2, 3, 5}) {
             Parallel.setThreads(t);
             for (boolean ta : new boolean[]{false, true}) {
@@ -106,6 +147,15 @@ class GemmTest {
                         assertArrayEquals(ref, c, "threads " + t);
                     }
                 }
+                double[] c32 = new double[m * n];
+                Gemm.get32().mul(ta, !ta, m, n, k, a, 0, b, 0, c32, 0, false);
+                if (!ta) {
+                    if (ref32 == null) {
+                        ref32 = c32;
+                    } else {
+                        assertArrayEquals(ref32, c32, "float32, threads " + t);
+                    }
+                }
             }
         }
     }
@@ -114,6 +164,7 @@ class GemmTest {
     void vectorKernelIsUsedInTests() {
         assertTrue(Gemm.vectorAvailable(), "surefire runs with --add-modules jdk.incubator.vector");
         assertTrue(Gemm.get().kernelName().startsWith("vector"), Gemm.get().kernelName());
+        assertTrue(Gemm.get32().kernelName().startsWith("vector-f32"), Gemm.get32().kernelName());
     }
 
     @Test

@@ -82,11 +82,13 @@ public final class BenchHessianCommand extends BaseCommand {
                 "relError", Math.abs(target.last - lambda) / Math.abs(lambda)));
         o.put("hvpRatio", (double) pwHvps / lzHvps);
         o.put("timeRatio", pwTime / lzSec);
+        o.put("reference", BenchEnv.reference("power iteration on the same Hessian-vector products, " + threads + " threads"));
         if (json) {
             printJson(o);
             return 0;
         }
         out().println("bench hessian: " + o.get("job"));
+        out().println("  reference: " + o.get("reference"));
         out().printf(Locale.ROOT, "  Lanczos (tol 1e-10)         λ1 = %.12g   %4d HVPs  %7.2f s%n", lambda, lzHvps, lzSec);
         out().printf(Locale.ROOT, "  power, PyHessian defaults   λ1 = %.12g   %4d HVPs  %7.2f s  (rel. error %.1e)%n", pyh.value(), pyhHvps,
                 pyhSec, Math.abs(pyh.value() - lambda) / Math.abs(lambda));

@@ -6,15 +6,14 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_MT_DDRM;
 import org.netgeom.cli.JsonOut;
 import org.netgeom.cli.commands.BaseCommand;
-import org.netgeom.ir.Shape;
-import org.netgeom.ir.Tensor;
-import org.netgeom.ir.io.Safetensors;
 import org.netgeom.numeric.NumericError;
+import org.netgeom.numeric.engine.Net;
+import org.netgeom.numeric.engine.Precision;
 import org.netgeom.numeric.linalg.Gemm;
+import org.netgeom.numeric.linalg.Peak;
 import org.netgeom.numeric.linalg.Parallel;
 import org.netgeom.numeric.loss.Loss;
 import org.netgeom.numeric.optim.Optimizer;
-import org.netgeom.numeric.torch.TorchBridge;
 import org.netgeom.numeric.torch.TorchEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,11 +29,16 @@ import java.util.Map;
 
 /**
  * {@code netgeom bench train}: full-batch SGD steps (cross-entropy, lr 0.01) of an MLP
- * 784-512-512-10 on a batch of 256 in float64 with 2 threads, the Java engine against PyTorch CPU
- * ({@code torch.set_num_threads(2)}) in the same invocation, from the same initial weights;
- * prints steps/s of both and their ratio, and checks that both loss sequences agree.
- * {@code --e2e} also times {@code netgeom train --engine java} end to end (a child JVM) against a
- * plain PyTorch script on the same job; {@code --gemm} times the dense kernel against EJML.
+ * 784-512-512-10 on a batch of 256 with 2 threads, in float64 (or {@code --dtype float32}), the
+ * Java engine against PyTorch CPU in the same invocation ({@code torch.set_num_threads} and
+ * OpenBLAS's threads set to the same number), from the same initial weights; prints steps/s of
+ * both, their ratio, GFLOP/s of both against the machine's measured FMA peak
+ * ({@link Peak}), the reference's configuration (torch version, threads, the BLAS library loaded),
+ * and checks that both loss sequences agree. No ratio is printed when PyTorch runs on the
+ * reference BLAS (the comparison would flatter the Java engine) unless
+ * {@code --allow-reference-blas}. {@code --e2e} also times {@code netgeom train} end to end
+ * against a plain PyTorch script ({@link BenchEndToEnd}, 500 steps by default); {@code --gemm}
+ * times the dense kernel against EJML.
  */
 @Command(name = "train", description = "Java engine vs PyTorch CPU: training steps/s of an MLP 784-512-512-10 (ratio in one run).")
 public final class BenchTrainCommand extends BaseCommand {
@@ -46,6 +50,9 @@ public final class BenchTrainCommand extends BaseCommand {
 
     @Option(names = "--threads", defaultValue = "2", paramLabel = "T", description = "Threads of both engines (default 2).")
     int threads;
+
+    @Option(names = "--dtype", defaultValue = "float64", paramLabel = "float64|float32", description = "Number format of both engines (default float64).")
+    String dtype;
 
     @Option(names = "--steps", defaultValue = "20", paramLabel = "S", description = "Timed steps per engine (default 20).")
     int steps;
@@ -59,41 +66,66 @@ public final class BenchTrainCommand extends BaseCommand {
     @Option(names = "--no-torch", description = "Time the Java engine only.")
     boolean noTorch;
 
+    @Option(names = "--allow-reference-blas", description = "Print the ratio even when PyTorch runs on the reference BLAS (labelled so).")
+    boolean allowReferenceBlas;
+
     @Option(names = "--e2e", description = "Also time `netgeom train` end to end against a plain PyTorch script.")
     boolean e2e;
 
-    @Option(names = "--e2e-steps", defaultValue = "50", paramLabel = "S", description = "Steps of the end-to-end runs (default 50).")
+    @Option(names = "--e2e-steps", defaultValue = "500", paramLabel = "S", description = "Steps of the end-to-end runs (default 500).")
     int e2eSteps;
+
+    @Option(names = "--e2e-runs", defaultValue = "1", paramLabel = "R", description = "End-to-end runs of each, alternating (default 1).")
+    int e2eRuns;
 
     @Option(names = "--gemm", description = "Also time the dense kernel (vector, plain Java) against EJML on this job's shapes.")
     boolean gemm;
 
     @Override
     public Integer call() throws IOException {
-        if (batch < 1 || threads < 1 || steps < 1 || warmup < 0 || torchWarmup < 0 || e2eSteps < 1) {
-            throw NumericError.BAD_OPTION.error("--batch, --threads, --steps, --e2e-steps must be >= 1, --warmup >= 0");
+        if (batch < 1 || threads < 1 || steps < 1 || warmup < 0 || torchWarmup < 0 || e2eSteps < 1 || e2eRuns < 1) {
+            throw NumericError.BAD_OPTION.error("--batch, --threads, --steps, --e2e-steps, --e2e-runs must be >= 1, --warmup >= 0");
         }
+        Precision prec = Precision.parse(dtype);
+        String dt = prec == Precision.F32 ? "float32" : "float64";
         int[] w = BenchJob.widths(widths);
         Parallel.setThreads(threads);
         BenchJob job = new BenchJob(w, batch, 0);
+        Net net = prec == Precision.F64 ? job.net : Net.of(job.net.toModel(), Precision.F32);
         Optimizer.Config oc = Optimizer.Config.of("sgd", 0.01, null, null, false, null, null, null, null, false);
         Map<String, Object> o = JsonOut.object();
-        o.put("job", "MLP " + widths + ", batch " + batch + ", float64, cross_entropy, SGD lr 0.01, full batch");
+        o.put("job", "MLP " + widths + ", batch " + batch + ", " + dt + ", cross_entropy, SGD lr 0.01, full batch");
+        o.put("dtype", dt);
         o.put("threads", threads);
-        o.put("kernel", Gemm.get().kernelName());
-        double[] init = job.net.params().clone();
+        Gemm g = prec == Precision.F32 ? Gemm.get32() : Gemm.get();
+        o.put("kernel", g.kernelName());
+        o.put("java", "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
+        double flops = stepFlops(w, batch);
+        o.put("flopsPerStep", flops);
+        double[] init = net.params().clone();
 
-        // Java engine
-        Optimizer opt = oc.create(job.net.paramCount());
-        double[] grad = new double[job.net.paramCount()];
+        // the machine's measured peak, then the Java engine
+        Peak.Result peak = Peak.measure(threads, prec == Precision.F32);
+        Map<String, Object> pk = new LinkedHashMap<>();
+        pk.put("gflops", peak.gflops());
+        pk.put("threads", peak.threads());
+        pk.put("lanes", peak.lanes());
+        pk.put("method", peak.method());
+        o.put("peak", pk);
+        Optimizer opt = oc.create(net.paramCount());
+        double[] grad = new double[net.paramCount()];
         List<Double> javaLoss = new ArrayList<>();
         double[] javaTimes = new double[steps];
         double denom = Loss.CROSS_ENTROPY.denominator(batch, w[w.length - 1]);
         for (int s = 0; s < warmup + steps; s++) {
             long t0 = System.nanoTime();
             java.util.Arrays.fill(grad, 0);
-            double l = job.net.lossGradient(job.x, job.y, batch, Loss.CROSS_ENTROPY, 1 / denom, true, grad) / denom;
-            opt.step(job.net.params(), grad);
+            double l = net.lossGradient(job.x, job.y, batch, Loss.CROSS_ENTROPY, 1 / denom, true, grad) / denom;
+            opt.step(net.params(), grad);
+            if (prec == Precision.F32) {                     // as Trainer does
+                Precision.toFloat(net.params());
+                l = (float) l;
+            }
             long t1 = System.nanoTime();
             javaLoss.add(l);
             if (s >= warmup) {
@@ -102,15 +134,18 @@ public final class BenchTrainCommand extends BaseCommand {
         }
         double javaMed = BenchJob.median(javaTimes);
         o.put("javaMsPerStep", javaMed * 1e3);
+        o.put("javaBestMsPerStep", min(javaTimes) * 1e3);
         o.put("javaStepsPerSecond", 1 / javaMed);
-        err().printf(Locale.ROOT, "Java engine (%s, %d threads): %.2f ms/step, %.1f steps/s%n", Gemm.get().kernelName(), threads,
+        o.put("javaGflops", flops / javaMed / 1e9);
+        err().printf(Locale.ROOT, "Java engine (%s, %d threads, %s): %.2f ms/step, %.1f steps/s%n", g.kernelName(), threads, dt,
                 javaMed * 1e3, 1 / javaMed);
 
         // PyTorch, same initial weights
+        boolean ratioOk = true;
         if (!noTorch) {
-            job.net.setParams(init);
-            TorchEngine te = new TorchEngine(new TorchEngine.Options("cpu", org.netgeom.numeric.engine.Precision.F64, threads, 1));
-            JsonNode r = te.bench(job.net, job.x, job.y, batch, Loss.CROSS_ENTROPY, oc, steps, torchWarmup);
+            net.setParams(init);
+            TorchEngine te = new TorchEngine(new TorchEngine.Options("cpu", prec, threads, 1));
+            JsonNode r = te.bench(net, job.x, job.y, batch, Loss.CROSS_ENTROPY, oc, steps, torchWarmup);
             double[] tt = new double[steps];
             for (int i = 0; i < steps; i++) {
                 tt[i] = r.get("times").get(i).asDouble();
@@ -121,22 +156,39 @@ public final class BenchTrainCommand extends BaseCommand {
                 double tl = r.get("losses").get(i).asDouble();
                 worst = Math.max(worst, Math.abs(javaLoss.get(i) - tl) / Math.abs(tl));
             }
+            JsonNode cfg = r.get("config");
             o.put("torch", r.get("torch").asText());
             o.put("torchThreads", r.get("threads").asInt());
+            o.put("torchConfig", cfg);
             o.put("torchMsPerStep", torchMed * 1e3);
+            o.put("torchBestMsPerStep", min(tt) * 1e3);
             o.put("torchStepsPerSecond", 1 / torchMed);
-            o.put("ratio", torchMed / javaMed);
+            o.put("torchGflops", flops / torchMed / 1e9);
+            ratioOk = cfg.path("optimizedBlas").asBoolean() || allowReferenceBlas;
+            o.put("ratio", ratioOk ? torchMed / javaMed : null);
+            if (!cfg.path("optimizedBlas").asBoolean()) {
+                o.put("ratioNote", referenceBlasNote(cfg) + (allowReferenceBlas ? " (ratio printed on request: it flatters the Java engine)"
+                        : "; no ratio printed (--allow-reference-blas prints it anyway)"));
+            }
             o.put("lossMaxRelDiff", worst);
-            err().printf(Locale.ROOT, "PyTorch %s CPU (%d threads): %.2f ms/step, %.1f steps/s%n", r.get("torch").asText(),
-                    r.get("threads").asInt(), torchMed * 1e3, 1 / torchMed);
+            err().printf(Locale.ROOT, "PyTorch (%s): %.2f ms/step, %.1f steps/s%n", cfg.path("summary").asText(), torchMed * 1e3,
+                    1 / torchMed);
         }
         if (e2e) {
-            job.net.setParams(init);
-            o.put("endToEnd", EndToEnd.run(job, e2eSteps, threads, err()));
+            net.setParams(init);
+            Map<String, Object> e = BenchEndToEnd.run(net, job, e2eSteps, threads, prec, e2eRuns, err());
+            JsonNode ec = (JsonNode) e.get("torchConfig");
+            if (!ec.path("optimizedBlas").asBoolean() && !allowReferenceBlas) {
+                e.put("ratio", null);
+                e.put("ratioBest", null);
+                e.put("ratioNote", referenceBlasNote(ec) + "; no ratio printed");
+            }
+            o.put("endToEnd", e);
         }
         if (gemm) {
             o.put("gemm", gemmTable(w, batch));
         }
+        o.put("load", loadAverage());
         if (json) {
             printJson(o);
         } else {
@@ -145,26 +197,81 @@ public final class BenchTrainCommand extends BaseCommand {
         return 0;
     }
 
+    /** 2·n·Σ in·out for the forward products and again for the weight gradients, plus the input gradients of layers 2.. . */
+    static double stepFlops(int[] w, int n) {
+        double f = 0;
+        for (int i = 0; i + 1 < w.length; i++) {
+            double mn = 2.0 * n * w[i] * w[i + 1];
+            f += 2 * mn + (i > 0 ? mn : 0);
+        }
+        return f;
+    }
+
+    private static String referenceBlasNote(JsonNode cfg) {
+        return "PyTorch runs on the " + cfg.path("blas").asText() + " BLAS " + cfg.path("blasLibraries")
+                + ", not an optimized one; install OpenBLAS (./bench-setup, or apt-get install libopenblas0-pthread: Debian's "
+                + "alternatives then select it for libblas.so.3)";
+    }
+
+    private static double min(double[] a) {
+        double m = Double.POSITIVE_INFINITY;
+        for (double v : a) {
+            m = Math.min(m, v);
+        }
+        return m;
+    }
+
+    /** The 1-minute load average (/proc/loadavg), or null. */
+    static Double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private void printHuman(Map<String, Object> o) {
-        out().println("bench train: " + o.get("job") + ", " + threads + " threads");
-        out().printf(Locale.ROOT, "  Java engine  %8.2f ms/step  %7.2f steps/s  (%s)%n", (Double) o.get("javaMsPerStep"),
-                (Double) o.get("javaStepsPerSecond"), o.get("kernel"));
+        java.io.PrintWriter p = out();
+        p.println("bench train: " + o.get("job") + ", " + threads + " threads (load average " + o.get("load") + ")");
+        Map<?, ?> pk = (Map<?, ?>) o.get("peak");
+        double peak = (Double) pk.get("gflops");
+        p.printf(Locale.ROOT, "  machine peak   %7.1f GFLOP/s %s (measured: %s)%n", peak, o.get("dtype"), pk.get("method"));
+        p.printf(Locale.ROOT, "  Java engine  %8.2f ms/step (best %.2f)  %7.2f steps/s  %6.1f GFLOP/s = %.0f%% of peak  (%s, %s)%n",
+                (Double) o.get("javaMsPerStep"), (Double) o.get("javaBestMsPerStep"), (Double) o.get("javaStepsPerSecond"),
+                (Double) o.get("javaGflops"), 100 * (Double) o.get("javaGflops") / peak, o.get("kernel"), o.get("java"));
         if (o.containsKey("torchMsPerStep")) {
-            out().printf(Locale.ROOT, "  PyTorch %s %8.2f ms/step  %7.2f steps/s%n", o.get("torch"), (Double) o.get("torchMsPerStep"),
-                    (Double) o.get("torchStepsPerSecond"));
-            out().printf(Locale.ROOT, "  ratio Java/PyTorch (steps/s): %.2fx   losses agree to %.1e relative%n", (Double) o.get("ratio"),
-                    (Double) o.get("lossMaxRelDiff"));
+            JsonNode cfg = (JsonNode) o.get("torchConfig");
+            p.printf(Locale.ROOT, "  PyTorch      %8.2f ms/step (best %.2f)  %7.2f steps/s  %6.1f GFLOP/s = %.0f%% of peak%n",
+                    (Double) o.get("torchMsPerStep"), (Double) o.get("torchBestMsPerStep"), (Double) o.get("torchStepsPerSecond"),
+                    (Double) o.get("torchGflops"), 100 * (Double) o.get("torchGflops") / peak);
+            p.println("  reference: " + cfg.path("summary").asText());
+            if (o.get("ratio") != null) {
+                p.printf(Locale.ROOT, "  ratio Java/PyTorch (steps/s, medians): %.2fx   losses agree to %.1e relative%n", (Double) o.get("ratio"),
+                        (Double) o.get("lossMaxRelDiff"));
+            } else {
+                p.printf(Locale.ROOT, "  losses agree to %.1e relative%n", (Double) o.get("lossMaxRelDiff"));
+            }
+            if (o.get("ratioNote") != null) {
+                p.println("  note: " + o.get("ratioNote"));
+            }
         }
         if (o.get("endToEnd") instanceof Map<?, ?> e) {
-            out().printf(Locale.ROOT, "  end to end, %s steps: netgeom train %.2f s, PyTorch script %.2f s, ratio %.2fx (final weights agree to %.1e)%n",
-                    e.get("steps"), (Double) e.get("netgeomSeconds"), (Double) e.get("torchSeconds"), (Double) e.get("ratio"),
-                    (Double) e.get("weightsMaxRelDiff"));
+            p.printf(Locale.ROOT, "  end to end, %s steps %s, %s run(s) each alternating: netgeom train %.2f s (best %.2f), PyTorch script "
+                            + "%.2f s (best %.2f)%n", e.get("steps"), e.get("dtype"), e.get("runs"), (Double) e.get("netgeomMedian"),
+                    (Double) e.get("netgeomBest"), (Double) e.get("torchMedian"), (Double) e.get("torchBest"));
+            if (e.get("ratio") != null) {
+                p.printf(Locale.ROOT, "  end-to-end ratio PyTorch/netgeom time: %.2fx (medians), %.2fx (bests); final weights agree to %.1e%n",
+                        (Double) e.get("ratio"), (Double) e.get("ratioBest"), (Double) e.get("weightsMaxRelDiff"));
+            } else {
+                p.println("  note: " + e.get("ratioNote"));
+            }
+            p.println("  end-to-end reference: " + ((JsonNode) e.get("torchConfig")).path("summary").asText());
         }
-        if (o.get("gemm") instanceof List<?> g) {
-            out().println("  dense kernel, GFLOPS (C = op(A)·op(B), m×n×k):");
-            for (Object row : g) {
+        if (o.get("gemm") instanceof List<?> gl) {
+            p.println("  dense kernel, GFLOPS (C = op(A)·op(B), m×n×k):");
+            for (Object row : gl) {
                 Map<?, ?> r = (Map<?, ?>) row;
-                out().printf(Locale.ROOT, "    %-22s vector %6.1f   plain %6.1f   EJML-MT %6.1f%n", r.get("shape"), (Double) r.get("vector"),
+                p.printf(Locale.ROOT, "    %-22s vector %6.1f   plain %6.1f   EJML-MT %6.1f%n", r.get("shape"), (Double) r.get("vector"),
                         (Double) r.get("plain"), (Double) r.get("ejml"));
             }
         }
@@ -235,84 +342,5 @@ public final class BenchTrainCommand extends BaseCommand {
             t = System.nanoTime();
         } while (t - t0 < 300_000_000L || reps < 3);
         return (t - t0) / 1e9 / reps;
-    }
-
-    /** `netgeom train` in a child JVM against `python3 plain_train.py`, on the same files. */
-    static final class EndToEnd {
-        private EndToEnd() {
-        }
-
-        static Map<String, Object> run(BenchJob job, int steps, int threads, java.io.PrintWriter log) throws IOException {
-            Path dir = Files.createTempDirectory("netgeom-bench-");
-            try {
-                Path model = TorchEngine.writeModel(job.net, dir);
-                Path data = dir.resolve("data.safetensors");
-                Map<String, Tensor> t = new LinkedHashMap<>();
-                t.put("x", Tensor.ofDoubles(Shape.of(job.n, job.x.length / job.n), job.x));
-                t.put("y", Tensor.ofDoubles(Shape.of(job.n, 1), job.y));
-                Safetensors.write(data, t, Map.of(), false);
-                String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-                List<String> jcmd = new ArrayList<>(List.of(java, "-XX:+UseParallelGC", "-Xss16m"));
-                if (Gemm.vectorAvailable()) {
-                    jcmd.addAll(List.of("--add-modules", "jdk.incubator.vector"));
-                }
-                jcmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.netgeom.cli.Main", "train", model.toString(),
-                        "--data", data.toString(), "--loss", "cross_entropy", "--optimizer", "sgd", "--lr", "0.01", "--steps",
-                        Integer.toString(steps), "--batch", "full", "--threads", Integer.toString(threads), "--out",
-                        dir.resolve("java-out.json").toString(), "--weights-file", dir.resolve("java-out.safetensors").toString()));
-                double js = runTimed(jcmd, dir, "java.log");
-                TorchBridge b = TorchBridge.get();
-                List<String> pcmd = List.of(b.python(), b.home().resolve("netgeom_torch").resolve("plain_train.py").toString(),
-                        dir.resolve("model.safetensors").toString(), data.toString(), Integer.toString(steps), "0.01",
-                        Integer.toString(threads), dir.resolve("torch-out.safetensors").toString());
-                double ps = runTimed(pcmd, dir, "torch.log");
-                Safetensors a = Safetensors.open(dir.resolve("java-out.safetensors"));
-                Safetensors c = Safetensors.open(dir.resolve("torch-out.safetensors"));
-                double worst = 0;
-                for (String key : a.entries().keySet()) {
-                    double[] u = a.read(key, "a").nearestDoubles();
-                    double[] v = c.read(key, "b").nearestDoubles();
-                    double scale = 0;
-                    for (double q : v) {
-                        scale = Math.max(scale, Math.abs(q));
-                    }
-                    for (int i = 0; i < u.length; i++) {
-                        worst = Math.max(worst, Math.abs(u[i] - v[i]) / (Math.abs(v[i]) + 1e-4 * scale));
-                    }
-                }
-                log.printf(Locale.ROOT, "end to end, %d steps: netgeom train %.2f s, PyTorch script %.2f s%n", steps, js, ps);
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("steps", steps);
-                r.put("netgeomSeconds", js);
-                r.put("torchSeconds", ps);
-                r.put("ratio", ps / js);
-                r.put("weightsMaxRelDiff", worst);
-                return r;
-            } finally {
-                TorchBridge.deleteTree(dir);
-            }
-        }
-
-        private static double runTimed(List<String> cmd, Path dir, String logName) throws IOException {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(logName).toFile());
-            pb.environment().put("NETGEOM_NO_PROGRESS", "1");
-            pb.environment().put("PYTHONPATH", TorchBridge.get().home().toString());
-            long t0 = System.nanoTime();
-            Process p = pb.start();
-            int code;
-            try {
-                code = p.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                p.destroyForcibly();
-                throw NumericError.TORCH_FAILED.error("interrupted");
-            }
-            double s = (System.nanoTime() - t0) / 1e9;
-            if (code != 0) {
-                throw NumericError.TORCH_FAILED.error("the end-to-end run " + cmd.get(0) + " failed (exit " + code + "): "
-                        + Files.readString(dir.resolve(logName)).trim());
-            }
-            return s;
-        }
     }
 }

@@ -98,9 +98,11 @@ public final class KernelBench extends BaseCommand {
         o.put("preciseSeconds", tPrecise);
         o.put("preciseWorkingDigits", precise.workingDigits());
         o.put("preciseWarnings", precise.warnings().size());
+        o.put("reference", BenchEnv.reference("straightforward float64 NTK recursion, one thread, full n×n matrices"));
         if (json) {
             printJson(o);
         } else {
+            out().println("reference: " + o.get("reference"));
             out().printf("NTK, ReLU, depth %d, n = %d points in R^%d, float64, %d threads:%n", depth, n, dim,
                     Runtime.getRuntime().availableProcessors());
             out().printf("  DoubleKernels    %8.3f s%n", tFast);

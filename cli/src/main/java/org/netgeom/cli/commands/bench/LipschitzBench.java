@@ -104,12 +104,16 @@ public final class LipschitzBench extends BaseCommand {
                 w.flush();
             }
         }
+        if (!json) {
+            w.println("reference: " + BenchEnv.reference("bare exact enumeration and a float64 search with float64 norms"));
+        }
         if (json) {
             Map<String, Object> o = JsonOut.object();
             o.put("cores", Runtime.getRuntime().availableProcessors());
             o.put("seeds", seeds);
             o.put("repeat", repeat);
             o.put("nets", rows);
+            o.put("reference", BenchEnv.reference("bare exact enumeration and a float64 search with float64 norms"));
             printJson(o);
         }
         return 0;

@@ -105,6 +105,7 @@ public final class LossLineBench implements Callable<Integer> {
                 width, width, points, a.breakpoints().size(), same ? "yes" : "NO");
         spec.commandLine().getOut().printf("  per-point walk (loss-surface --line)  %10.1f ms%n", ma);
         spec.commandLine().getOut().printf("  global walk (reference)               %10.1f ms%n", mb);
+        spec.commandLine().getOut().println("  reference: " + BenchEnv.reference("global walk, every data point re-evaluated at every breakpoint"));
         spec.commandLine().getOut().printf("  ratio reference / per-point            %10.2f x  (median of %d runs)%n", mb / ma, repeats);
         return same ? 0 : 1;
     }

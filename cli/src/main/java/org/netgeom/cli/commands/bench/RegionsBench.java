@@ -164,6 +164,9 @@ public final class RegionsBench extends BaseCommand {
                 w.flush();
             }
         }
+        if (!json) {
+            w.println("reference: " + BenchEnv.reference("float64 run of the same search, and brute force (one exact LP per pattern)"));
+        }
         if (json) {
             Map<String, Object> o = JsonOut.object();
             o.put("cores", Runtime.getRuntime().availableProcessors());
@@ -172,6 +175,7 @@ public final class RegionsBench extends BaseCommand {
             o.put("nets", rows);
             o.put("bruteForce", brute);
             o.put("certify", certify);
+            o.put("reference", BenchEnv.reference("float64 run of the same search, and brute force (one exact LP per pattern)"));
             printJson(o);
         }
         return 0;

@@ -1,14 +1,17 @@
 """The PyTorch side of `netgeom bench train`: the same job as the Java engine (model read from
 the IR, same data, full-batch steps of the same loss and optimizer), timed with
-torch.set_num_threads(threads)."""
+torch.set_num_threads(threads) and OpenBLAS's own threads set to the same number; the answer
+carries the configuration (torchconfig.describe())."""
 import time
 
 import torch
 
-from . import engine
+from . import engine, torchconfig
 
 
 def cmd_bench(req):
+    if req.get("threads"):
+        torchconfig.set_blas_threads(int(req["threads"]))
     device, dtype = engine.device_of(req), engine.dtype_of(req)
     model = engine.load_model(req, device, dtype)
     model.train()
@@ -37,7 +40,10 @@ def cmd_bench(req):
             torch.cuda.synchronize()
         losses.append(loss.item())
         times.append(time.perf_counter() - t0)
-    return {"times": times, "losses": losses, "threads": torch.get_num_threads(), "torch": torch.__version__}, {}
+    config = torchconfig.describe()
+    config["summary"] = torchconfig.summary(config)
+    return {"times": times, "losses": losses, "threads": torch.get_num_threads(), "torch": torch.__version__,
+            "config": config}, {}
 
 
 engine.COMMANDS["bench"] = cmd_bench
