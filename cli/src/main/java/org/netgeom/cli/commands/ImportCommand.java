@@ -71,7 +71,7 @@ public final class ImportCommand extends BaseCommand {
             }
         }
         int[] used = TorchEngine.export(module, shape, o, w, name);
-        Model m = IrReader.read(o);
+        Model m = IrReader.readWithWarnings(o, tensorPaths()).model();
         Net net = Net.of(m);
         Map<String, Object> r = JsonOut.object();
         r.put("out", o.toString());
