@@ -14,6 +14,16 @@ public enum CliError implements ErrorCode {
     NOTEBOOKS_NOT_FOUND,
     /** A mode the command line names but netgeom does not implement yet (exit status 2). */
     NOT_IMPLEMENTED,
+    /**
+     * The JVM ran out of memory (exit status 1): the message gives the heap's size and the way
+     * out (a larger {@code -Xmx} through {@code NETGEOM_JAVA_OPTS}, a smaller data set, {@code --batch}).
+     */
+    OUT_OF_MEMORY {
+        @Override
+        public int exitStatus() {
+            return 1;
+        }
+    },
     /** A bug: something failed that should not have (exit status 1, no stack trace unless NETGEOM_DEBUG=1). */
     INTERNAL {
         @Override
