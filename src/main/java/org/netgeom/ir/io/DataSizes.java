@@ -17,14 +17,15 @@ import java.util.Locale;
  * <li>CSV: rows ≈ (file size − header) / mean length of the sampled rows (exact when the sample
  *     is the whole file), columns from the header; reading keeps up to three arrays of
  *     rows × columns doubles at once (the growing buffer, its doubled copy, the final tensor),
- *     so the peak is rows × columns × 8 bytes × 3.</li>
+ *     so the peak is rows × columns × 24 bytes; values that are not exactly doubles (0.1, 1/3)
+ *     are exact rationals, about 72 bytes each at the peak (decided on the sample).</li>
  * <li>JSON: values ≈ file size / mean length of a sampled number; the parsed tree and the
  *     exact rationals take about 256 bytes a value (Jackson node + BigDecimal + Rational).</li>
  * <li>safetensors: the element counts of {@code x} and {@code y} from the header (exact); the
  *     raw bytes plus two arrays of doubles.</li>
  * </ul>
- * Values that are not exactly doubles (1/3 in a CSV) are stored as rationals and take more;
- * an {@code OutOfMemoryError} then is still reported as a coded error by the command line.
+ * These are estimates: an {@code OutOfMemoryError} past them is still reported as a coded error
+ * by the command line.
  */
 public final class DataSizes {
     private static final int SAMPLE = 1 << 20;
@@ -100,7 +101,39 @@ public final class DataSizes {
         if (!whole && rows == 0) {
             r = (double) size / 2 / columns;       // a single row longer than the sample: at least one char and a comma a value
         }
-        return new Estimate(r, columns, r * columns * 8.0 * 3, whole);
+        return new Estimate(r, columns, r * columns * csvBytesPerValue(lines, last), whole);
+    }
+
+    /**
+     * Bytes a CSV value takes at the peak of reading: 24 while every value is exactly a double
+     * (three arrays of doubles), 72 once one is not (an exact rational, measured at 46 bytes
+     * retained, plus the list that grows around it), judged on the sample's first 2000 values.
+     */
+    private static double csvBytesPerValue(String[] lines, int last) {
+        int seen = 0;
+        boolean header = true;
+        for (int i = 0; i < last && seen < 2000; i++) {
+            String l = lines[i];
+            if (l.isBlank() || l.startsWith("#")) {
+                continue;
+            }
+            if (header) {
+                header = false;
+                continue;
+            }
+            for (String c : l.split(",", -1)) {
+                seen++;
+                try {
+                    if (org.netgeom.ir.Scalar.parse(c.trim().replace("\"", "")) instanceof org.netgeom.ir.Rational q
+                            && !org.netgeom.ir.Rational.fromDouble(q.doubleValue()).equals(q)) {
+                        return 72;
+                    }
+                } catch (RuntimeException malformed) {
+                    // the reader will say what is wrong with it
+                }
+            }
+        }
+        return 24;
     }
 
     private static Estimate json(byte[] head, long size, boolean whole) {
