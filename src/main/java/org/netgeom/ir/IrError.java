@@ -18,6 +18,20 @@ public enum IrError implements ErrorCode {
     IR_BAD_VALUE,
     /** A safetensors file is missing, unreadable, or its header lies about lengths or offsets. */
     IR_TENSOR_FILE,
+    /**
+     * A tensor reference names a file outside the model's own directory (after resolving
+     * symlinks) and outside every {@code --allow-tensor-path} directory; the file is not opened.
+     */
+    IR_TENSOR_PATH,
+    /** A free symbol's name is reserved by the computer-algebra system (Pi, E, I, N, D, ...). */
+    IR_BAD_SYMBOL,
+    /**
+     * A data set would not fit the memory budget (estimated before it is loaded); the message
+     * gives the estimate and the way out.
+     */
+    DATA_TOO_LARGE,
+    /** An output path that would be written through a symlink leading out of its directory, or is not a file. */
+    OUTPUT_PATH,
     /** A data set is malformed or does not fit the model (wrong width, no rows, bad header). */
     IR_DATA,
     /** A model still has free symbols where numbers are needed and no value was bound. */

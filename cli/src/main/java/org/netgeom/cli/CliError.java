@@ -23,6 +23,16 @@ public enum CliError implements ErrorCode {
             return 5;
         }
     },
+    /**
+     * The JVM ran out of memory (exit status 1): the message gives the heap's size and the way
+     * out (a larger {@code -Xmx} through {@code NETGEOM_JAVA_OPTS}, a smaller data set, {@code --batch}).
+     */
+    OUT_OF_MEMORY {
+        @Override
+        public int exitStatus() {
+            return 1;
+        }
+    },
     /** A bug: something failed that should not have (exit status 1, no stack trace unless NETGEOM_DEBUG=1). */
     INTERNAL {
         @Override

@@ -23,6 +23,12 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
         if (e == null && ex.getCause() instanceof NetgeomException ne) {
             e = ne;
         }
+        if (e == null && outOfMemory(ex)) {
+            if (System.getenv("NETGEOM_DEBUG") != null) {
+                ex.printStackTrace(cl.getErr());
+            }
+            e = outOfMemoryError();
+        }
         if (e == null) {
             if (System.getenv("NETGEOM_DEBUG") != null) {
                 ex.printStackTrace(cl.getErr());
@@ -44,6 +50,25 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
                 + " --help)");
         report(e, wantsJson(args), cl);
         return e.code().exitStatus();
+    }
+
+    /** Whether {@code t} or one of its causes is an {@link OutOfMemoryError}. */
+    static boolean outOfMemory(Throwable t) {
+        for (int i = 0; t != null && i < 20; t = t.getCause(), i++) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The coded error for an OutOfMemoryError, with the heap's size and the way out. */
+    static org.netgeom.ir.NetgeomException outOfMemoryError() {
+        long max = Runtime.getRuntime().maxMemory();
+        return CliError.OUT_OF_MEMORY.error("netgeom ran out of memory (the JVM's maximum heap is "
+                + org.netgeom.ir.io.MemoryBudget.human(max) + "). Give it more: NETGEOM_JAVA_OPTS=\"-Xmx"
+                + Math.max(2, 2 * Math.round(max / (double) (1L << 30))) + "g\" ./netgeom ...; or use a smaller data set "
+                + "(or a sample of it), or --batch B for train (mini-batches bound each step's memory)");
     }
 
     static boolean wantsJson(String[] args) {

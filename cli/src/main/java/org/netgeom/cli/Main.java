@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * The {@code netgeom} command. Exit status: 0 success, 2 user error
@@ -66,6 +67,19 @@ public final class Main implements Runnable {
 
     /** Runs the command and exits the JVM (so that engines' worker threads never keep it alive). */
     public static void main(String[] args) {
+        boolean json = Errors.wantsJson(args);
+        // a worker thread's OutOfMemoryError (or any failure there) is reported as a coded error, never a stack trace
+        Thread.setDefaultUncaughtExceptionHandler((t, ex) -> {
+            if (Errors.outOfMemory(ex)) {
+                reportFatal(Errors.outOfMemoryError(), json);
+                Runtime.getRuntime().halt(1);
+            }
+            if (System.getenv("NETGEOM_DEBUG") != null) {
+                ex.printStackTrace();
+            }
+            System.err.println("netgeom: thread " + t.getName() + " failed (" + ex.getClass().getSimpleName() + "); "
+                    + "set NETGEOM_DEBUG=1 for the stack trace");
+        });
         int code = run(args, System.out, System.err);
         System.out.flush();
         System.err.flush();
@@ -77,10 +91,36 @@ public final class Main implements Runnable {
         CommandLine cl = commandLine(out, err);
         try {
             return cl.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // picocli passes Errors through; report them as coded errors, without a stack trace
+            if (System.getenv("NETGEOM_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
+            org.netgeom.ir.NetgeomException ne = e instanceof OutOfMemoryError ? Errors.outOfMemoryError()
+                    : CliError.INTERNAL.error("netgeom failed unexpectedly (StackOverflowError: an input nested too deeply for "
+                    + "the thread stack; NETGEOM_JAVA_OPTS=-Xss64m gives it more); please report it with the command line");
+            Errors.report(ne, Errors.wantsJson(args), cl);
+            return ne.code().exitStatus();
         } finally {
             cl.getOut().flush();
             cl.getErr().flush();
         }
+    }
+
+    /** Prints an error from outside picocli (a worker thread's failure), as {@link Errors#report} would. */
+    private static void reportFatal(org.netgeom.ir.NetgeomException e, boolean json) {
+        if (json) {
+            Map<String, Object> err = JsonOut.object();
+            err.put("code", e.code().name());
+            err.put("message", e.getMessage());
+            err.put("path", e.path());
+            Map<String, Object> root = JsonOut.object();
+            root.put("error", err);
+            System.out.println(JsonOut.write(root));
+            System.out.flush();
+        }
+        System.err.println(e.render());
+        System.err.flush();
     }
 
     /** The configured command line (also used by tests and the notebook kernel). */

@@ -42,8 +42,12 @@ public final class DataReader {
     public static DataSet read(Path file) {
         String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!Files.isRegularFile(file)) {
-            throw IrError.IR_IO.error("no such data file: " + file);
+            throw IrError.IR_IO.error(Files.exists(file) ? "data file " + file + " is not a regular file (a directory, a pipe or a device)"
+                    : "no such data file: " + file);
         }
+        DataSizes.Estimate est = DataSizes.estimate(file);
+        MemoryBudget.require(est.peakBytes(), "reading data set " + file.getFileName() + " (" + est + ")", null,
+                "or a sample of it");
         if (n.endsWith(".json")) {
             return json(Json.read(file, "data set"));
         }

@@ -39,31 +39,38 @@ public final class IrReader {
     }
 
     private final Path baseDir;
+    private final TensorPaths tensorPaths;
     private final Map<String, Safetensors> files = new HashMap<>();
     private final List<String> warnings = new ArrayList<>();
 
-    private IrReader(Path baseDir) {
+    private IrReader(Path baseDir, TensorPaths tensorPaths) {
         this.baseDir = baseDir;
+        this.tensorPaths = tensorPaths == null ? TensorPaths.MODEL_DIR_ONLY : tensorPaths;
     }
 
-    /** Reads a model file; tensor files are looked up beside it. */
+    /** Reads a model file; tensor files are read only from its directory and below ({@link TensorPaths}). */
     public static Model read(Path file) {
         return readWithWarnings(file).model();
     }
 
     public static Result readWithWarnings(Path file) {
-        Path dir = file.toAbsolutePath().getParent();
-        return new IrReader(dir).model(Json.read(file, "model"));
+        return readWithWarnings(file, TensorPaths.MODEL_DIR_ONLY);
     }
 
-    /** Reads a model from JSON text; tensor files are looked up in {@code baseDir} (may be null). */
+    /** Reads a model file; tensor files may also lie in the directories {@code paths} allows. */
+    public static Result readWithWarnings(Path file, TensorPaths paths) {
+        Path dir = file.toAbsolutePath().getParent();
+        return new IrReader(dir, paths).model(Json.read(file, "model"));
+    }
+
+    /** Reads a model from JSON text; tensor files are looked up in {@code baseDir} (may be null) and below it. */
     public static Model read(String json, Path baseDir) {
-        return new IrReader(baseDir).model(Json.read(json)).model();
+        return new IrReader(baseDir, TensorPaths.MODEL_DIR_ONLY).model(Json.read(json)).model();
     }
 
     /** Reads a model from a parsed tree (exact numbers, as {@link Json} builds it). */
     public static Result fromTree(JsonNode root, Path baseDir) {
-        return new IrReader(baseDir).model(root);
+        return new IrReader(baseDir, TensorPaths.MODEL_DIR_ONLY).model(root);
     }
 
     // ------------------------------------------------------------------ the model
@@ -374,7 +381,12 @@ public final class IrReader {
         String name = f.asText();
         Safetensors st;
         try {
-            st = files.computeIfAbsent(name, x -> Safetensors.open(baseDir.resolve(x).normalize()));
+            Safetensors open = files.get(name);
+            if (open == null) {
+                open = Safetensors.open(tensorPaths.resolve(baseDir, name, p.toString()));
+                files.put(name, open);
+            }
+            st = open;
         } catch (NetgeomException e) {
             throw new NetgeomException(e.code(), e.getMessage(), p.toString(), e);
         }

@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -71,19 +72,31 @@ public final class Safetensors {
         };
     }
 
-    /** Opens a file and validates its header. */
+    /**
+     * Opens a file and validates its header. Only a regular file is opened (a pipe, a device or
+     * a directory is {@link IrError#IR_TENSOR_FILE} without being opened, so nothing blocks).
+     * Error messages name the file and what is wrong, never what the file holds (no key names
+     * but the one asked for, no header text, no sizes): a model may point at a file its reader
+     * does not own.
+     */
     public static Safetensors open(Path file) {
+        if (!Files.exists(file)) {
+            throw IrError.IR_TENSOR_FILE.error("no such tensor file: " + file.getFileName());
+        }
+        if (!Files.isRegularFile(file)) {
+            throw IrError.IR_TENSOR_FILE.error("tensor file " + file.getFileName() + " is not a regular file (a directory, a pipe "
+                    + "or a device); it is not opened");
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
-                throw bad(file, "is " + size + " bytes long, too short for the 8-byte header length");
+                throw bad(file, "is too short for the 8-byte header length of a safetensors file");
             }
             ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, lenBuf, 0);
             long n = lenBuf.flip().getLong();
             if (n <= 0 || n > size - 8 || n > MAX_HEADER) {
-                throw bad(file, "claims a header of " + Long.toUnsignedString(n) + " bytes but has "
-                        + (size - 8) + " bytes after the length field");
+                throw bad(file, "claims a header length that does not fit the file (or exceeds the format's 100 MB)");
             }
             ByteBuffer hb = ByteBuffer.allocate((int) n);
             readFully(ch, hb, 8);
@@ -92,7 +105,7 @@ public final class Safetensors {
             try {
                 header = Json.read(text);
             } catch (NetgeomException e) {
-                throw bad(file, "has a header that is not JSON (" + e.getMessage() + ")");
+                throw bad(file, "has a header that is not JSON");
             }
             if (!header.isObject()) {
                 throw bad(file, "has a header that is not a JSON object");
@@ -113,9 +126,9 @@ public final class Safetensors {
             requirePacked(file, entries.values(), dataLen);
             return new Safetensors(file, 8 + n, Collections.unmodifiableMap(entries), Collections.unmodifiableMap(meta));
         } catch (NoSuchFileException e) {
-            throw IrError.IR_TENSOR_FILE.error("no such tensor file: " + file);
+            throw IrError.IR_TENSOR_FILE.error("no such tensor file: " + file.getFileName());
         } catch (IOException e) {
-            throw IrError.IR_TENSOR_FILE.error("cannot read tensor file " + file + ": " + e.getMessage());
+            throw IrError.IR_TENSOR_FILE.error("cannot read tensor file " + file.getFileName() + " (" + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -124,39 +137,42 @@ public final class Safetensors {
         JsonNode sh = e.get("shape");
         JsonNode off = e.get("data_offsets");
         if (dt == null || !dt.isTextual() || sh == null || !sh.isArray() || off == null || !off.isArray() || off.size() != 2) {
-            throw bad(file, "has a malformed header entry for '" + key + "' (needs dtype, shape, data_offsets)");
+            throw bad(file, "has a malformed header entry (each needs dtype, shape, data_offsets)");
         }
         String dtype = dt.asText();
         int item = itemSize(dtype);
         if (item < 0) {
-            throw bad(file, "stores '" + key + "' as unsupported dtype " + dtype);
+            throw bad(file, "stores a tensor in an unsupported dtype (netgeom reads F64, F32, F16, BF16 and integer dtypes)");
         }
         int[] dims = new int[sh.size()];
         long numel = 1;
         for (int i = 0; i < dims.length; i++) {
             JsonNode d = sh.get(i);
             if (!d.isIntegralNumber() || d.bigIntegerValue().signum() < 0 || d.bigIntegerValue().bitLength() > 31) {
-                throw bad(file, "gives '" + key + "' an invalid shape " + sh);
+                throw bad(file, "gives a tensor an invalid shape");
             }
             dims[i] = d.intValue();
             numel *= dims[i];
             if (numel > Integer.MAX_VALUE) {
-                throw bad(file, "gives '" + key + "' more than 2^31 elements");
+                throw bad(file, "gives a tensor more than 2^31 elements");
             }
         }
         long[] be = new long[2];
         for (int i = 0; i < 2; i++) {
             JsonNode v = off.get(i);
             if (!v.isIntegralNumber() || v.bigIntegerValue().signum() < 0 || v.bigIntegerValue().bitLength() > 62) {
-                throw bad(file, "gives '" + key + "' invalid data_offsets " + off);
+                throw bad(file, "gives a tensor invalid data_offsets");
             }
             be[i] = v.longValue();
         }
         if (be[0] > be[1] || be[1] > dataLen) {
-            throw bad(file, "places '" + key + "' at bytes " + be[0] + ".." + be[1] + " but holds only " + dataLen + " data bytes");
+            throw bad(file, "places a tensor past the end of its data");
         }
         if (be[1] - be[0] != numel * item) {
-            throw bad(file, "gives '" + key + "' " + (be[1] - be[0]) + " bytes, but " + dtype + " " + sh + " needs " + numel * item);
+            throw bad(file, "gives a tensor a byte length that does not match its dtype and shape");
+        }
+        if (be[1] - be[0] > Integer.MAX_VALUE - 8) {
+            throw bad(file, "holds a tensor of more than 2 GB, more than netgeom reads into memory");
         }
         return new Entry(key, dtype, Shape.of(dims), be[0], be[1]);
     }
@@ -172,13 +188,12 @@ public final class Safetensors {
         long at = 0;
         for (Entry e : byStart) {
             if (e.begin() != at) {
-                throw bad(file, "places '" + e.key() + "' at bytes " + e.begin() + ".." + e.end() + " where the data at " + at
-                        + (e.begin() < at ? " is already another tensor's (overlapping data_offsets)" : " has a gap before it"));
+                throw bad(file, "has tensors whose data_offsets " + (e.begin() < at ? "overlap" : "leave a gap between them"));
             }
             at = e.end();
         }
         if (at != dataLen) {
-            throw bad(file, "holds " + dataLen + " data bytes but its header accounts for " + at);
+            throw bad(file, "holds data bytes that its header does not account for");
         }
     }
 
@@ -216,15 +231,14 @@ public final class Safetensors {
     public Tensor read(String key, String irFileName) {
         Entry e = entries.get(key);
         if (e == null) {
-            throw IrError.IR_TENSOR_FILE.error("tensor file " + file.getFileName() + " has no key '" + key + "' (it has "
-                    + String.join(", ", entries.keySet()) + ")");
+            throw IrError.IR_TENSOR_FILE.error("tensor file " + file.getFileName() + " has no key '" + key + "'");
         }
         int n = e.shape().size();
         ByteBuffer b = ByteBuffer.allocate((int) (e.end() - e.begin())).order(ByteOrder.LITTLE_ENDIAN);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             readFully(ch, b, dataStart + e.begin());
         } catch (IOException ex) {
-            throw IrError.IR_TENSOR_FILE.error("cannot read '" + key + "' from " + file + ": " + ex.getMessage());
+            throw IrError.IR_TENSOR_FILE.error("cannot read '" + key + "' from " + file.getFileName() + " (" + ex.getClass().getSimpleName() + ")");
         }
         b.flip();
         TensorSource src = new TensorSource(irFileName, key, e.dtype());
@@ -258,8 +272,8 @@ public final class Safetensors {
                 default -> throw new IllegalStateException(e.dtype());
             };
             if (!Double.isFinite(x)) {
-                throw IrError.IR_BAD_SCALAR.error("tensor '" + key + "' in " + file.getFileName() + " holds " + x + " at index "
-                        + org.netgeom.ir.Binder.index(i, e.shape().dims()) + "; values must be finite");
+                throw IrError.IR_BAD_SCALAR.error("tensor '" + key + "' in " + file.getFileName() + " holds a non-finite value "
+                        + "(NaN or an infinity); values must be finite");
             }
             d[i] = x;
         }

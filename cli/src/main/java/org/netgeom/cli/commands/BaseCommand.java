@@ -4,11 +4,14 @@ import org.netgeom.cli.JsonOut;
 import org.netgeom.ir.IrError;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.io.IrReader;
+import org.netgeom.ir.io.TensorPaths;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -22,6 +25,16 @@ public abstract class BaseCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Machine output: one JSON value on stdout.")
     protected boolean json;
+
+    @Option(names = "--allow-tensor-path", paramLabel = "DIR",
+            description = "Also read tensor files a model refers to from DIR and below it (repeatable); by default only the "
+                    + "model's own directory and below it, after resolving symlinks.")
+    protected List<Path> allowTensorPaths = new ArrayList<>();
+
+    /** Where the model's tensor references may point ({@code --allow-tensor-path}). */
+    protected TensorPaths tensorPaths() {
+        return TensorPaths.allowing(allowTensorPaths);
+    }
 
     /** stdout. */
     protected PrintWriter out() {
@@ -44,7 +57,7 @@ public abstract class BaseCommand implements Callable<Integer> {
         if (file == null) {
             throw IrError.IR_IO.error("no model file given");
         }
-        IrReader.Result r = IrReader.readWithWarnings(file);
+        IrReader.Result r = IrReader.readWithWarnings(file, tensorPaths());
         for (String w : r.warnings()) {
             err().println("warning: " + w);
         }

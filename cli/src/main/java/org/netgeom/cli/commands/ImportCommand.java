@@ -2,6 +2,7 @@ package org.netgeom.cli.commands;
 
 import org.netgeom.cli.JsonOut;
 import org.netgeom.ir.Model;
+import org.netgeom.ir.io.AtomicFiles;
 import org.netgeom.ir.io.IrReader;
 import org.netgeom.numeric.NumericError;
 import org.netgeom.numeric.engine.Net;
@@ -70,8 +71,9 @@ public final class ImportCommand extends BaseCommand {
                 throw NumericError.BAD_OPTION.at("--weights-file", "the weights file goes beside the IR file (same directory)");
             }
         }
-        int[] used = TorchEngine.export(module, shape, o, w, name);
-        Model m = IrReader.read(o);
+        // PyTorch writes the files: check the targets here (symlinks, directories) and hand it the real paths
+        int[] used = TorchEngine.export(module, shape, AtomicFiles.target(o), w == null ? null : AtomicFiles.target(w), name);
+        Model m = IrReader.readWithWarnings(o, tensorPaths()).model();
         Net net = Net.of(m);
         Map<String, Object> r = JsonOut.object();
         r.put("out", o.toString());

@@ -34,10 +34,11 @@ public final class JacobianCommand extends NumericCommand {
         int n = in.n();
         double[] x = in.x();
         Net net = compile(in.model());
-        double[] j = torch() ? torchEngine(1).jacobian(net, x, n, params)
-                : params ? net.jacobianParams(x, n) : net.jacobianInput(x, n);
         int k = net.outputSize();
         int cols = params ? net.paramCount() : net.inputSize();
+        // the array of doubles, the boxed copies JSON output makes and the text: about 96 bytes a value
+        requireMemory((double) n * k * cols, json ? 96 : 8, "the " + n + " × " + k + " × " + cols + " Jacobian");
+        double[] j = torch() ? torchEngine(1).jacobian(net, x, n, params) : javaJacobian(net, x, n, params, k * cols);
         Map<String, Object> o = JsonOut.object();
         o.put("wrt", params ? "params" : "input");
         o.put("samples", n);
@@ -73,6 +74,33 @@ public final class JacobianCommand extends NumericCommand {
             }
         }
         return 0;
+    }
+
+    /**
+     * The Java engine's Jacobian, computed in chunks of rows (each row's Jacobian depends only on
+     * that row: batchnorm is in inference mode) so that a progress bar can follow it.
+     */
+    private static double[] javaJacobian(Net net, double[] x, int n, boolean params, int perRow) {
+        int d = net.inputSize();
+        int chunk = Math.max(1, Math.min(n, 256));
+        if (n <= chunk) {
+            return params ? net.jacobianParams(x, n) : net.jacobianInput(x, n);
+        }
+        double[] out = new double[n * perRow];
+        org.netgeom.ir.Progress p = org.netgeom.cli.ProgressBars.forStderr();
+        p.start("jacobian", n);
+        try {
+            for (int r0 = 0; r0 < n; r0 += chunk) {
+                int m = Math.min(chunk, n - r0);
+                double[] xs = java.util.Arrays.copyOfRange(x, r0 * d, (r0 + m) * d);
+                double[] js = params ? net.jacobianParams(xs, m) : net.jacobianInput(xs, m);
+                System.arraycopy(js, 0, out, r0 * perRow, m * perRow);
+                p.step(m);
+            }
+        } finally {
+            p.done();
+        }
+        return out;
     }
 
     static String row(double[] a, int off, int len) {

@@ -138,6 +138,9 @@ public final class KernelCommand extends BaseCommand {
         }
         int[] ws = empirical ? widths() : null;
         DataSet ds = DataReader.read(data);
+        // the N × N matrix of arbitrary-precision entries (about 160 bytes each with their decimal text)
+        org.netgeom.ir.io.MemoryBudget.require(160.0 * ds.size() * ds.size(), "the " + ds.size() + " × " + ds.size()
+                + " kernel matrix", "--data", "or fewer rows (a sample of the data set)");
         Rational[][] x = Kernels.rows(ds);
         Architecture arch = k == KernelKind.H_INFINITY ? null : new Architecture(Activation.parse(activation), depth,
                 Args.rational(sigmaW2, "--sigma-w2"), Args.rational(sigmaB2, "--sigma-b2"));

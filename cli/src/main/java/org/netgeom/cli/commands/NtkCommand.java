@@ -35,6 +35,8 @@ public final class NtkCommand extends NumericCommand {
         Net net = compile(in.model());
         int k = net.outputSize();
         int r = n * k;
+        // Θ, its copy for the eigenvalues, the Jacobian (r × P) and the JSON text of Θ
+        requireMemory((double) r * r + (double) r * net.paramCount() / 6, json ? 112 : 24, "the " + r + " × " + r + " NTK");
         double[] theta = torch() ? torchEngine(1).ntk(net, x, n) : net.ntk(x, n);
         double[] eig = SymEig.of(theta.clone(), r, false).values();
         Map<String, Object> o = JsonOut.object();

@@ -105,6 +105,19 @@ public abstract class NumericCommand extends BaseCommand {
         return Net.of(m, precision());
     }
 
+    /**
+     * Refuses with {@code DATA_TOO_LARGE}, before the work starts, a result of {@code values}
+     * numbers taking about {@code bytesPerValue} each (the array, its JSON text and boxed
+     * copies) that would not fit the memory budget or a Java array.
+     */
+    protected static void requireMemory(double values, double bytesPerValue, String what) {
+        if (values > Integer.MAX_VALUE - 8) {
+            throw org.netgeom.ir.IrError.DATA_TOO_LARGE.at("--data", what + " has " + String.format(Locale.ROOT, "%.3g", values)
+                    + " values, more than one Java array holds (2^31); use fewer rows (a sample of the data set)");
+        }
+        org.netgeom.ir.io.MemoryBudget.require(values * bytesPerValue, what, "--data", "or fewer rows");
+    }
+
     /** The y columns as doubles, or a coded error when the data has none. */
     protected static double[] targets(DataSet d) {
         if (d.y() == null) {

@@ -58,7 +58,7 @@ public final class RegionsCommand extends BaseCommand {
     Options.Mode mode;
 
     @Option(names = "--search", paramLabel = "auto|cells|edges", defaultValue = "auto",
-            description = "Search: edge subdivision checked exactly (edges; auto where it applies) or the exact splitting search (cells).")
+            description = "Search: the exact splitting search (cells; what auto chooses) or edge subdivision checked exactly (edges, experimental).")
     Regions.Search search;
 
     @Option(names = "--bind", paramLabel = "NAME=VALUE,...", description = "Values for free symbols, e.g. w1=1/2.")

@@ -20,7 +20,7 @@ public final class ValidateCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        IrReader.Result r = IrReader.readWithWarnings(model);
+        IrReader.Result r = IrReader.readWithWarnings(model, tensorPaths());
         Model m = r.model();
         if (json) {
             Map<String, Object> o = summary(m);

@@ -158,7 +158,21 @@ public final class TorchBridge {
         int code;
         try {
             Process p = builder(cmd, home).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            code = p.waitFor();
+            // Ctrl-C (or kill) of netgeom stops the bridge too: it must not run on, writing, after we are gone
+            Thread stop = new Thread(() -> {
+                p.descendants().forEach(ProcessHandle::destroy);
+                p.destroy();
+            }, "netgeom-torch-stop");
+            Runtime.getRuntime().addShutdownHook(stop);
+            try {
+                code = p.waitFor();
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stop);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running or has run
+                }
+            }
         } catch (IOException e) {
             throw NumericError.TORCH_UNAVAILABLE.error("cannot start " + python + ": " + e.getMessage());
         } catch (InterruptedException e) {

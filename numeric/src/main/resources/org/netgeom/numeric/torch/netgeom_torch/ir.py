@@ -324,9 +324,8 @@ def save_ir(module, input_shape, path, weights_file=None, name=None):
     if weights_file is not None and os.path.dirname(os.path.abspath(weights_file)) != os.path.dirname(os.path.abspath(path)):
         raise IrError("the weights file must be beside the IR file (same directory)")
     doc = to_ir(module, input_shape, weights_file, name)
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
+    def body(f):
         json.dump(doc, f, indent=1)
         f.write("\n")
-    os.replace(tmp, path)
+    safetensors.atomic_write(path, body, "w")
     return doc

@@ -7,7 +7,6 @@ little-endian, offsets relative to the end of the header.
 import json
 import os
 import struct
-import tempfile
 
 import torch
 
@@ -68,17 +67,40 @@ def write(path, tensors, metadata=None):
         off += len(raw)
     h = json.dumps(header, separators=(",", ":")).encode("utf-8")
     h += b" " * ((8 - len(h) % 8) % 8)
+    def body(f):
+        f.write(struct.pack("<Q", len(h)))
+        f.write(h)
+        for b in blobs:
+            f.write(b)
+    atomic_write(path, body)
+
+
+def atomic_write(path, body, mode="wb"):
+    """Writes a file atomically as netgeom's Java side does (org.netgeom.ir.io.AtomicFiles): a
+    hidden temporary file beside the target, created exclusively with default permissions
+    (0666 minus the umask; a replaced file keeps its mode), fsync'ed, then os.replace'd over it.
+    The caller has already checked the target (no symlink out of its directory)."""
+    import secrets
     d = os.path.dirname(os.path.abspath(path))
     os.makedirs(d, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=d, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(struct.pack("<Q", len(h)))
-            f.write(h)
-            for b in blobs:
-                f.write(b)
+        keep = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        keep = None
+    while True:
+        tmp = os.path.join(d, "." + os.path.basename(path) + "." + secrets.token_hex(8) + ".tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+            break
+        except FileExistsError:
+            continue
+    try:
+        with os.fdopen(fd, mode) as f:
+            body(f)
             f.flush()
             os.fsync(f.fileno())
+        if keep is not None:
+            os.chmod(tmp, keep)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
