@@ -180,6 +180,12 @@ public final class DataReader {
         }
 
         void add(Rational r) {
+            if (!Double.isFinite(r.doubleValue())) {
+                // found by the fuzz suite (FuzzTest): 1e99999 reached the numeric engines as Infinity
+                throw IrError.IR_DATA.error("a data value (" + (r.signum() < 0 ? "-" : "") + "about 10^"
+                        + (r.abs().floor().toString().length() - 1) + ") lies beyond the range of a double; data values must be "
+                        + "at most about 1.8e308 in magnitude");
+            }
             if (q == null) {
                 double v = r.doubleValue();
                 if (Rational.fromDouble(v).equals(r)) {
