@@ -112,7 +112,8 @@ class EdgeSearchTest {
     void edgesEqualCellsAndBruteForce(Case c) {
         Domain d = box(c.k());
         AffineMap in = c.slice() != null ? c.slice() : AffineMap.identity(c.k());
-        assertEquals(Regions.Search.EDGES, Regions.resolve(c.model(), in, d, Options.defaults(), Regions.Search.AUTO));
+        assertEquals(Regions.Search.EDGES, Regions.resolve(c.model(), in, d, Options.defaults(), Regions.Search.EDGES));
+        assertEquals(Regions.Search.CELLS, Regions.resolve(c.model(), in, d, Options.defaults(), Regions.Search.AUTO));
         RegionSet e = Regions.enumerate(c.model(), in, d, Options.defaults(), Regions.Search.EDGES);
         RegionSet cells = Regions.enumerate(c.model(), in, d, Options.defaults(), Regions.Search.CELLS);
         Map<String, Region> found = new HashMap<>();
