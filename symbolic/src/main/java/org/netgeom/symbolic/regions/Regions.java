@@ -56,13 +56,12 @@ public final class Regions {
         if (search != Search.EDGES) {
             return Search.CELLS;
         }
-        boolean ok = options.mode() == Options.Mode.AUTO && options.arithmetic() == Options.Arithmetic.EXACT
-                && EdgeRegions.supports(model, inputMap, domain);
-        if (search == Search.EDGES && !ok) {
+        if (options.mode() != Options.Mode.AUTO || options.arithmetic() != Options.Arithmetic.EXACT
+                || !EdgeRegions.supports(model, inputMap, domain)) {
             throw SymbolicError.BAD_INPUT.at("--search", "the edge search needs a box domain of 2 to 5 variables, "
                     + "no max pooling, --mode auto and exact arithmetic (use --search cells)");
         }
-        return ok ? Search.EDGES : Search.CELLS;
+        return Search.EDGES;
     }
 
     /** As {@link #enumerate(Model, AffineMap, Domain, Options)} with a chosen search strategy. */
