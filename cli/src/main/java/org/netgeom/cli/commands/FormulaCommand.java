@@ -25,7 +25,8 @@ import java.util.Map;
  * {@code netgeom formula MODEL [--latex] [--json] [--box … | --polytope F] [--slice …]}: the
  * network as an exact closed form in its inputs x1…xn: nested (Max/Abs/…, free weight symbols
  * allowed) without a domain, or the piecewise-affine function from the exact enumeration over a
- * domain. {@code --latex} prints LaTeX ready to paste.
+ * domain. {@code --latex} prints LaTeX ready to paste. The piecewise form is certified through its
+ * regions by netgeom-certify unless {@code --no-certify} ("certified": true; docs/certify.md).
  */
 @Command(name = "formula", description = "The network as an exact closed form (nested, or piecewise over a domain), text or LaTeX.")
 public final class FormulaCommand extends BaseCommand {
@@ -43,6 +44,9 @@ public final class FormulaCommand extends BaseCommand {
 
     @Option(names = "--budget", paramLabel = "N", defaultValue = "1000000", description = "Region budget of the piecewise form.")
     long budget;
+
+    @Option(names = "--no-certify", description = "Skip the independent re-check of the piecewise form's regions by netgeom-certify (docs/certify.md).")
+    boolean noCertify;
 
     @Override
     public Integer call() {
@@ -74,6 +78,11 @@ public final class FormulaCommand extends BaseCommand {
             AffineMap in = domain.inputMap(m);
             RegionSet rs = Regions.enumerate(m, in, domain.domain(in.variables()),
                     Options.defaults().withBudget(budget).withProgress(ProgressBars.forStderr()));
+            // The piecewise form is a grouping of the enumerated regions' maps: it is certified
+            // through them (the region set is handed to the independent checker as regions --json
+            // would write it; CERT_REJECTED, exit 5, if it fails).
+            org.netgeom.certify.Certifier.Report cert = noCertify ? null : SelfCertify.check(model, RegionsCommand.json(rs),
+                    new org.netgeom.certify.DomainSpec(domain.box, domain.polytope, domain.slice), Args.bindings(bind));
             List<String> vars = domain.variableNames(m, Formula.inputNames(m, m.input().size()));
             Formula.Piecewise p = Formula.piecewise(rs, vars);
             o.put("form", "piecewise");
@@ -95,8 +104,15 @@ public final class FormulaCommand extends BaseCommand {
                 cases.add(x);
             }
             o.put("cases", cases);
+            if (cert != null) {
+                o.put("certified", true);
+            }
             if (!json) {
                 out().println(latex ? p.latex() : p.text());
+                if (cert != null) {
+                    // stderr: stdout stays the formula alone, ready to paste
+                    err().println("formula: " + SelfCertify.line(cert));
+                }
             }
         }
         if (json) {

@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * The command-line contract of regions, bounds and formula (issue "Exact affine pieces", CLI
@@ -201,6 +202,20 @@ class RegionsCommandsTest {
         assertEquals("0 <= x1 <= 1/4", p.get("cases").get(0).get("condition").asText());
         Run tex = run("formula", file("t.json", TENT2).toString(), "--box=0,1", "--latex");
         assertTrue(tex.out().contains("\\begin{cases}"), tex.out());
+    }
+
+    @Test
+    void piecewiseFormulaIsCertifiedThroughItsRegions() throws Exception {
+        JsonNode p = run("formula", file("t.json", TENT2).toString(), "--box=0,1", "--json").json();
+        assertTrue(p.get("certified").asBoolean(), p.toString());
+        Run text = run("formula", file("t.json", TENT2).toString(), "--box=0,1");
+        assertEquals(0, text.rc(), text.err());
+        // stdout is the formula alone; the checker's line (4 regions of the tent on [0, 1]) goes to stderr
+        assertFalse(text.out().contains("certified"), text.out());
+        assertTrue(text.err().contains("certified by netgeom-certify: 4 witnesses"), text.err());
+        JsonNode skip = run("formula", file("t.json", TENT2).toString(), "--box=0,1", "--json", "--no-certify").json();
+        assertNull(skip.get("certified"));
+        assertNull(run("formula", file("t.json", TENT2).toString(), "--json").json().get("certified"), "the nested form has no domain to certify");
     }
 
     @Test
