@@ -44,7 +44,7 @@ import java.util.Map;
  * gradient_descent_mse mean predictions and Du et al.'s rate check; {@code --empirical} compares
  * random finite nets (numeric module) with the analytic kernel over widths.
  */
-@Command(name = "kernel", description = "NNGP, NTK and Du et al.'s H-infinity in closed form, certified decimals, "
+@Command(name = "kernel", description = "NNGP, NTK and Du et al.'s H-infinity in closed form, decimals checked at two precisions, "
         + "GD-MSE predictions and empirical kernels.")
 public final class KernelCommand extends BaseCommand {
     @Option(names = "--data", required = true, paramLabel = "X", description = "Data file (CSV, JSON, safetensors); its x columns.")

@@ -178,7 +178,7 @@ public final class Kernels {
                 eig[i] = roundTo(last.eigen[i], last.eigenError[i], out, "eigenvalues[" + i + "]", warnings);
             }
         }
-        String method = "closed form, certified: two evaluations at " + last.p + " and " + (last.p + 10)
+        String method = "closed form, two-precision agreement (an error estimate, not a certificate): two evaluations at " + last.p + " and " + (last.p + 10)
                 + " digits agree; eigenvalues by Householder + Sturm bisection with Weyl error bounds";
         return new KernelResult(kind, arch, m, eig, eig[0], digits, zeros.count(), zeros.count() > 0 ? zeros.why() : null,
                 last.p + 10, method, null, List.copyOf(warnings), null, null);
