@@ -198,4 +198,18 @@ class BigInputsTest {
             assertEquals(List.of(), files.toList(), "no plot, not even a temporary file");
         }
     }
+
+    @Test
+    void aFullBatchOfAMillionRowsTrainsInRowBlocks() throws Exception {
+        // before row blocks: OUT_OF_MEMORY in Gemm's packing buffer even at -Xmx1g. The budget
+        // (160 MB) holds the data (about 144 MB while read); a quarter of it, not the 176 MB
+        // working set of the full batch, so the step runs in blocks of about 240 000 rows
+        Path trained = dir.resolve("full.json");
+        Run r = run("400m", Map.of("NETGEOM_DATA_BUDGET", "160m", "NETGEOM_NO_PROGRESS", "1"), "train", model.toString(), "--data",
+                big.toString(), "--out", trained.toString(), "--lr", "0.1", "--steps", "2", "--json");
+        assertEquals(0, r.status(), r.out() + r.err());
+        noStackTrace(r);
+        assertTrue(Files.exists(trained));
+        assertEquals(2, r.json().path("steps").asLong(), r.out());
+    }
 }
