@@ -146,4 +146,70 @@ class BigInputsTest {
             assertEquals(List.of(), files.toList(), "no output, not even a temporary file");
         }
     }
+
+    /** A dense 1 → w → w → 1 relu net with small pseudo-random weights (seeded). */
+    static String wideNet(int w) {
+        Random r = new Random(7);
+        StringBuilder sb = new StringBuilder("{\"netgeom\": 1, \"input\": [1], \"layers\": [");
+        int[][] dims = {{w, 1}, {w, w}, {1, w}};
+        for (int l = 0; l < dims.length; l++) {
+            sb.append(l == 0 ? "" : ", {\"op\": \"relu\"}, ").append("{\"op\": \"dense\", \"weight\": [");
+            for (int i = 0; i < dims[l][0]; i++) {
+                sb.append(i == 0 ? "[" : ", [");
+                for (int j = 0; j < dims[l][1]; j++) {
+                    sb.append(j == 0 ? "" : ", ").append((r.nextInt(201) - 100) / 128.0);
+                }
+                sb.append(']');
+            }
+            sb.append("]}");
+        }
+        return sb.append("]}").toString();
+    }
+
+    @Test
+    void sigintStopsNtkWithoutPartialOutput() throws Exception {
+        // 4000 examples of a net with 4353 parameters: J·Jᵀ is about 1.4e11 flops, minutes here
+        Path wide = dir.resolve("wide.json");
+        Files.writeString(wide, wideNet(64));
+        Path data = dir.resolve("ntk.csv");
+        StringBuilder sb = new StringBuilder("x1\n");
+        for (int i = 0; i < 4000; i++) {
+            sb.append(i / 4000.0).append('\n');
+        }
+        Files.writeString(data, sb);
+        Path outDir = Files.createDirectories(dir.resolve("sigint-ntk"));
+        Path err = dir.resolve("ntk.err");
+        Process p = child("1g", Map.of("NETGEOM_DATA_BUDGET", "900m"), "ntk", wide.toString(), "--data", data.toString(),
+                "--plot", outDir.resolve("ntk.svg").toString())
+                .redirectOutput(dir.resolve("ntk.out").toFile()).redirectError(err.toFile()).start();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(err).contains("ntk") && System.nanoTime() < until && p.isAlive()) {
+            Thread.sleep(100);      // wait for the J·Jᵀ progress bar
+        }
+        assertTrue(p.isAlive(), Files.readString(err));
+        assertTrue(Files.readString(err).contains("ntk"), "a progress bar on stderr: " + Files.readString(err));
+        long t0 = System.nanoTime();
+        assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "stopped after SIGINT");
+        System.out.printf(Locale.ROOT, "ntk stopped %.2f s after SIGINT%n", (System.nanoTime() - t0) / 1e9);
+        assertEquals(130, p.exitValue());
+        assertEquals("", Files.readString(dir.resolve("ntk.out")), "no partial output on stdout");
+        try (var files = Files.list(outDir)) {
+            assertEquals(List.of(), files.toList(), "no plot, not even a temporary file");
+        }
+    }
+
+    @Test
+    void aFullBatchOfAMillionRowsTrainsInRowBlocks() throws Exception {
+        // before row blocks: OUT_OF_MEMORY in Gemm's packing buffer even at -Xmx1g. The budget
+        // (160 MB) holds the data (about 144 MB while read); a quarter of it, not the 176 MB
+        // working set of the full batch, so the step runs in blocks of about 240 000 rows
+        Path trained = dir.resolve("full.json");
+        Run r = run("400m", Map.of("NETGEOM_DATA_BUDGET", "160m", "NETGEOM_NO_PROGRESS", "1"), "train", model.toString(), "--data",
+                big.toString(), "--out", trained.toString(), "--lr", "0.1", "--steps", "2", "--json");
+        assertEquals(0, r.status(), r.out() + r.err());
+        noStackTrace(r);
+        assertTrue(Files.exists(trained));
+        assertEquals(2, r.json().path("steps").asLong(), r.out());
+    }
 }

@@ -67,6 +67,18 @@ public final class FormulaCommand extends BaseCommand {
                 outs.add(x);
             }
             o.put("outputs", outs);
+            List<Object> renamed = new ArrayList<>();
+            for (Formula.Renamed r : f.renamed()) {
+                Map<String, Object> x = JsonOut.object();
+                x.put("symbol", r.symbol());
+                x.put("text", r.output());
+                x.put("latex", r.latex());
+                x.put("reason", r.reason());
+                renamed.add(x);
+                err().println("note: " + r.note());
+            }
+            o.put("renamed", renamed);
+            err().flush();
             if (!json) {
                 String args = String.join(", ", f.variables());
                 for (int i = 0; i < f.text().size(); i++) {

@@ -80,7 +80,7 @@ public final class JacobianCommand extends NumericCommand {
      * The Java engine's Jacobian, computed in chunks of rows (each row's Jacobian depends only on
      * that row: batchnorm is in inference mode) so that a progress bar can follow it.
      */
-    private static double[] javaJacobian(Net net, double[] x, int n, boolean params, int perRow) {
+    static double[] javaJacobian(Net net, double[] x, int n, boolean params, int perRow) {
         int d = net.inputSize();
         int chunk = Math.max(1, Math.min(n, 256));
         if (n <= chunk) {

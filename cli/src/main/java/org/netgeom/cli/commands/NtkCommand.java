@@ -37,7 +37,7 @@ public final class NtkCommand extends NumericCommand {
         int r = n * k;
         // Θ, its copy for the eigenvalues, the Jacobian (r × P) and the JSON text of Θ
         requireMemory((double) r * r + (double) r * net.paramCount() / 6, json ? 112 : 24, "the " + r + " × " + r + " NTK");
-        double[] theta = torch() ? torchEngine(1).ntk(net, x, n) : net.ntk(x, n);
+        double[] theta = torch() ? torchEngine(1).ntk(net, x, n) : javaNtk(net, x, n);
         double[] eig = SymEig.of(theta.clone(), r, false).values();
         Map<String, Object> o = JsonOut.object();
         o.put("samples", n);
@@ -66,6 +66,35 @@ public final class NtkCommand extends NumericCommand {
         }
         out().println("eigenvalues: " + JacobianCommand.row(eig, 0, eig.length));
         return 0;
+    }
+
+    /**
+     * Θ = J Jᵀ with the Java engine, J computed in chunks of rows and Θ in blocks of rows, so
+     * that a progress bar follows both (on a big data set either takes minutes); the same
+     * arithmetic as {@link Net#ntk} (one GEMM per block of rows of Θ).
+     */
+    static double[] javaNtk(Net net, double[] x, int n) {
+        int k = net.outputSize();
+        int pc = net.paramCount();
+        int r = n * k;
+        if (n <= 256) {
+            return net.ntk(x, n);
+        }
+        double[] j = JacobianCommand.javaJacobian(net, x, n, true, k * pc);
+        double[] theta = new double[r * r];
+        int block = Math.max(1, Math.min(r, 256));
+        org.netgeom.ir.Progress p = org.netgeom.cli.ProgressBars.forStderr();
+        p.start("ntk J·Jᵀ", r);
+        try {
+            for (int i0 = 0; i0 < r; i0 += block) {
+                int m = Math.min(block, r - i0);
+                org.netgeom.numeric.linalg.Gemm.get().mul(false, true, m, r, pc, j, i0 * pc, j, 0, theta, i0 * r, false);
+                p.step(m);
+            }
+        } finally {
+            p.done();
+        }
+        return theta;
     }
 
     private static HeatMapChart heat(double[] t, int r) {

@@ -219,6 +219,23 @@ class RegionsCommandsTest {
     }
 
     @Test
+    void formulaRenamesSymbolsNamedLikeBuiltinsAndSaysSo() throws Exception {
+        Path m = file("pi.json", "{\"netgeom\": 1, \"input\": [2], \"layers\": [{\"op\": \"dense\", "
+                + "\"weight\": [[\"Pi\", \"a_2\"]], \"bias\": [\"w\"]}, {\"op\": \"relu\"}]}");
+        Run r = run("formula", m.toString());
+        assertEquals(0, r.rc(), r.err());
+        assertTrue(r.out().contains("Pi$*x1") && r.out().contains("a$2*x2") && r.out().contains("w"), r.out());
+        assertTrue(r.err().contains("note: symbol Pi renamed to Pi$ in output") && r.err().contains("symbol a_2 renamed to a$2"), r.err());
+        JsonNode j = run("formula", m.toString(), "--json").json();
+        assertEquals(2, j.get("renamed").size(), j.toString());
+        assertEquals("Pi", j.get("renamed").get(0).get("symbol").asText());
+        assertEquals("Pi$", j.get("renamed").get(0).get("text").asText());
+        assertEquals("Pi\\$", j.get("renamed").get(0).get("latex").asText());
+        Run tex = run("formula", m.toString(), "--latex");
+        assertTrue(tex.out().contains("Pi\\$") && !tex.out().contains("\\pi"), tex.out());
+    }
+
+    @Test
     void demoDrawsToANewFileAndSaysWhere() {
         Run r = run("demo");
         assertEquals(0, r.rc(), r.err());

@@ -15,6 +15,14 @@ import java.util.Arrays;
 public final class Gemm {
     /** The k-block (a packed B panel of KC·NR doubles stays in L1). */
     public static final int KC = 128;
+    /**
+     * The most rows of A packed at once (per thread): a taller block is done in row blocks of
+     * MC, each packed and multiplied in turn, so that the packing buffer stays bounded (MC·KC
+     * doubles, MC·1024 floats) however many rows A has: a 10^6-row full batch once needed a
+     * 1 GB buffer. Every element of C is computed exactly as before (the same k-blocks in the
+     * same order), only B is packed once per row block.
+     */
+    static final int MC = 2048;
     private static final long MIN_PARALLEL_FLOPS = 1L << 18;
     private static final Gemm DEFAULT = new Gemm(pick(System.getProperty("netgeom.kernel", "auto")), null);
     private static final Gemm DEFAULT32 = new Gemm(null, pick32(System.getProperty("netgeom.kernel", "auto")));
@@ -130,6 +138,12 @@ public final class Gemm {
     private void block(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, double[] b, int bo,
                        double[] c, int co, int i0, int i1, int j0, int j1) {
         if (i0 >= i1 || j0 >= j1) {
+            return;
+        }
+        if (i1 - i0 > MC) {
+            for (int s = i0; s < i1; s += MC) {
+                block(ta, tb, m, n, k, a, ao, b, bo, c, co, s, Math.min(i1, s + MC), j0, j1);
+            }
             return;
         }
         if (kernel32 != null) {

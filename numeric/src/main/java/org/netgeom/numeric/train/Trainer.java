@@ -2,6 +2,7 @@ package org.netgeom.numeric.train;
 
 import org.netgeom.ir.LayerShape;
 import org.netgeom.ir.Progress;
+import org.netgeom.ir.io.MemoryBudget;
 import org.netgeom.numeric.NumericError;
 import org.netgeom.numeric.engine.Net;
 import org.netgeom.numeric.engine.ParamLayout;
@@ -98,6 +99,7 @@ public final class Trainer {
             }
         }
         long total = Math.max(c.steps(), start);
+        int chunk = chunkRows(net, w, Math.min(n, batches.batchSize()), c);
         double[] grad = new double[net.paramCount()];
         double[] xb = new double[0];
         double[] yb = new double[0];
@@ -109,17 +111,24 @@ public final class Trainer {
             for (long step = start; step < total; step++) {
                 int[] idx = batches.rows(step);
                 int nb = idx.length;
-                if (xb.length != nb * d) {
-                    xb = new double[nb * d];
-                    yb = new double[nb * w];
-                }
-                for (int i = 0; i < nb; i++) {
-                    System.arraycopy(x, idx[i] * d, xb, i * d, d);
-                    System.arraycopy(y, idx[i] * w, yb, i * w, w);
-                }
                 Arrays.fill(grad, 0.0);
                 double denom = c.loss().denominator(nb, k);
-                double loss = net.lossGradient(xb, yb, nb, c.loss(), 1 / denom, c.batchNormTrain(), grad) / denom;
+                double sum = 0;
+                // the batch in row blocks of at most `chunk` rows, their gradients summed: the
+                // full batch's gradient (rows are independent without train-mode batchnorm)
+                for (int r0 = 0; r0 < nb; r0 += chunk) {
+                    int m = Math.min(chunk, nb - r0);
+                    if (xb.length != m * d) {
+                        xb = new double[m * d];
+                        yb = new double[m * w];
+                    }
+                    for (int i = 0; i < m; i++) {
+                        System.arraycopy(x, idx[r0 + i] * d, xb, i * d, d);
+                        System.arraycopy(y, idx[r0 + i] * w, yb, i * w, w);
+                    }
+                    sum += net.lossGradient(xb, yb, m, c.loss(), 1 / denom, c.batchNormTrain(), grad);
+                }
+                double loss = sum / denom;
                 if (c.precision() == Precision.F32) {
                     loss = (float) loss;
                 }
@@ -153,6 +162,43 @@ public final class Trainer {
             progress.done();
         }
         return new Result(total, start, rows.toArray());
+    }
+
+    /** Bytes per row of a step's working set, per value of the layers' outputs (value, mask, gradient, temporaries). */
+    static final int BYTES_PER_ACTIVATION = 32;
+
+    /**
+     * Rows per block of a step: the whole batch when its working set (the rows' inputs and
+     * targets, and {@link #BYTES_PER_ACTIVATION} per value of every layer's output) fits a
+     * quarter of the memory budget ({@link MemoryBudget}; the data set itself takes the rest),
+     * else as many rows as fit it (at least 64). With train-mode batchnorm the batch's statistics
+     * couple its rows, so a batch that does not fit is refused up front ({@code DATA_TOO_LARGE},
+     * with the estimate; a smaller {@code --batch} is the way out).
+     */
+    static int chunkRows(Net net, int targets, int rows, TrainConfig c) {
+        double perRow = bytesPerRow(net, targets);
+        double allowed = MemoryBudget.bytes() / 4.0;
+        if (rows * perRow <= allowed) {
+            return Math.max(1, rows);
+        }
+        if (c.batchNormTrain() && hasBatchNorm(net)) {
+            MemoryBudget.require(4 * rows * perRow, "a training step on " + rows + " rows with train-mode batchnorm (its statistics "
+                    + "couple the rows, so the batch is not split)", "--batch", "a smaller --batch");
+        }
+        return (int) Math.max(64, Math.min(rows, Math.floor(allowed / perRow)));
+    }
+
+    /** The estimate of {@link #chunkRows}: 8 bytes per input and target value, and per layer output value. */
+    static double bytesPerRow(Net net, int targets) {
+        double[] acts = {0};
+        net.model().walk((LayerShape s) -> acts[0] += s.out().size());
+        return 8.0 * (net.inputSize() + targets) + BYTES_PER_ACTIVATION * acts[0];
+    }
+
+    private static boolean hasBatchNorm(Net net) {
+        boolean[] any = {false};
+        net.model().walk((LayerShape s) -> any[0] |= s.layer() instanceof org.netgeom.ir.Layer.BatchNorm);
+        return any[0];
     }
 
     static boolean finite(double[] a) {

@@ -45,7 +45,8 @@ class GemmTest {
 
     @ParameterizedTest(name = "{0}x{1}x{2} ta={3} tb={4}")
     @CsvSource({"1,1,1,false,false", "5,7,3,false,false", "33,65,129,false,true", "64,32,300,true,false", "70,3,260,true,true",
-            "4,32,128,false,false", "129,257,131,false,true", "3,100,1,true,false", "260,10,512,false,true"})
+            "4,32,128,false,false", "129,257,131,false,true", "3,100,1,true,false", "260,10,512,false,true",
+            "4500,5,130,false,false", "4500,3,140,true,true"})
     void matchesNaiveProduct(int m, int n, int k, boolean ta, boolean tb) {
         Random r = new Random(m * 31L + n * 7L + k);
         double[] a = rand(r, m * k);
@@ -71,7 +72,8 @@ class GemmTest {
      */
     @ParameterizedTest(name = "f32 {0}x{1}x{2} ta={3} tb={4}")
     @CsvSource({"1,1,1,false,false", "5,7,3,false,false", "33,65,129,false,true", "64,32,300,true,false", "70,3,260,true,true",
-            "4,64,128,false,false", "129,257,1100,false,true", "3,100,1,true,false", "260,10,2100,false,true"})
+            "4,64,128,false,false", "129,257,1100,false,true", "3,100,1,true,false", "260,10,2100,false,true",
+            "4500,5,1030,false,false"})
     void float32MatchesTheProductOfFloats(int m, int n, int k, boolean ta, boolean tb) {
         Random r = new Random(m * 31L + n * 7L + k);
         double[] a = rand(r, m * k);
@@ -122,6 +124,33 @@ class GemmTest {
         }
         for (int i = 37; i < 40; i++) {
             assertEquals(42, c[i]);
+        }
+    }
+
+    /**
+     * A tall A (more rows than {@link Gemm#MC}, done in row blocks with a bounded packing
+     * buffer) gives bit for bit what separate products of its row slices give.
+     */
+    @Test
+    void tallProductsEqualTheirRowSlicesBitForBit() {
+        Random r = new Random(11);
+        int m = 2 * Gemm.MC + 301;
+        int n = 9;
+        int k = 300;
+        double[] a = rand(r, m * k);
+        double[] b = rand(r, k * n);
+        for (Gemm g : new Gemm[]{Gemm.get(), Gemm.get32()}) {
+            for (int t : new int[]{1, 2}) {
+                Parallel.setThreads(t);
+                double[] whole = new double[m * n];
+                g.mul(false, false, m, n, k, a, 0, b, 0, whole, 0, false);
+                double[] sliced = new double[m * n];
+                for (int i0 = 0; i0 < m; i0 += Gemm.MC) {
+                    int h = Math.min(Gemm.MC, m - i0);
+                    g.mul(false, false, h, n, k, a, i0 * k, b, 0, sliced, i0 * n, false);
+                }
+                assertArrayEquals(sliced, whole, g.kernelName() + ", threads " + t);
+            }
         }
     }
 

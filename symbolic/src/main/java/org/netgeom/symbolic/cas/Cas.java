@@ -9,6 +9,7 @@ import org.matheclipse.core.interfaces.IExpr;
 import org.matheclipse.core.interfaces.IFraction;
 import org.matheclipse.core.interfaces.IInteger;
 import org.matheclipse.core.interfaces.IReal;
+import org.matheclipse.core.interfaces.ISymbol;
 import org.netgeom.ir.NetgeomException;
 import org.netgeom.ir.Rational;
 import org.netgeom.symbolic.SymbolicError;
@@ -41,7 +42,9 @@ import java.util.regex.Pattern;
  *
  * <p>IR symbol names are case-sensitive and may collide with Symja's built-ins ({@code E},
  * {@code N}, {@code D}); {@link #symbol(String)} maps each to a private name {@code ngv0001},
- * and {@link #tex}/{@link #text} map the results back.
+ * and {@link #tex}/{@link #text} map the results back. Printed output must not show those IR
+ * names where Symja (or a reader) would take them for built-ins: {@link #reading} says how Symja
+ * reads a name, and {@code formula} renames the colliding ones (docs/ir.md, "Reserved symbol names").
  */
 public final class Cas {
     /** Default time limit of one evaluation, in seconds. */
@@ -166,6 +169,37 @@ public final class Cas {
             }
             return sb.toString();
         }, seconds);
+    }
+
+    /**
+     * {@link #textLine(String)}, each IR symbol written as {@code names} gives it (symbols without
+     * an entry keep their IR name).
+     */
+    public String textLine(String input, Map<String, String> names) {
+        return unmap(evalLine(input), names);
+    }
+
+    /**
+     * How Symja's parser (relaxed syntax, as {@link #eval} reads input) reads {@code name} on its
+     * own: the name of the plain user symbol it becomes ({@code "ab"} for {@code Ab}: relaxed
+     * syntax folds names longer than one letter to lower case), or null when Symja reads it as
+     * anything else: a built-in symbol or constant ({@code Pi}, {@code E}, {@code I}, {@code N},
+     * {@code gamma}, which relaxed syntax reads as {@code Gamma}), a pattern ({@code a_2}), a
+     * number, or an expression. Parsing only: nothing is evaluated.
+     */
+    public String reading(String name) {
+        return call(() -> {
+            IExpr p;
+            try {
+                p = eval.parse(name);
+            } catch (RuntimeException e) {
+                return null;                       // not even an expression: certainly not a plain symbol
+            }
+            if (p instanceof ISymbol y && !y.isBuiltInSymbol()) {
+                return y.getSymbolName();
+            }
+            return null;
+        }, DEFAULT_TIMEOUT_S);
     }
 
     /** Evaluates Symja input; the result as LaTeX with IR symbol names restored. */

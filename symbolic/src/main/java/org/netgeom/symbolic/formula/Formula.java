@@ -11,7 +11,14 @@ import org.netgeom.symbolic.regions.Region;
 import org.netgeom.symbolic.regions.RegionSet;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,14 +36,31 @@ import java.util.regex.Pattern;
 public final class Formula {
     /** Longest nested form accepted, in characters of Symja input. */
     public static final int MAX_NESTED_CHARS = 200_000;
-    private static final Pattern INDEXED = Pattern.compile("(?<![\\\\A-Za-z_])([A-Za-z]+)(\\d+)(?![A-Za-z0-9_])");
+    private static final Pattern INDEXED = Pattern.compile("(?<![\\\\A-Za-z_])([A-Za-z]+)(\\d+)(?![A-Za-z0-9_]|\\\\\\$)");
 
     private Formula() {
     }
 
-    /** The nested closed form: one Symja text and LaTeX per output. */
-    public record Nested(List<String> variables, List<String> text, List<String> latex) {
+    /**
+     * The nested closed form: one Symja text and LaTeX per output, and the free symbols whose
+     * IR names would read as something else there and are written under another name.
+     */
+    public record Nested(List<String> variables, List<String> text, List<String> latex, List<Renamed> renamed) {
     }
+
+    /**
+     * A free symbol written under another name in symbolic output: its IR name, the name in the
+     * Symja text ({@code output}), the same name in LaTeX, and why.
+     */
+    public record Renamed(String symbol, String output, String latex, String reason) {
+        /** The line printed for it: {@code note: symbol Pi renamed to Pi$ in output (…)}. */
+        public String note() {
+            return "symbol " + symbol + " renamed to " + output + " in output (" + reason + ")";
+        }
+    }
+
+    /** Names a reader of LaTeX takes for constants although Symja reads them as plain symbols. */
+    private static final Set<String> TEX_CONSTANTS = Set.of("e", "i");
 
     /** One case of the piecewise form. */
     public record Case(AffineMap map, List<Integer> regions, String value, String condition, String latexValue,
@@ -75,11 +99,96 @@ public final class Formula {
         List<String> text = new ArrayList<>();
         List<String> tex = new ArrayList<>();
         Cas cas = Cas.get();
-        for (String e : outs) {
-            text.add(cas.textLine(e));
-            tex.add(prettyTex(cas.tex(e)));
+        Map<String, Renamed> renamed = outputNames(m.symbols(), vars, cas);
+        Map<String, String> textNames = new HashMap<>();
+        Map<String, String> texNames = new HashMap<>();
+        for (Renamed r : renamed.values()) {
+            textNames.put(r.symbol(), r.output());
+            texNames.put(r.symbol(), r.latex());
         }
-        return new Nested(vars, text, tex);
+        for (String e : outs) {
+            text.add(cas.textLine(e, textNames));
+            tex.add(prettyTex(cas.tex(e, texNames)));
+        }
+        return new Nested(vars, text, tex, List.copyOf(renamed.values()));
+    }
+
+    /**
+     * The free symbols that symbolic output must write under another name, keyed by IR name
+     * (docs/ir.md, "Reserved symbol names"). A symbol keeps its name when Symja's parser reads
+     * that name as a plain symbol of its own: not a built-in ({@code Pi}, {@code E}, {@code I},
+     * {@code N}, {@code D}, {@code gamma} …), not a pattern ({@code a_2}: {@code _} makes one),
+     * not the symbol another name reads as ({@code Ab} and {@code ab}, or {@code X1} and the input
+     * {@code x1}: relaxed syntax folds case), and not {@code e} or {@code i}, which a reader of
+     * LaTeX takes for constants. Every other symbol is renamed: {@code _} becomes {@code $} and a
+     * name without {@code _} gets a trailing {@code $} ({@code Pi$}, {@code a$2}), with a number
+     * appended when that reading is taken ({@code Pi$2}). IR names never contain {@code $}, so no
+     * renamed name equals an IR symbol, and each renamed name is checked with Symja to read as a
+     * symbol no other name of the output reads as.
+     *
+     * @param symbols the model's free symbols
+     * @param vars    the input variable names the output uses ({@code x1}…)
+     */
+    public static Map<String, Renamed> outputNames(Collection<String> symbols, List<String> vars, Cas cas) {
+        Map<String, String> reading = new HashMap<>();
+        Map<String, List<String>> byReading = new HashMap<>();
+        Set<String> used = new HashSet<>();
+        Map<String, String> varOf = new HashMap<>();
+        for (String v : vars) {
+            String r = cas.reading(v);
+            used.add(r);
+            varOf.put(r, v);
+        }
+        TreeSet<String> sorted = new TreeSet<>(symbols);
+        for (String s : sorted) {
+            String r = s.contains("_") ? null : cas.reading(s);
+            reading.put(s, r);
+            if (r != null) {
+                byReading.computeIfAbsent(r, k -> new ArrayList<>()).add(s);
+            }
+        }
+        List<String> rename = new ArrayList<>();
+        for (String s : sorted) {
+            String r = reading.get(s);
+            if (r != null && !TEX_CONSTANTS.contains(s) && byReading.get(r).size() == 1 && !used.contains(r)) {
+                used.add(r);
+            } else {
+                rename.add(s);
+            }
+        }
+        Map<String, Renamed> out = new LinkedHashMap<>();
+        for (String s : rename) {
+            String base = s.replace('_', '$');
+            if (!base.contains("$")) {
+                base += "$";
+            }
+            String cand = base;
+            String r = cas.reading(cand);
+            for (int k = 2; r == null || used.contains(r); k++) {
+                cand = base + (base.endsWith("$") ? "" : "$") + k;
+                r = cas.reading(cand);
+            }
+            used.add(r);
+            out.put(s, new Renamed(s, cand, cand.replace("$", "\\$"), reason(s, reading.get(s), byReading, varOf)));
+        }
+        return out;
+    }
+
+    private static String reason(String s, String r, Map<String, List<String>> byReading, Map<String, String> varOf) {
+        if (s.contains("_")) {
+            return "Symja reads _ as a pattern";
+        }
+        if (r == null) {
+            return "Symja reads " + s + " as a built-in";
+        }
+        if (TEX_CONSTANTS.contains(s)) {
+            return "a reader takes " + s + (s.equals("e") ? " for Euler's number" : " for the imaginary unit");
+        }
+        if (varOf.containsKey(r)) {
+            return "Symja reads " + s + " as the input variable " + varOf.get(r);
+        }
+        List<String> same = new ArrayList<>(byReading.get(r));
+        return "Symja reads " + String.join(" and ", same) + " as one symbol";
     }
 
     /** The piecewise form of an exact enumeration, over variables named {@code vars}. */
