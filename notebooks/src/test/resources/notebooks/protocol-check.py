@@ -1,5 +1,6 @@
 """Drives the netgeom kernel through jupyter_client the way a front end does (NotebooksIT.frontEndRequests
 asserts the JSON this prints): kernel_info, complete, inspect, is_complete, and interrupting a cell."""
+import gc
 import json
 import time
 
@@ -31,4 +32,8 @@ try:
 finally:
     kc.stop_channels()
     km.shutdown_kernel(now=False)
-print(json.dumps(out))
+# jupyter_client 7's KernelClient.__del__ logs, and at interpreter shutdown the logging module may already be
+# torn down ("Exception ignored in: KernelClient.__del__ ... TypeError"): collect the client while Python is whole.
+del kc, km
+gc.collect()
+print(json.dumps(out), flush=True)
