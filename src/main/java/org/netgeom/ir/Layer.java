@@ -81,6 +81,25 @@ public sealed interface Layer
             return new AbRelu(name, "abrelu", neg, pos);
         }
 
+        /**
+         * The derivative at the kink (x = 0) that every engine uses, PyTorch's: abs'(0) = 0
+         * ({@code torch.abs}'s subgradient is sign(0) = 0); every other member takes the slope of
+         * the negative side: relu'(0) = 0, leaky_relu'(0) = slope, abrelu'(0) = neg (what
+         * {@code torch.where(x > 0, pos·x, neg·x)} gives). docs/ir.md, "Kinks".
+         */
+        public Scalar slopeAtZero() {
+            return slopeAtZero(op, neg);
+        }
+
+        /** {@link #slopeAtZero()} for an op spelling and its negative-side slope. */
+        public static <S> S slopeAtZero(String op, S neg, S zero) {
+            return op.equals("abs") ? zero : neg;
+        }
+
+        private static Scalar slopeAtZero(String op, Scalar neg) {
+            return slopeAtZero(op, neg, Rational.ZERO);
+        }
+
         public <R> R accept(LayerVisitor<R> v) {
             return v.visit(this);
         }

@@ -32,7 +32,7 @@ final class ActOp extends Op {
     static ActOp abrelu(String path, int size, Layer.AbRelu l) {
         double neg = l.neg().rational().doubleValue();
         double pos = l.pos().rational().doubleValue();
-        return new ActOp(path, size, Kind.ABRELU, neg, pos, l.op().equals("abs") ? 0 : neg, null);
+        return new ActOp(path, size, Kind.ABRELU, neg, pos, Layer.AbRelu.slopeAtZero(l.op(), neg, 0.0), null);
     }
 
     static ActOp square(String path, int size) {

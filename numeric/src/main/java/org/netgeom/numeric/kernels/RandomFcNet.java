@@ -63,7 +63,7 @@ public record RandomFcNet(Layer phi, double sigmaW2, double sigmaB2, double[][][
         return p;
     }
 
-    /** φ(u) (k = 0) or φ'(u) (k = 1), PyTorch's conventions at kinks (relu'(0) = 0, leaky_relu'(0) = slope, abs'(0) = 0). */
+    /** φ(u) (k = 0) or φ'(u) (k = 1), the IR's convention at the kink ({@link Layer.AbRelu#slopeAtZero()}). */
     static double activation(Layer phi, double u, int k) {
         if (phi instanceof Layer.AbRelu a) {
             double neg = a.neg().rational().doubleValue();
@@ -71,7 +71,7 @@ public record RandomFcNet(Layer phi, double sigmaW2, double sigmaB2, double[][][
             if (k == 0) {
                 return u > 0 ? pos * u : neg * u;
             }
-            return u > 0 ? pos : u < 0 || a.op().equals("leaky_relu") ? neg : 0;
+            return u > 0 ? pos : u < 0 ? neg : Layer.AbRelu.slopeAtZero(a.op(), neg, 0.0);
         }
         if (phi instanceof Layer.Identity) {
             return k == 0 ? u : 1;

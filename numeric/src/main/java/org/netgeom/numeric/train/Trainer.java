@@ -237,14 +237,27 @@ public final class Trainer {
         }
     }
 
-    private static String constants(LayerShape s) {
-        if (s.layer() instanceof org.netgeom.ir.Layer.AbRelu a) {
-            return " " + a.neg() + "," + a.pos();
+    /**
+     * Every constant of the op that is not a tensor or a sub-network: read from the record's own
+     * components, so an op added to the IR (or a constant added to an op) is fingerprinted without
+     * a change here. A list of maxpool kernels 2 and 3 with stride 2 on a 5×5 input have the same
+     * shapes; only the kernel tells them apart.
+     */
+    static String constants(LayerShape s) {
+        StringBuilder sb = new StringBuilder();
+        for (java.lang.reflect.RecordComponent rc : s.layer().getClass().getRecordComponents()) {
+            Object v;
+            try {
+                v = rc.getAccessor().invoke(s.layer());
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+            if (v == null || v instanceof org.netgeom.ir.Tensor || v instanceof java.util.List<?> || rc.getName().equals("name")) {
+                continue;       // tensors are digested by value below; sub-layers are walked on their own
+            }
+            sb.append(' ').append(rc.getName()).append('=').append(v);
         }
-        if (s.layer() instanceof org.netgeom.ir.Layer.BatchNorm b) {
-            return " eps " + b.eps();
-        }
-        return "";
+        return sb.toString();
     }
 
     private static void digest(MessageDigest md, double[] a) {

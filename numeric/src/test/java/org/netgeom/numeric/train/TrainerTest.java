@@ -226,4 +226,25 @@ class TrainerTest {
         assertTrue(e.getMessage().contains("batchnorm") && e.getMessage().contains("--batch"), e.getMessage());
         assertTrue(((Number) e.details().get("estimateBytes")).doubleValue() > 256 * 1024);
     }
+
+    /**
+     * The run's fingerprint sees every op constant, not only shapes: maxpool with kernel 2 and 3,
+     * stride 2, on a 5×5 input both give 2×2 outputs, so a fingerprint of shapes alone let a
+     * checkpoint of one resume the other. Same parameters, same data, same settings here.
+     */
+    @Test
+    void fingerprintSeesOpConstantsThatShapesDoNotShow() {
+        java.util.function.IntFunction<Model> pooled = k -> new Model("pool", org.netgeom.ir.Shape.of(1, 5, 5), java.util.List.of(
+                new org.netgeom.ir.Layer.MaxPool2d(null, org.netgeom.ir.Layer.Hw.of(k), org.netgeom.ir.Layer.Hw.of(2)),
+                new org.netgeom.ir.Layer.Flatten(null), TestNets.dense(new Rng(5), 4, 1)));
+        Net k2 = Net.of(pooled.apply(2));
+        Net k3 = Net.of(pooled.apply(3));
+        assertEquals(k2.model().output(), k3.model().output(), "the two nets have the same shapes");
+        assertArrayEquals(k2.params(), k3.params());
+        double[] x = TestNets.data(1, 3, 25);
+        double[] y = TestNets.data(2, 3, 1);
+        TrainConfig c = adam(5, null, 0, false);
+        assertTrue(!Trainer.fingerprint(k2, x, y, c).equals(Trainer.fingerprint(k3, x, y, c)), "kernel 2 vs 3");
+        assertEquals(Trainer.fingerprint(k2, x, y, c), Trainer.fingerprint(Net.of(pooled.apply(2)), x, y, c), "deterministic");
+    }
 }

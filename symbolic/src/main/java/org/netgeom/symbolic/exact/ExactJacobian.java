@@ -257,7 +257,7 @@ public final class ExactJacobian {
             public Rational[] visit(Layer.AbRelu l) {
                 Rational neg = l.neg().rational();
                 Rational pos = l.pos().rational();
-                Rational atZero = l.op().equals("relu") || l.op().equals("abs") ? Rational.ZERO : neg;
+                Rational atZero = Layer.AbRelu.slopeAtZero(l.op(), neg, Rational.ZERO);
                 Rational[] gx = new Rational[g.length];
                 for (int i = 0; i < g.length; i++) {
                     int s = e.in()[i].signum();

@@ -30,7 +30,7 @@ public sealed interface Activation {
     /** φ(u) in float64. */
     double value(double u);
 
-    /** φ'(u) in float64 (PyTorch's conventions at kinks: relu'(0) = 0, leaky_relu'(0) = slope, abs'(0) = 0). */
+    /** φ'(u) in float64 (the IR's convention at the kink, {@link Layer.AbRelu#slopeAtZero()}). */
     double derivative(double u);
 
     /** {@code pos·u} for u &gt; 0, {@code neg·u} otherwise. */
@@ -65,7 +65,7 @@ public sealed interface Activation {
             if (u > 0) {
                 return pos.doubleValue();
             }
-            return u < 0 || op.equals("leaky_relu") ? neg.doubleValue() : 0;
+            return u < 0 ? neg.doubleValue() : Layer.AbRelu.slopeAtZero(op, neg, Rational.ZERO).doubleValue();
         }
 
         /** a² + b² (a = neg, b = pos). */
