@@ -184,12 +184,21 @@ public final class RegionBounds {
             // body, then shortcut (a residual's; empty for the identity): each splits with the
             // block's input dimension; after the block only min(d, width) remains
             r = count(ls.body(), 0, d).multiply(count(ls.shortcut(), 0, d)).multiply(count(layers, i + 1, Math.min(d, out)));
-        } else {
-            // dense, conv2d, avgpool2d, batchnorm, identity, flatten: affine, rank at most the output size
+        } else if (affine(l)) {
+            // affine, rank at most the output size
             r = count(layers, i + 1, Math.min(d, out));
+        } else {
+            // an op without a rule here must not be taken for affine (that gives a too-small bound)
+            throw new IllegalStateException("RegionBounds has no rule for op '" + l.op() + "'");
         }
         m.put(key, r);
         return r;
+    }
+
+    /** The ops that are affine maps (Square and Smooth are refused in {@link #of} before the recursion). */
+    private static boolean affine(Layer l) {
+        return l instanceof Layer.Dense || l instanceof Layer.Conv2d || l instanceof Layer.AvgPool2d || l instanceof Layer.BatchNorm
+                || l instanceof Layer.Identity || l instanceof Layer.Flatten;
     }
 
     private static boolean isZero(Scalar s) {

@@ -53,6 +53,32 @@ class RegionBoundsTest {
                 new Case("tent-2", mlp(1, "relu", 2, 1, 2, 1), 21, 8),
                 // one hidden layer of 3 on n0 = 2: C(3,0)+C(3,1)+C(3,2) = 7, both bounds (tight for L = 1).
                 new Case("square-2d widths", mlp(2, "relu", 3), 7, 7),
+                // the same with an identity between the dense layer and the relu: identity is affine of rank 3 >= d = 2,
+                // so nothing changes: 7, 7.
+                new Case("identity before the relu", """
+                        {"netgeom": 1, "input": [2], "layers": [
+                          {"op": "dense", "weight": [[1, 0], [0, 1], [1, 1]]},
+                          {"op": "identity"},
+                          {"op": "relu"},
+                          {"op": "dense", "weight": [[1, 1, 1]]}]}""", 7, 7),
+                // concat [x ; relu(dense 1->2 (x))] on n0 = 1: the body's relu of 2 units with d = 1 gives
+                // C(2,0) + C(2,1) = 3; the dense after the concat is affine: Serra 3. Montufar (L = 1): 3.
+                new Case("concat of a relu block, n0 = 1", """
+                        {"netgeom": 1, "input": [1], "layers": [
+                          {"op": "concat", "layers": [{"op": "dense", "weight": [[1], [-1]], "bias": [0, 1]}, {"op": "relu"}]},
+                          {"op": "dense", "weight": [[1, 1, 1]]}]}""", 3, 3),
+                // a 1x2x2 image through affine ops (1x1 conv2d, batchnorm with sqrt(var + eps) = 1, a 1x1 avgpool2d)
+                // keeps d = n0 = 4; one 2x2 maxpool window: its 4 entries give C(4,2) = 6 pairwise hyperplanes,
+                // sum_{j <= 4} C(6, j) = 1 + 6 + 15 + 20 + 15 = 57; flatten and dense after it: Serra 57.
+                // Montufar (one piecewise-linear layer of width 1, the window): C(1,0) + C(1,1) = 2.
+                new Case("conv2d, batchnorm, avgpool2d, maxpool2d, flatten", """
+                        {"netgeom": 1, "input": [1, 2, 2], "layers": [
+                          {"op": "conv2d", "weight": [[[[2]]]], "bias": [1]},
+                          {"op": "batchnorm", "mean": [1], "var": [1], "weight": [3], "bias": [0], "eps": 0},
+                          {"op": "avgpool2d", "kernel": 1},
+                          {"op": "maxpool2d", "kernel": 2},
+                          {"op": "flatten"},
+                          {"op": "dense", "weight": [[1]]}]}""", 57, 2),
                 // L = 1, n0 = 2, n1 = 5: 1 + 5 + 10 = 16.
                 new Case("one layer of 5", mlp(2, "relu", 5), 16, 16),
                 // relu [2, 2] on n0 = 2: j1=0: 1*(1+2+1) = 4; j1=1: 2*(1+2) = 6; j1=2: 1*1 = 1; total 11.
@@ -123,5 +149,28 @@ class RegionBoundsTest {
         RegionBounds.Bounds b = RegionBounds.of(m);
         assertEquals(BigInteger.valueOf(c.serra()), b.serra(), "Serra");
         assertEquals(BigInteger.valueOf(c.montufar()), b.montufar(), "Montufar");
+    }
+
+    /**
+     * Every op of the IR has a rule in the recursion: the hand-derived cases above together use
+     * every piecewise-linear and affine op (a new op without a rule fails here, where it used to be
+     * taken for affine and give a too-small bound), and the two non-linear smooth ops are refused.
+     */
+    @org.junit.jupiter.api.Test
+    void everyOpHasARule() {
+        java.util.Set<Class<?>> seen = new java.util.HashSet<>();
+        cases().forEach(c -> IrReader.read(c.json(), null).walk(s -> seen.add(s.layer().getClass())));
+        for (Class<?> op : org.netgeom.ir.Layer.class.getPermittedSubclasses()) {
+            if (op == org.netgeom.ir.Layer.Square.class || op == org.netgeom.ir.Layer.Smooth.class) {
+                continue;
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(seen.contains(op), "no hand-derived case uses " + op.getSimpleName());
+        }
+        for (String op : new String[]{"{\"op\": \"square\"}", "{\"op\": \"tanh\"}"}) {
+            Model m = IrReader.read("{\"netgeom\": 1, \"input\": [2], \"layers\": [" + op + "]}", null);
+            org.netgeom.ir.NetgeomException e = org.junit.jupiter.api.Assertions.assertThrows(org.netgeom.ir.NetgeomException.class,
+                    () -> RegionBounds.of(m));
+            assertEquals(org.netgeom.symbolic.SymbolicError.NOT_PIECEWISE_LINEAR, e.code());
+        }
     }
 }
