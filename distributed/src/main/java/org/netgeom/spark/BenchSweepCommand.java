@@ -29,8 +29,12 @@ import java.util.Map;
  * {@code local[1]} and {@code local[2]}; (2) a split enumeration of a seeded 2-D random relu net:
  * the plain {@code Regions.enumerate} (reference) vs {@code --split S} on {@code local[1]} and
  * {@code local[2]}, with the merged result checked equal to the reference (count, patterns, maps);
- * (3) Spark's fixed cost: starting and stopping a local context and running one empty task.
- * Wall-clock times, one run each, after a warm-up of the engines.
+ * (3) Spark's fixed cost: starting and stopping a local context and running one empty task (the
+ * first start in the JVM also loads Spark's classes). The split runs are interleaved and repeated
+ * ({@code --repeat}, the best time kept) and print where the time went ({@link SparkSplitter.Profile}):
+ * context start and stop, tasks, decoding and merging on the driver, and CPU seconds of the
+ * executor tasks, of the driver thread and of the whole process (GC, JIT and Spark's threads too).
+ * Wall-clock times after a warm-up of the engines.
  */
 @Command(name = "sweep", description = "Spark sweeps and split enumeration: local[1] and local[2] against the plain single-process run.")
 public final class BenchSweepCommand extends BaseCommand {
@@ -142,6 +146,7 @@ public final class BenchSweepCommand extends BaseCommand {
         String[] masters = {"local[1]", "local[2]"};
         double single = Double.POSITIVE_INFINITY;
         double singleCpu = 0;
+        double singleProcCpu = 0;
         double[] sp = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
         SparkSplitter.Profile[] prof = new SparkSplitter.Profile[2];
         double[] procCpu = new double[2];
@@ -149,12 +154,14 @@ public final class BenchSweepCommand extends BaseCommand {
         RegionSet ref = null;
         for (int rep = 0; rep < repeat; rep++) {
             long c0 = mx.getCurrentThreadCpuTime();
+            long q0 = processCpuNanos();
             long t0 = System.nanoTime();
             RegionSet r = Regions.enumerate(m, id, d, o);
             double s = (System.nanoTime() - t0) / 1e9;
             if (s < single) {
                 single = s;
                 singleCpu = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+                singleProcCpu = (processCpuNanos() - q0) / 1e9;
             }
             if (ref == null) {
                 ref = r;
@@ -183,6 +190,7 @@ public final class BenchSweepCommand extends BaseCommand {
         en.put("repeat", repeat);
         en.put("singleSeconds", single);
         en.put("singleCpuSeconds", singleCpu);
+        en.put("singleProcessCpuSeconds", singleProcCpu);
         en.put("local1Seconds", sp[0]);
         en.put("local2Seconds", sp[1]);
         en.put("local1OverSingle", sp[0] / single);
@@ -206,8 +214,9 @@ public final class BenchSweepCommand extends BaseCommand {
         if (!json) {
             w.printf("split enumeration, %s: %d regions, %d affine pieces, --split %d, best of %d (interleaved):%n", en.get("net"),
                     ref.activationRegions(), ref.affinePieces(), split, repeat);
-            w.printf("  plain Regions.enumerate %.2f s (reference, %.2f CPU s) | local[1] %.2f s (%.2fx) | local[2] %.2f s (speed-up %.2fx); "
-                    + "merged = single: %s%n", single, singleCpu, sp[0], sp[0] / single, sp[1], single / sp[1], same);
+            w.printf("  plain Regions.enumerate %.2f s (reference; CPU: its thread %.2f s, whole process %.2f s) | local[1] %.2f s (%.2fx) | "
+                    + "local[2] %.2f s (speed-up %.2fx); merged = single: %s%n", single, singleCpu, singleProcCpu, sp[0], sp[0] / single,
+                    sp[1], single / sp[1], same);
             for (int i = 0; i < 2; i++) {
                 SparkSplitter.Profile p = prof[i];
                 w.printf("  %s: context start %.2f s, tasks %.2f s, context stop %.2f s, decode %.2f s, merge %.2f s on the driver; "

@@ -187,14 +187,21 @@ class SplitEnumerationTest {
         return false;
     }
 
-    @ParameterizedTest(name = "certified through the CLI: {0} inputs")
-    @CsvSource({"2", "3"})
-    void splitOutputIsCertifiedByTheIndependentChecker(int inputs, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws Exception {
+    /**
+     * The CLI's output of a split enumeration through the independent checker (netgeom-certify:
+     * regions, witnesses, maps and the affine pieces: equal maps, connected through shared facets,
+     * no two pieces with equal maps sharing one): a seeded net, and a net whose pieces cross the
+     * cut planes ({@link #cutNet}), so the glued pieces are certified too.
+     */
+    @ParameterizedTest(name = "certified through the CLI: {0} inputs, {1}, split {2}")
+    @CsvSource({"2, seeded, 4", "3, seeded, 4", "2, cut, 4", "2, cut, 6", "3, cut, 8"})
+    void splitOutputIsCertifiedByTheIndependentChecker(int inputs, String net, int split,
+                                                       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path f = dir.resolve("m.json");
-        org.netgeom.ir.io.IrWriter.write(RandomNets.mlp(11, inputs, new int[]{5, 5}, 1, "relu", 8), f, org.netgeom.ir.io.IrWriter.Options.DEFAULT);
+        Model model = net.equals("cut") ? cutNet(inputs, split, 3) : RandomNets.mlp(11, inputs, new int[]{5, 5}, 1, "relu", 8);
+        org.netgeom.ir.io.IrWriter.write(model, f, org.netgeom.ir.io.IrWriter.Options.DEFAULT);
         java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
-        int code = org.netgeom.cli.Main.run(new String[]{"regions", f.toString(), "--box=-1,1", "--split", "4", "--json"},
+        int code = org.netgeom.cli.Main.run(new String[]{"regions", f.toString(), "--box=-1,1", "--split", Integer.toString(split), "--json"},
                 new java.io.PrintStream(o, true), new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true));
         assertEquals(0, code);
         com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.toString());
@@ -204,6 +211,25 @@ class SplitEnumerationTest {
         int cert = org.netgeom.cli.Main.run(new String[]{"certify", f.toString(), res.toString(), "--box=-1,1", "--json"},
                 new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true), new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true));
         assertEquals(0, cert, "netgeom certify accepts the merged result");
+    }
+
+    /** The benchmark's split part runs and reports its profile (a smoke test: no time is asserted). */
+    @Test
+    void benchSweepSplitPartRunsAndReportsItsProfile() throws Exception {
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+        int code = org.netgeom.cli.Main.run(new String[]{"bench", "sweep", "--part", "split", "--quick", "--split", "4", "--repeat", "2",
+                "--json"}, new java.io.PrintStream(o, true), new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true));
+        assertEquals(0, code, o.toString());
+        com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.toString());
+        com.fasterxml.jackson.databind.JsonNode en = j.get("splitEnumeration");
+        assertTrue(en.get("mergedEqualsSingle").asBoolean());
+        assertTrue(en.get("regions").asInt() > 100);
+        assertEquals(2, en.get("repeat").asInt());
+        for (String m : List.of("local1", "local2")) {
+            assertTrue(en.get(m).get("executorCpuSeconds").asDouble() > 0, m);
+            assertTrue(en.get(m).get("subBoxPieces").asInt() >= en.get("regions").asInt(), m + ": every region is met in some sub-box");
+        }
+        assertTrue(j.get("theoremSweep") == null, "--part split runs no theorem sweep");
     }
 
     static void compare(RegionSet ref, RegionSet got, String what) {
