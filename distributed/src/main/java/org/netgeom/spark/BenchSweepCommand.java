@@ -204,6 +204,7 @@ public final class BenchSweepCommand extends BaseCommand {
             ph.put("decodeSeconds", p.decodeSeconds());
             ph.put("mergeSeconds", p.mergeSeconds());
             ph.put("executorCpuSeconds", p.executorCpuSeconds());
+            ph.put("longestTaskCpuSeconds", p.maxTaskCpuSeconds());
             ph.put("driverCpuSeconds", p.driverCpuSeconds());
             ph.put("processCpuSeconds", procCpu[i]);
             ph.put("resultBytes", p.resultBytes());
@@ -220,9 +221,10 @@ public final class BenchSweepCommand extends BaseCommand {
             for (int i = 0; i < 2; i++) {
                 SparkSplitter.Profile p = prof[i];
                 w.printf("  %s: context start %.2f s, tasks %.2f s, context stop %.2f s, decode %.2f s, merge %.2f s on the driver; "
-                        + "CPU: executor tasks %.2f s, driver (decode + merge) %.2f s, whole process %.2f s; %d sub-box pieces, %.1f MB of records%n",
+                        + "CPU: executor tasks %.2f s (longest task %.2f s), driver (decode + merge) %.2f s, whole process %.2f s; "
+                        + "%d sub-box pieces, %.1f MB of records%n",
                         masters[i], p.startSeconds(), p.tasksSeconds(), p.stopSeconds(), p.decodeSeconds(), p.mergeSeconds(),
-                        p.executorCpuSeconds(), p.driverCpuSeconds(), procCpu[i], p.pieces(), p.resultBytes() / 1e6);
+                        p.executorCpuSeconds(), p.maxTaskCpuSeconds(), p.driverCpuSeconds(), procCpu[i], p.pieces(), p.resultBytes() / 1e6);
             }
             w.flush();
         }

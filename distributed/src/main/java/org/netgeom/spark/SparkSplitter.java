@@ -53,10 +53,12 @@ public final class SparkSplitter implements RegionSplitter {
      * Where the time of the last {@link #enumerate} went, in seconds: starting the Spark context,
      * the tasks (from submitting them to the last result on the driver), decoding the records on
      * the driver, the merge, stopping the context; CPU seconds of the tasks (summed over the
-     * executor threads) and of the driver thread (decoding and merging); the bytes shipped.
+     * executor threads; and of the longest task, the critical path on many cores) and of the driver
+     * thread (decoding and merging); the bytes shipped.
      */
     public record Profile(int boxes, double startSeconds, double tasksSeconds, double decodeSeconds, double mergeSeconds,
-                          double stopSeconds, double executorCpuSeconds, double driverCpuSeconds, long resultBytes, long pieces) {
+                          double stopSeconds, double executorCpuSeconds, double maxTaskCpuSeconds, double driverCpuSeconds,
+                          long resultBytes, long pieces) {
     }
 
     private volatile Profile profile;
@@ -99,6 +101,7 @@ public final class SparkSplitter implements RegionSplitter {
         List<SplitMerge.Piece> pieces = new ArrayList<>();
         long bytes = 0;
         long execCpu = 0;
+        long maxCpu = 0;
         for (Result r : results) {
             if (r.errorCode() != null) {
                 throw new NetgeomException(code(r.errorCode()), r.errorMessage() + " (in sub-box " + r.index() + " of "
@@ -107,6 +110,7 @@ public final class SparkSplitter implements RegionSplitter {
             add(total, r.stats());
             bytes += r.regions().length;
             execCpu += r.cpuNanos();
+            maxCpu = Math.max(maxCpu, r.cpuNanos());
             Records.decode(r.regions(), r.count(), r.index(), inputMap.variables(), pieces);
         }
         long t4 = System.nanoTime();
@@ -114,7 +118,7 @@ public final class SparkSplitter implements RegionSplitter {
         long t5 = System.nanoTime();
         long cpu1 = mx.getCurrentThreadCpuTime();
         profile = new Profile(boxes.size(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t4 - t3) / 1e9, (t5 - t4) / 1e9, (t3 - t2) / 1e9,
-                execCpu / 1e9, (cpu1 - cpu0) / 1e9, bytes, pieces.size());
+                execCpu / 1e9, maxCpu / 1e9, (cpu1 - cpu0) / 1e9, bytes, pieces.size());
         return merged;
     }
 
