@@ -29,8 +29,10 @@ import java.util.List;
 /**
  * {@code regions --split N} on Spark: the box is cut into about N sub-boxes
  * ({@link SplitMerge#grid}), each sub-box is enumerated exactly by one Spark task (the model, the
- * slice map and the sub-box travel as exact text), and the driver merges the pieces by pattern
- * ({@link SplitMerge#merge}, which states why the merged result is the single-process one). A task
+ * slice map and the sub-box travel as exact text), each task sends back its regions with its own
+ * affine pieces and cut-plane facets as compact binary records ({@link Records}), and the driver
+ * merges them by pattern and glues the pieces ({@link SplitMerge#merge}, which states why the
+ * merged result is the single-process one; {@link #profile()} says where the time went). A task
  * that fails is retried by Spark; a netgeom user error inside a task (e.g. BUDGET_EXCEEDED) comes
  * back as that coded error.
  */
