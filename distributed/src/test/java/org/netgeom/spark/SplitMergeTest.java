@@ -63,6 +63,26 @@ class SplitMergeTest {
         }
     }
 
+    /** LP mode (6 variables: no vertices or facets): the pieces carry no local pieces and are recomputed; still = plain. */
+    @ParameterizedTest(name = "LP mode, 6 inputs, split {0}")
+    @CsvSource({"2", "4"})
+    void lpModeFallsBackToRecomputedPieces(int n) {
+        Options o = Options.defaults().withProgress(Progress.NONE);
+        for (long seed = 1; seed <= 3; seed++) {
+            Model m = RandomNets.mlp(seed, 6, new int[]{4}, 1, "relu", 8);
+            Domain d = SplitEnumerationTest.box(6);
+            List<Domain> boxes = SplitMerge.grid(d, n);
+            for (int i = 0; i < boxes.size(); i++) {
+                for (SplitMerge.Piece p : SplitMerge.pieces(Regions.enumerate(m, boxes.get(i), o), i, d)) {
+                    assertEquals(-1, p.box());
+                    assertNull(p.cuts());
+                }
+            }
+            RegionSet plain = Regions.enumerate(m, AffineMap.identity(6), d, o);
+            assertNull(SplitCompare.difference(plain, split(m, d, o, n, true)), "seed " + seed);
+        }
+    }
+
     @Test
     void cutFacetsAreReportedOnInteriorCutPlanesOnly() {
         Model m = org.netgeom.ir.io.IrReader.read(java.nio.file.Path.of("../examples/square2d.json"));
