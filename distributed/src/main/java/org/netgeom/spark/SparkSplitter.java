@@ -14,7 +14,6 @@ import org.netgeom.symbolic.poly.Domain;
 import org.netgeom.symbolic.poly.Options;
 import org.netgeom.symbolic.poly.Stats;
 import org.netgeom.symbolic.regions.AffineMap;
-import org.netgeom.symbolic.regions.Region;
 import org.netgeom.symbolic.regions.RegionSet;
 import org.netgeom.symbolic.regions.Regions;
 import org.netgeom.symbolic.regions.SplitMerge;
@@ -30,21 +29,45 @@ import java.util.List;
 /**
  * {@code regions --split N} on Spark: the box is cut into about N sub-boxes
  * ({@link SplitMerge#grid}), each sub-box is enumerated exactly by one Spark task (the model, the
- * slice map and the sub-box travel as exact text), and the driver merges the pieces by pattern
- * ({@link SplitMerge#merge}, which states why the merged result is the single-process one). A task
+ * slice map and the sub-box travel as exact text), each task sends back its regions with its own
+ * affine pieces and cut-plane facets as compact binary records ({@link Records}), and the driver
+ * merges them by pattern and glues the pieces ({@link SplitMerge#merge}, which states why the
+ * merged result is the single-process one; {@link #profile()} says where the time went). A task
  * that fails is retried by Spark; a netgeom user error inside a task (e.g. BUDGET_EXCEEDED) comes
  * back as that coded error.
  */
 public final class SparkSplitter implements RegionSplitter {
 
-    /** What one task needs: the exact model and map as text, one sub-box, the options. */
+    /** What one task needs: the exact model and map as text, one sub-box and the whole box, the options. */
     record Task(String key, int index, String modelJson, String[][] mapA, String[] mapB, String[] lo, String[] hi,
-                String mode, long budget) implements Serializable {
+                String[] wholeLo, String[] wholeHi, String mode, long budget) implements Serializable {
     }
 
-    /** What one task returns: each region as text lines, the counters, or a coded error. */
-    record Result(int index, List<String> regions, long[] stats, String errorCode, String errorMessage, String errorPath)
-            implements Serializable {
+    /**
+     * What one task returns: its regions as compact binary records ({@link Records}), how many, the
+     * counters, the task thread's CPU nanoseconds, or a coded error.
+     */
+    record Result(int index, byte[] regions, int count, long[] stats, long cpuNanos, String errorCode, String errorMessage,
+                  String errorPath) implements Serializable {
+    }
+
+    /**
+     * Where the time of the last {@link #enumerate} went, in seconds: starting the Spark context,
+     * the tasks (from submitting them to the last result on the driver), decoding the records on
+     * the driver, the merge, stopping the context; CPU seconds of the tasks (summed over the
+     * executor threads; and of the longest task, the critical path on many cores) and of the driver
+     * thread (decoding and merging); the bytes shipped.
+     */
+    public record Profile(int boxes, double startSeconds, double tasksSeconds, double decodeSeconds, double mergeSeconds,
+                          double stopSeconds, double executorCpuSeconds, double maxTaskCpuSeconds, double driverCpuSeconds,
+                          long resultBytes, long pieces) {
+    }
+
+    private volatile Profile profile;
+
+    /** The profile of this splitter's last enumeration (null before the first). */
+    public Profile profile() {
+        return profile;
     }
 
     @Override
@@ -58,106 +81,70 @@ public final class SparkSplitter implements RegionSplitter {
         List<Task> tasks = new ArrayList<>();
         for (int i = 0; i < boxes.size(); i++) {
             tasks.add(new Task("split-" + key + "-" + i, i, modelJson, a, b, text(boxes.get(i).lower()), text(boxes.get(i).upper()),
-                    options.mode().name(), options.budget()));
+                    text(domain.lower()), text(domain.upper()), options.mode().name(), options.budget()));
         }
         List<Result> results;
-        try (SparkRuntime rt = SparkRuntime.open(master, false)) {
+        long t0 = System.nanoTime();
+        long t1;
+        long t2;
+        SparkRuntime rt = SparkRuntime.open(master, false);
+        try {
+            t1 = System.nanoTime();
             JavaRDD<Task> rdd = rt.context().parallelize(tasks, tasks.size());
             results = rdd.map(SparkSplitter::run).collect();
+            t2 = System.nanoTime();
+        } finally {
+            rt.close();
         }
+        long t3 = System.nanoTime();
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu0 = mx.getCurrentThreadCpuTime();
         Stats total = new Stats();
         List<SplitMerge.Piece> pieces = new ArrayList<>();
+        long bytes = 0;
+        long execCpu = 0;
+        long maxCpu = 0;
         for (Result r : results) {
             if (r.errorCode() != null) {
                 throw new NetgeomException(code(r.errorCode()), r.errorMessage() + " (in sub-box " + r.index() + " of "
                         + boxes.size() + ")", r.errorPath());
             }
             add(total, r.stats());
-            for (String line : r.regions()) {
-                pieces.add(piece(line, inputMap.variables()));
-            }
+            bytes += r.regions().length;
+            execCpu += r.cpuNanos();
+            maxCpu = Math.max(maxCpu, r.cpuNanos());
+            Records.decode(r.regions(), r.count(), r.index(), inputMap.variables(), pieces);
         }
-        return SplitMerge.merge(model, inputMap, domain, options, pieces, total);
+        long t4 = System.nanoTime();
+        RegionSet merged = SplitMerge.merge(model, inputMap, domain, options, pieces, total);
+        long t5 = System.nanoTime();
+        long cpu1 = mx.getCurrentThreadCpuTime();
+        profile = new Profile(boxes.size(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t4 - t3) / 1e9, (t5 - t4) / 1e9, (t3 - t2) / 1e9,
+                execCpu / 1e9, maxCpu / 1e9, (cpu1 - cpu0) / 1e9, bytes, pieces.size());
+        return merged;
     }
 
     /** One sub-box, exactly (runs in a Spark task). */
     static Result run(Task t) {
         FaultHook.maybeFail(t.key());
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu0 = mx.getCurrentThreadCpuTime();
         try {
             Model m = IrReader.read(t.modelJson(), Path.of("."));
             AffineMap in = new AffineMap(rationals(t.mapA()), rationals(t.mapB()));
             Domain d = Domain.box(rationals(t.lo()), rationals(t.hi()));
+            Domain whole = Domain.box(rationals(t.wholeLo()), rationals(t.wholeHi()));
             Options o = Options.defaults().withBudget(t.budget()).withMode(Options.Mode.valueOf(t.mode()));
             RegionSet rs = Regions.enumerate(m, in, d, o);
-            List<String> lines = new ArrayList<>(rs.activationRegions());
-            for (Region r : rs.regions()) {
-                lines.add(line(r));
-            }
+            List<SplitMerge.Piece> ps = SplitMerge.pieces(rs, t.index(), whole);
+            byte[] data = Records.encode(ps);
             Stats s = rs.stats();
             long[] st = {s.cells, s.nodes, s.splits, s.vertexProofs, s.farkasProofs, s.lpCalls, s.exactSimplex, s.witnessChecks,
                     s.inequalityChecks};
-            return new Result(t.index(), lines, st, null, null, null);
+            return new Result(t.index(), data, ps.size(), st, mx.getCurrentThreadCpuTime() - cpu0, null, null, null);
         } catch (NetgeomException e) {
-            return new Result(t.index(), List.of(), null, e.code().name(), e.getMessage(), e.path());
+            return new Result(t.index(), new byte[0], 0, null, 0, e.code().name(), e.getMessage(), e.path());
         }
-    }
-
-    /** pattern | witness | A rows ; separated | b | vertices ; separated (or -). */
-    static String line(Region r) {
-        StringBuilder sb = new StringBuilder(r.pattern()).append('|').append(join(r.witness())).append('|');
-        Rational[][] a = r.map().a();
-        for (int i = 0; i < a.length; i++) {
-            sb.append(i == 0 ? "" : ";").append(join(a[i]));
-        }
-        sb.append('|').append(join(r.map().b())).append('|');
-        List<Rational[]> vs = r.vertices();
-        if (vs == null) {
-            sb.append('-');
-        } else {
-            for (int i = 0; i < vs.size(); i++) {
-                sb.append(i == 0 ? "" : ";").append(join(vs.get(i)));
-            }
-        }
-        return sb.toString();
-    }
-
-    static SplitMerge.Piece piece(String line, int k) {
-        String[] f = line.split("\\|", -1);
-        Rational[] w = vector(f[1]);
-        String[] rows = f[2].split(";");
-        Rational[][] a = new Rational[rows.length][];
-        for (int i = 0; i < rows.length; i++) {
-            a[i] = vector(rows[i]);
-        }
-        Rational[] b = vector(f[3]);
-        List<Rational[]> vs = null;
-        if (!f[4].equals("-")) {
-            vs = new ArrayList<>();
-            for (String v : f[4].split(";")) {
-                vs.add(vector(v));
-            }
-        }
-        return new SplitMerge.Piece(f[0], w, new AffineMap(a, b), vs);
-    }
-
-    private static String join(Rational[] v) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < v.length; i++) {
-            sb.append(i == 0 ? "" : ",").append(v[i]);
-        }
-        return sb.toString();
-    }
-
-    private static Rational[] vector(String s) {
-        if (s.isEmpty()) {
-            return new Rational[0];
-        }
-        String[] p = s.split(",");
-        Rational[] out = new Rational[p.length];
-        for (int i = 0; i < p.length; i++) {
-            out[i] = Rational.parse(p[i]);
-        }
-        return out;
     }
 
     private static String[] text(Rational[] v) {

@@ -4,13 +4,17 @@ import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
 import org.netgeom.symbolic.SymbolicError;
 import org.netgeom.symbolic.poly.Cell;
+import org.netgeom.symbolic.poly.CellEnumerator;
 import org.netgeom.symbolic.poly.Domain;
+import org.netgeom.symbolic.poly.ExactLp;
+import org.netgeom.symbolic.poly.Form;
 import org.netgeom.symbolic.poly.Options;
 import org.netgeom.symbolic.poly.Stats;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,16 +32,94 @@ import java.util.Map;
  * same on every piece, and a witness strictly inside one piece is strictly inside R_P. The closure
  * of R_P is the union of the pieces' closures; being convex, its vertices are the extreme points
  * of all the pieces' vertices (an exact convex hull in 2-D, the extreme ends in 1-D). Affine
- * pieces (regions with the same map joined through shared facets) are computed afresh on the
- * merged regions, exactly, from each pattern's own inequalities ({@link AffinePieces}, LP mode), so
- * a facet that lies on a cut plane is found as well.
+ * pieces (regions with the same map joined through shared facets) are glued from the sub-boxes'
+ * own affine pieces and the facets that lie on cut planes (see {@code gluedPieces}) where the
+ * sub-box enumerations had facets (vertex modes); otherwise (LP mode) they are computed afresh on
+ * the merged regions, exactly, from each pattern's own inequalities ({@link AffinePieces}, LP mode).
  */
 public final class SplitMerge {
     private SplitMerge() {
     }
 
-    /** One region of one sub-box, as a sub-box enumeration reports it. */
-    public record Piece(String pattern, Rational[] witness, AffineMap map, List<Rational[]> vertices) {
+    /**
+     * One region of one sub-box, as a sub-box enumeration reports it: its pattern, witness, map and
+     * closure vertices (null in LP mode) and, where the sub-box's own enumeration had facets, the
+     * sub-box's number {@code box}, the number {@code localPiece} of its affine piece in the
+     * sub-box's own enumeration, and the facets of the piece that lie on a cut plane
+     * ({@link CutFacet}); {@code box} = −1 and {@code cuts} = null where these are not known
+     * (affine pieces are then recomputed from the merged regions).
+     */
+    public record Piece(String pattern, Rational[] witness, AffineMap map, List<Rational[]> vertices, int box, int localPiece,
+                        List<CutFacet> cuts) {
+        public Piece(String pattern, Rational[] witness, AffineMap map, List<Rational[]> vertices) {
+            this(pattern, witness, map, vertices, -1, -1, null);
+        }
+    }
+
+    /**
+     * A facet of a sub-box piece lying on the cut plane x_{coordinate} = at (a plane strictly inside
+     * the whole box), the piece on its upper side ({@code above}: x_coordinate ≥ at on the piece) or
+     * lower side; in 2-D {@code lo} and {@code hi} are the facet's extent along the other
+     * coordinate (null otherwise).
+     */
+    public record CutFacet(int coordinate, Rational at, boolean above, Rational lo, Rational hi) {
+    }
+
+    /**
+     * The pieces of one sub-box enumeration {@code sub} (sub-box number {@code box} of the box
+     * {@code whole}), with their local affine pieces and cut-plane facets where {@code sub} has
+     * facets and pieces (vertex modes), else plain.
+     */
+    public static List<Piece> pieces(RegionSet sub, int box, Domain whole) {
+        List<Piece> out = new ArrayList<>(sub.activationRegions());
+        boolean local = sub.pieces() != null && sub.regions().stream().allMatch(r -> r.facets() != null);
+        Rational[] lo = whole.lower();
+        Rational[] hi = whole.upper();
+        int k = whole.dimension();
+        for (Region r : sub.regions()) {
+            if (!local) {
+                out.add(new Piece(r.pattern(), r.witness(), r.map(), r.vertices()));
+                continue;
+            }
+            List<CutFacet> cuts = new ArrayList<>(0);
+            List<Rational[]> vs = r.vertices();
+            for (Cell.Facet f : r.facets()) {
+                int d = axis(f.form());
+                if (d < 0) {
+                    continue;
+                }
+                Rational c = f.form().coefficient(d);
+                Rational at = f.form().constant().negate().divide(c);
+                if (at.compareTo(lo[d]) <= 0 || at.compareTo(hi[d]) >= 0) {
+                    continue;                         // a side of the whole box, not a cut
+                }
+                Rational a = null;
+                Rational b = null;
+                if (k == 2) {
+                    Rational p = vs.get(f.vertices()[0])[1 - d];
+                    Rational q = vs.get(f.vertices()[1])[1 - d];
+                    a = p.min(q);
+                    b = p.max(q);
+                }
+                cuts.add(new CutFacet(d, at, c.signum() > 0, a, b));
+            }
+            out.add(new Piece(r.pattern(), r.witness(), r.map(), vs, box, r.piece(), cuts));
+        }
+        return out;
+    }
+
+    /** The coordinate d when the form is c·x_d + e with c ≠ 0 (an axis-parallel plane), else −1. */
+    private static int axis(Form f) {
+        int d = -1;
+        for (int j = 0; j < f.variables(); j++) {
+            if (f.coefficient(j).signum() != 0) {
+                if (d >= 0) {
+                    return -1;
+                }
+                d = j;
+            }
+        }
+        return d;
     }
 
     /**
@@ -106,8 +188,9 @@ public final class SplitMerge {
      * The regions of {@code model} (composed with {@code inputMap}) on the whole {@code domain},
      * from the pieces of its sub-boxes: one region per pattern, with the first piece's witness
      * (re-checked to lie strictly inside {@code domain}) and map (checked equal on every piece),
-     * vertices of the union in 1-D and 2-D (when every piece has vertices), and affine pieces
-     * computed on the merged regions. {@code stats} are the sub-enumerations' counters summed.
+     * vertices of the union in 1-D and 2-D (when every piece has vertices), and affine pieces glued
+     * from the sub-boxes' own (when every piece carries them) or else computed on the merged
+     * regions. {@code stats} are the sub-enumerations' counters summed.
      */
     public static RegionSet merge(Model model, AffineMap inputMap, Domain domain, Options options, List<Piece> pieces,
                                   Stats stats) {
@@ -143,8 +226,169 @@ public final class SplitMerge {
             regions.add(new Region(regions.size(), cell, inputMap, first.map()));
         }
         RegionSet partial = new RegionSet(regions, null, domain, inputMap, program, stats);
-        List<RegionSet.Piece> affine = AffinePieces.compute(regions, partial);
+        boolean local = !pieces.isEmpty() && pieces.stream().allMatch(p -> p.box() >= 0 && p.cuts() != null);
+        List<RegionSet.Piece> affine = local ? gluedPieces(regions, byPattern, partial) : AffinePieces.compute(regions, partial);
         return new RegionSet(regions, affine, domain, inputMap, program, stats);
+    }
+
+    /**
+     * Affine pieces of the merged regions from the sub-boxes' own pieces, without recomputing them:
+     * the connected components of the graph on patterns whose edges are (a) two patterns in one
+     * affine piece of one sub-box enumeration and (b) two patterns with the same map whose pieces,
+     * in two sub-boxes on either side of a cut plane, have facets on that plane that overlap in
+     * k − 1 dimensions (decided exactly).
+     *
+     * <p>Why these are the affine pieces of the whole box: an edge of the whole box's graph joins
+     * R_P and R_Q (same map) sharing a (k−1)-dimensional facet F on a hyperplane H. If H is no cut
+     * plane, the cut planes meet H in sets of dimension k − 2, so F meets some open sub-box B in a
+     * (k−1)-dimensional set, across which R_P ∩ B and R_Q ∩ B share a facet of B's enumeration: the
+     * two are joined inside one piece of B (a). If H is a cut plane, F lies in it and, away from
+     * the other cut planes, between two sub-boxes on either side; there the two pieces' facets on H
+     * overlap in k − 1 dimensions (b). Conversely, a facet shared inside a sub-box or across a cut
+     * plane is part of a facet shared in the whole box, so (a) and (b) join only regions of one
+     * piece; and pieces of one pattern are one region, so they are one node.
+     */
+    private static List<RegionSet.Piece> gluedPieces(List<Region> regions, Map<String, List<Piece>> byPattern, RegionSet partial) {
+        int boxes = 0;
+        for (List<Piece> ps : byPattern.values()) {
+            for (Piece p : ps) {
+                boxes = Math.max(boxes, p.box() + 1);
+            }
+        }
+        int[] offset = new int[boxes + 1];
+        for (List<Piece> ps : byPattern.values()) {
+            for (Piece p : ps) {
+                offset[p.box() + 1] = Math.max(offset[p.box() + 1], p.localPiece() + 1);
+            }
+        }
+        for (int b = 0; b < boxes; b++) {
+            offset[b + 1] += offset[b];
+        }
+        int[] parent = new int[offset[boxes]];
+        for (int i = 0; i < parent.length; i++) {
+            parent[i] = i;
+        }
+        int n = regions.size();
+        int[] label = new int[n];
+        // (a) and one node per pattern: all labels of a pattern's pieces are one component
+        record Side(int region, CutFacet cut) {
+        }
+        record Bucket(AffineMap map, int coordinate, Rational at) {
+        }
+        Map<Bucket, List<Side>> buckets = new HashMap<>();
+        int i = 0;
+        for (List<Piece> ps : byPattern.values()) {
+            label[i] = offset[ps.get(0).box()] + ps.get(0).localPiece();
+            for (Piece p : ps) {
+                union(parent, label[i], offset[p.box()] + p.localPiece());
+                for (CutFacet c : p.cuts()) {
+                    buckets.computeIfAbsent(new Bucket(regions.get(i).map(), c.coordinate(), c.at()), x -> new ArrayList<>())
+                            .add(new Side(i, c));
+                }
+            }
+            i++;
+        }
+        // (b) across the cut planes
+        int k = partial.dimension();
+        NetworkProgram program = partial.program();
+        Map<Integer, List<Form>> cons = new HashMap<>();
+        for (Map.Entry<Bucket, List<Side>> e : buckets.entrySet()) {
+            List<Side> below = new ArrayList<>();
+            List<Side> above = new ArrayList<>();
+            for (Side s : e.getValue()) {
+                (s.cut().above() ? above : below).add(s);
+            }
+            for (Side x : below) {
+                for (Side y : above) {
+                    if (find(parent, label[x.region()]) == find(parent, label[y.region()])) {
+                        continue;
+                    }
+                    boolean share;
+                    if (k == 1) {
+                        share = true;          // the same point, one region on either side
+                    } else if (k == 2) {
+                        share = x.cut().lo().max(y.cut().lo()).compareTo(x.cut().hi().min(y.cut().hi())) < 0;
+                    } else {
+                        share = shareOnPlane(program, regions.get(x.region()).pattern(), regions.get(y.region()).pattern(),
+                                e.getKey().coordinate(), e.getKey().at(), partial.domain(), cons, x.region(), y.region());
+                    }
+                    if (share) {
+                        union(parent, label[x.region()], label[y.region()]);
+                    }
+                }
+            }
+        }
+        Map<Integer, List<Integer>> comps = new LinkedHashMap<>();
+        for (int r = 0; r < n; r++) {
+            comps.computeIfAbsent(find(parent, label[r]), x -> new ArrayList<>()).add(r);
+        }
+        List<List<Integer>> ordered = new ArrayList<>(comps.values());
+        if (k == 1) {
+            // in 1-D the pieces are numbered left to right, as the regions are listed
+            ordered.sort(Comparator.comparing((List<Integer> c) -> c.stream().map(r -> regions.get(r).witness()[0])
+                    .min(Comparator.naturalOrder()).orElseThrow()));
+        }
+        List<RegionSet.Piece> out = new ArrayList<>(ordered.size());
+        for (List<Integer> c : ordered) {
+            int idx = out.size();
+            for (int r : c) {
+                regions.get(r).piece = idx;
+            }
+            out.add(new RegionSet.Piece(idx, regions.get(c.get(0)).map(), List.copyOf(c)));
+        }
+        return out;
+    }
+
+    /**
+     * Whether the closures of the regions of patterns p and q (on the whole box) share a
+     * (k−1)-dimensional part of the plane x_d = t: an exact LP on the plane with every other
+     * inequality of both regions and of the domain held strictly (an inequality that is not
+     * positive at a relative-interior point of a common facet vanishes on the whole facet, so lies
+     * on the plane; those are left out).
+     */
+    private static boolean shareOnPlane(NetworkProgram program, String p, String q, int d, Rational t, Domain domain,
+                                        Map<Integer, List<Form>> cache, int rp, int rq) {
+        int k = domain.dimension();
+        Rational[] a = new Rational[k];
+        Arrays.fill(a, Rational.ZERO);
+        a[d] = Rational.ONE;
+        Form h = Form.of(a, t.negate());
+        Form.Hyperplane plane = h.hyperplane();
+        List<Form> cons = new ArrayList<>();
+        for (int r : new int[]{rp, rq}) {
+            String pat = r == rp ? p : q;
+            List<Form> fs = cache.computeIfAbsent(r, y -> CellEnumerator.inequalities(program, pat).stream()
+                    .map(CellEnumerator.Inequality::form).toList());
+            for (Form f : fs) {
+                if (!f.isConstant() && !f.hyperplane().equals(plane)) {
+                    cons.add(f);
+                }
+            }
+        }
+        for (Form f : domain.constraints()) {
+            if (!f.hyperplane().equals(plane)) {
+                cons.add(f);
+            }
+        }
+        boolean[] strict = new boolean[cons.size() + 2];
+        Arrays.fill(strict, true);
+        cons.add(h);
+        cons.add(h.negate());
+        strict[strict.length - 2] = false;
+        strict[strict.length - 1] = false;
+        return ExactLp.decide(cons, strict).feasible();
+    }
+
+    private static int find(int[] p, int i) {
+        while (p[i] != i) {
+            p[i] = p[p[i]];
+            i = p[i];
+        }
+        return i;
+    }
+
+    private static void union(int[] p, int a, int b) {
+        p[find(p, a)] = find(p, b);
     }
 
     /** The vertices of the convex union of the pieces: 1-D the two ends, 2-D counter-clockwise. */
