@@ -145,6 +145,30 @@ class OnnxImportTest {
     }
 
     @Test
+    void foldedNormalisationIsExact() {
+        // eval --exact on the imported IR equals the torch module evaluated in exact rationals:
+        // the fold of (x - mean) / std into the first Gemm rounds nothing; --inline gives the same
+        JsonNode c = find("normalise");
+        for (String mode : new String[]{"file", "inline"}) {
+            Path out = dir.resolve("normalise-exact-" + mode + ".json");
+            CliRun r = mode.equals("inline") ? CliRun.of("import", c.get("file").asText(), "-o", out.toString(), "--inline")
+                    : CliRun.of("import", c.get("file").asText(), "-o", out.toString());
+            assertEquals(0, r.status(), r.err());
+            for (int k = 0; k < c.get("inputs").size(); k++) {
+                List<String> x = new ArrayList<>();
+                c.get("inputs").get(k).forEach(v -> x.add(v.asText()));
+                CliRun e = CliRun.of("eval", out.toString(), "--at=" + String.join(",", x), "--exact", "--json");
+                assertEquals(0, e.status(), e.err());
+                JsonNode y = e.json().get("output");
+                JsonNode want = c.get("exact").get(k);
+                for (int i = 0; i < want.size(); i++) {
+                    assertEquals(Rational.parse(want.get(i).asText()), Rational.parse(y.get(i).asText()), mode + " input " + k);
+                }
+            }
+        }
+    }
+
+    @Test
     void refusalsAreCodedAndWriteNothing() {
         Path out = dir.resolve("refused.json");
         CliRun s = CliRun.of("import", dir.resolve("sigmoid.onnx").toString(), "-o", out.toString(), "--json");

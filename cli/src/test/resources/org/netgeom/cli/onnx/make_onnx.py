@@ -101,7 +101,8 @@ class ViewFlatten(nn.Module):
 
 
 torch.manual_seed(3)
-add_torch("mlp", nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 3)), (4,))
+add_torch("mlp", nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 3)), (4,),
+          input_names=["x"], dynamic_axes={"x": {0: "batch"}})
 add_torch("mlp64", nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3)), (4,), dtype=torch.float64)
 m = nn.Sequential(nn.Linear(3, 2))
 path = add_torch("linear", m, (3,))
@@ -125,7 +126,27 @@ with torch.no_grad():
             mod.bias.uniform_(-1, 1)
 add_torch("batchnorm", bn, (3,))
 add_torch("batchnorm2d", bn2, (1, 4, 4))
-add_torch("normalise", nn.Sequential(Norm([0.1, 0.2, -0.3], [0.7, 1.5, 0.2], (3,)), nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1)), (3,))
+norm = nn.Sequential(Norm([0.1, 0.2, -0.3], [0.7, 1.5, 0.2], (3,)), nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+add_torch("normalise", norm, (3,))
+
+
+def exact_forward(seq, x):
+    """The module in exact rational arithmetic on its float32 parameters (the fold must equal this)."""
+    v = [Fraction(t) for t in x]
+    for mod in seq:
+        if isinstance(mod, Norm):
+            v = [(a - Fraction(float(m))) / Fraction(float(s)) for a, m, s in zip(v, mod.mean.tolist(), mod.std.tolist())]
+        elif isinstance(mod, nn.Linear):
+            W, b = mod.weight.detach().tolist(), mod.bias.detach().tolist()
+            v = [sum(Fraction(float(w)) * a for w, a in zip(row, v)) + Fraction(float(bb)) for row, bb in zip(W, b)]
+        elif isinstance(mod, nn.ReLU):
+            v = [max(a, Fraction(0)) for a in v]
+        else:
+            raise TypeError(mod)
+    return ["%d/%d" % (f.numerator, f.denominator) for f in v]
+
+
+cases[-1]["exact"] = [exact_forward(norm, [Fraction(t) for t in x]) for x in cases[-1]["inputs"]]
 add_torch("normalise64", nn.Sequential(Norm([0.1, 0.2, -0.3], [0.7, 1.5, 0.2], (3,)), nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1)),
           (3,), dtype=torch.float64)
 
