@@ -3,11 +3,10 @@ package org.netgeom.cli.commands;
 import org.netgeom.cli.Args;
 import org.netgeom.cli.CliError;
 import org.netgeom.cli.JsonOut;
-import org.netgeom.cli.plot.FigureCharts;
+import org.netgeom.cli.plot.GapPlot;
 import org.netgeom.cli.plot.PlotFiles;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
-import org.netgeom.proofs.Figure;
 import org.netgeom.symbolic.SymbolicError;
 import org.netgeom.symbolic.poly.Domain;
 import org.netgeom.symbolic.poly.DualLp;
@@ -309,7 +308,7 @@ public final class RangeCommand extends BaseCommand {
             }
         }
         if (plot != null) {
-            List<Figure.Series> series = new ArrayList<>();
+            List<GapPlot.Line> series = new ArrayList<>();
             for (int f = 0; f < forms.size(); f++) {
                 int mi = 0;
                 for (Relaxation.Method rm : Relaxation.Method.values()) {
@@ -317,9 +316,7 @@ public final class RangeCommand extends BaseCommand {
                     series.add(finite(label, xs, gap[f][mi++]));
                 }
             }
-            Figure fig = new Figure("gap", "Relaxation gap (upper - max + min - lower) against the l-inf radius", "eps",
-                    "gap to the exact range", false, false, series);
-            PlotFiles.save(FigureCharts.chart(fig), plot);
+            PlotFiles.save(GapPlot.chart("Gap (exact min - lower) + (upper - exact max) of each relaxation", series), plot);
         }
         if (json) {
             Map<String, Object> root = JsonOut.object();
@@ -354,7 +351,7 @@ public final class RangeCommand extends BaseCommand {
         return 0;
     }
 
-    private static Figure.Series finite(String label, double[] x, double[] y) {
+    private static GapPlot.Line finite(String label, double[] x, double[] y) {
         int k = 0;
         for (double v : y) {
             k += Double.isFinite(v) ? 1 : 0;
@@ -368,7 +365,7 @@ public final class RangeCommand extends BaseCommand {
                 fy[k++] = y[i];
             }
         }
-        return Figure.Series.line(label, fx, fy);
+        return new GapPlot.Line(label, fx, fy);
     }
 
     private static String table(List<String[]> rows) {
