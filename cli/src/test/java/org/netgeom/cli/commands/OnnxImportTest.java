@@ -179,6 +179,11 @@ class OnnxImportTest {
         assertTrue(human.err().startsWith("error[ONNX_UNSUPPORTED]: op 'Sigmoid' at node '"), human.err());
         CliRun cat = CliRun.of("import", dir.resolve("twocat.onnx").toString(), "-o", out.toString(), "--json");
         assertEquals("ONNX_UNSUPPORTED", cat.code(), "cat of two computed branches is not the IR's concat");
+        for (String[] c : new String[][]{{"transa", "transA=1"}, {"reshape", "is not a flatten"}, {"group", "group=2"}}) {
+            CliRun x = CliRun.of("import", dir.resolve(c[0] + ".onnx").toString(), "-o", out.toString(), "--json");
+            assertEquals("ONNX_UNSUPPORTED", x.code(), c[0]);
+            assertTrue(x.json().get("error").get("message").asText().contains(c[1]), x.out());
+        }
         CliRun garbage = CliRun.of("import", dir.resolve("garbage.onnx").toString(), "-o", out.toString(), "--json");
         assertEquals("ONNX_INVALID", garbage.code());
         assertFalse(Files.exists(out), "a refused import writes no IR");

@@ -184,6 +184,23 @@ class TwoCat(nn.Module):
 
 
 torch.onnx.export(TwoCat().eval(), torch.zeros(1, 3), os.path.join(out, "twocat.onnx"))
+
+
+def refused_graph(name, nodes, inits, in_shape, out_shape):
+    g = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1] + list(in_shape))],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1] + list(out_shape))],
+                          [numpy_helper.from_array(v, k) for k, v in inits.items()])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(m)
+    onnx.save(m, os.path.join(out, name + ".onnx"))
+
+
+refused_graph("transa", [helper.make_node("Gemm", ["x", "B"], ["y"], name="gt", transA=1)],
+              {"B": np.ones((1, 2), np.float32)}, (3,), (2,))
+refused_graph("reshape", [helper.make_node("Reshape", ["x", "s"], ["y"], name="rs")],
+              {"s": np.array([1, 2, 2], np.int64)}, (4,), (2, 2))
+refused_graph("group", [helper.make_node("Conv", ["x", "W"], ["y"], name="cg", group=2, kernel_shape=[1, 1])],
+              {"W": np.ones((2, 1, 1, 1), np.float32)}, (2, 2, 2), (2, 2, 2))
 with open(os.path.join(out, "garbage.onnx"), "w") as f:
     f.write("this is not a protobuf\n" * 10)
 with open(os.path.join(out, "cases.json"), "w") as f:

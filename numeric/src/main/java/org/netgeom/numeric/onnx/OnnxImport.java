@@ -165,7 +165,19 @@ public final class OnnxImport {
             ProcessBuilder pb = new ProcessBuilder(py, script.toString(), reqFile.toString());
             pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
             Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            int code = p.waitFor();
+            // Ctrl-C (or kill) of netgeom stops the converter too
+            Thread stop = new Thread(p::destroy, "netgeom-onnx-stop");
+            Runtime.getRuntime().addShutdownHook(stop);
+            int code;
+            try {
+                code = p.waitFor();
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stop);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running or has run
+                }
+            }
             String text = Files.readString(log, StandardCharsets.UTF_8);
             if (code != 0) {
                 Matcher m = USER_ERROR.matcher(text);
