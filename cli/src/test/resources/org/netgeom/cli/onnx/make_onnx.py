@@ -100,6 +100,12 @@ class ViewFlatten(nn.Module):
         return x.reshape(1, -1)
 
 
+class ViewBatch(nn.Module):
+    """x.view(x.size(0), -1): with a dynamic batch torch writes Shape -> Gather -> ... -> Reshape."""
+    def forward(self, x):
+        return x.view(x.size(0), -1)
+
+
 torch.manual_seed(3)
 add_torch("mlp", nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 3)), (4,),
           input_names=["x"], dynamic_axes={"x": {0: "batch"}})
@@ -113,6 +119,8 @@ add_torch("cnn", nn.Sequential(Norm([0.485, 0.456], [0.229, 0.224], (2, 1, 1)), 
                                nn.Flatten(), nn.Linear(16, 2)), (2, 8, 8))
 add_torch("cnn_fold", nn.Sequential(Norm([0.5, -0.25], [0.3, 3.0], (2, 1, 1)), nn.Conv2d(2, 3, 3, stride=2), nn.ReLU(),
                                     ViewFlatten(), nn.Linear(12, 2)), (2, 5, 6))
+add_torch("cnn_view", nn.Sequential(nn.Conv2d(1, 2, 2), nn.ReLU(), ViewBatch(), nn.Linear(8, 2)), (1, 3, 3),
+          input_names=["x"], dynamic_axes={"x": {0: "batch"}})
 add_torch("residual", nn.Sequential(nn.Linear(3, 5), nn.ReLU(), Res(5), nn.ReLU(), Res(5, proj=True), Cat(5, 2),
                                     nn.Linear(7, 2)), (3,))
 bn = nn.Sequential(nn.Linear(3, 6), nn.ReLU(), nn.BatchNorm1d(6), nn.Linear(6, 4), nn.ReLU(), nn.BatchNorm1d(4), nn.Linear(4, 2))

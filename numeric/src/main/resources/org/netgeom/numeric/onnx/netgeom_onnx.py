@@ -161,12 +161,17 @@ class Graph:
         for t in g.initializer:
             self.consts[t.name] = numpy_helper.to_array(t)
         self.nodes = []
+        shapes = static_shapes(model)
         for i, n in enumerate(g.node):
             if n.op_type == "Constant" and n.domain in ("", "ai.onnx"):
                 attrs = {a.name: a for a in n.attribute}
                 if "value" not in attrs:
                     raise unsupported("op 'Constant' without a tensor value at node '%s'" % self.label(n, i))
                 self.consts[n.output[0]] = numpy_helper.to_array(attrs["value"].t)
+                continue
+            folded = fold_shape_op(n, self.consts, shapes)
+            if folded is not None:
+                self.consts[n.output[0]] = folded
                 continue
             self.nodes.append(n)
         for i, n in enumerate(self.nodes):
@@ -241,6 +246,87 @@ class Graph:
 
     def between(self, start, end):
         return self.reach_forward(start) & self.reach_backward(end)
+
+
+def static_shapes(model):
+    """The shapes of the graph's values with the batch dimension 1 (onnx's shape inference), for
+    Shape nodes: torch writes x.view(x.size(0), -1) with a dynamic batch as Shape -> Gather ->
+    Unsqueeze -> Concat -> Reshape, which is a flatten per example."""
+    import copy
+    import onnx
+    m = copy.deepcopy(model)
+    init = {t.name for t in m.graph.initializer}
+    for v in m.graph.input:
+        if v.name in init:
+            continue
+        dims = v.type.tensor_type.shape.dim
+        if len(dims) > 0 and not dims[0].HasField("dim_value"):
+            dims[0].dim_value = 1
+    try:
+        m = onnx.shape_inference.infer_shapes(m)
+    except Exception:
+        return {}
+    out = {}
+    for v in list(m.graph.input) + list(m.graph.value_info) + list(m.graph.output):
+        dims = v.type.tensor_type.shape.dim
+        if all(d.HasField("dim_value") for d in dims):
+            out[v.name] = [d.dim_value for d in dims]
+    return out
+
+
+SHAPE_OPS = ("Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Slice", "Cast", "Identity")
+
+
+def fold_shape_op(n, consts, shapes):
+    """The value of a node that only computes a shape (integers, no rounding) from constants and
+    static shapes, or None. Float constants are never folded here: that would round."""
+    import numpy as np
+    if n.op_type not in SHAPE_OPS or n.domain not in ("", "ai.onnx") or len(n.output) != 1:
+        return None
+    a = attrs_of(n)
+    if n.op_type == "Shape":
+        shp = shapes.get(n.input[0])
+        if shp is None:
+            return None
+        shp = shp[a.get("start", 0):a["end"]] if "end" in a else shp[a.get("start", 0):]
+        return np.array(shp, dtype=np.int64)
+    ins = [consts.get(x) if x else None for x in n.input]
+    if any(x and x not in consts for x in n.input) or not ins or ins[0] is None:
+        return None
+    if any(v is not None and np.asarray(v).dtype.kind not in "iub" for v in ins):
+        return None
+    x = np.asarray(ins[0])
+    if n.op_type == "Identity":
+        return x
+    if n.op_type == "Cast":
+        return x.astype(np.int64) if a.get("to") in (6, 7) else None
+    if n.op_type == "Gather":
+        return np.take(x, np.asarray(ins[1]), axis=a.get("axis", 0))
+    if n.op_type == "Unsqueeze":
+        axes = list(a["axes"]) if "axes" in a else [int(v) for v in np.asarray(ins[1]).reshape(-1)]
+        r = x
+        for ax in sorted(ax if ax >= 0 else ax + x.ndim + len(axes) for ax in axes):
+            r = np.expand_dims(r, ax)
+        return r
+    if n.op_type == "Squeeze":
+        axes = list(a["axes"]) if "axes" in a else ([int(v) for v in np.asarray(ins[1]).reshape(-1)] if len(ins) > 1 and ins[1] is not None else None)
+        return np.squeeze(x, axis=tuple(axes) if axes is not None else None)
+    if n.op_type == "Concat":
+        return np.concatenate([np.asarray(v) for v in ins], axis=a.get("axis", 0))
+    if n.op_type == "Slice":
+        if "starts" in a:
+            starts, ends, axes, steps = a["starts"], a["ends"], a.get("axes"), None
+        else:
+            starts, ends = [int(v) for v in np.asarray(ins[1]).reshape(-1)], [int(v) for v in np.asarray(ins[2]).reshape(-1)]
+            axes = [int(v) for v in np.asarray(ins[3]).reshape(-1)] if len(ins) > 3 and ins[3] is not None else None
+            steps = [int(v) for v in np.asarray(ins[4]).reshape(-1)] if len(ins) > 4 and ins[4] is not None else None
+        axes = axes if axes is not None else list(range(len(starts)))
+        steps = steps if steps is not None else [1] * len(starts)
+        idx = [slice(None)] * x.ndim
+        for st, en, ax, sp in zip(starts, ends, axes, steps):
+            idx[ax] = slice(st, en, sp)
+        return x[tuple(idx)]
+    return None
 
 
 def attrs_of(n):
