@@ -41,7 +41,7 @@ public final class ImportCommand extends BaseCommand {
     @Option(names = "--weights-file", paramLabel = "PATH", description = "The safetensors file for the weights, beside --out (default: the --out name with .safetensors).")
     Path weights;
 
-    @Option(names = "--inline", description = "Write the weights inline as JSON numbers instead of a safetensors file.")
+    @Option(names = "--inline", description = "Write the weights inline instead of a safetensors file (JSON numbers for PyTorch, exact \"p/q\" strings for ONNX).")
     boolean inline;
 
     @Option(names = "--name", paramLabel = "NAME", description = "The model's name in the IR.")

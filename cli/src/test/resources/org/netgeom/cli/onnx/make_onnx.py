@@ -95,6 +95,26 @@ class Cat(nn.Module):
         return torch.cat([x, self.f(x)], 1)
 
 
+class Nested(nn.Module):
+    """x + g(x) with g itself a residual block: nested residuals."""
+    def __init__(self, n):
+        super().__init__()
+        self.inner, self.out = Res(n), nn.Linear(n, n)
+
+    def forward(self, x):
+        return x + self.out(torch.relu(self.inner(x)))
+
+
+class ConvCat(nn.Module):
+    """DenseNet-style: [x ; relu(conv(x))] along the channels."""
+    def __init__(self, c, k):
+        super().__init__()
+        self.conv = nn.Conv2d(c, k, 3, padding=1)
+
+    def forward(self, x):
+        return torch.cat([x, torch.relu(self.conv(x))], 1)
+
+
 class ViewFlatten(nn.Module):
     def forward(self, x):
         return x.reshape(1, -1)
@@ -119,6 +139,8 @@ add_torch("cnn", nn.Sequential(Norm([0.485, 0.456], [0.229, 0.224], (2, 1, 1)), 
                                nn.Flatten(), nn.Linear(16, 2)), (2, 8, 8))
 add_torch("cnn_fold", nn.Sequential(Norm([0.5, -0.25], [0.3, 3.0], (2, 1, 1)), nn.Conv2d(2, 3, 3, stride=2), nn.ReLU(),
                                     ViewFlatten(), nn.Linear(12, 2)), (2, 5, 6))
+add_torch("nested", nn.Sequential(nn.Linear(3, 4), nn.ReLU(), Nested(4), nn.Linear(4, 2)), (3,))
+add_torch("convcat", nn.Sequential(nn.Conv2d(1, 2, 2), nn.ReLU(), ConvCat(2, 3), nn.Flatten(), nn.Linear(5 * 3 * 3, 2)), (1, 4, 4))
 add_torch("cnn_view", nn.Sequential(nn.Conv2d(1, 2, 2), nn.ReLU(), ViewBatch(), nn.Linear(8, 2)), (1, 3, 3),
           input_names=["x"], dynamic_axes={"x": {0: "batch"}})
 add_torch("residual", nn.Sequential(nn.Linear(3, 5), nn.ReLU(), Res(5), nn.ReLU(), Res(5, proj=True), Cat(5, 2),
@@ -132,6 +154,9 @@ with torch.no_grad():
             mod.running_var.uniform_(0.5, 2)
             mod.weight.uniform_(-2, 2)
             mod.bias.uniform_(-1, 1)
+            # ONNX stores epsilon as a float32: give the reference module that same value, so that
+            # both compute one function (1e-5 itself differs from float32(1e-5) by 2.5e-13)
+            mod.eps = float(np.float32(mod.eps))
 add_torch("batchnorm", bn, (3,))
 add_torch("batchnorm2d", bn2, (1, 4, 4))
 norm = nn.Sequential(Norm([0.1, 0.2, -0.3], [0.7, 1.5, 0.2], (3,)), nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
