@@ -1,6 +1,7 @@
 package org.netgeom.symbolic.perturb;
 
 import org.netgeom.ir.Layer;
+import org.netgeom.ir.LayerVisitor;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
 import org.netgeom.ir.Scalar;
@@ -90,40 +91,83 @@ public final class NormProduct {
 
     private static Bound layer(Layer l, Shape in, String path) {
         Shape out = new Model(null, in, List.of(l)).output();
-        if (l instanceof Layer.Dense d) {
-            Rational[][] a = new Rational[d.weight().shape().dim(0)][];
-            for (int i = 0; i < a.length; i++) {
-                a[i] = d.weight().row(i);
+        // a visitor, so that a new op of the IR is a compile error here until it has a rule
+        return l.accept(new LayerVisitor<Bound>() {
+            @Override
+            public Bound visit(Layer.Dense d) {
+                Rational[][] a = new Rational[d.weight().shape().dim(0)][];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = d.weight().row(i);
+                }
+                return affine(a, out);
             }
-            return affine(a, out);
-        }
-        if (l instanceof Layer.AbRelu r) {
-            Rational c = rational(r.neg(), path).abs().max(rational(r.pos(), path).abs());
-            return new Bound(c, c, CReal.of(c), out);
-        }
-        if (l instanceof Layer.Identity || l instanceof Layer.Flatten) {
-            return Bound.one(out);
-        }
-        if (l instanceof Layer.Conv2d || l instanceof Layer.AvgPool2d || l instanceof Layer.BatchNorm) {
-            return affine(linearPart(new Model(null, in, List.of(l))), out);
-        }
-        if (l instanceof Layer.MaxPool2d p) {
-            int c = maxOverlap(in, p.kernel(), p.stride());
-            Rational q = Rational.of(c);
-            return new Bound(Rational.ONE, q, CReal.sqrt(CReal.of(q)), out);
-        }
-        if (l instanceof Layer.Residual r) {
-            Bound body = chain(r.layers(), in, path + ".layers", null);
-            Bound sc = r.shortcut() == null ? Bound.one(in) : chain(r.shortcut(), in, path + ".shortcut", null);
-            return new Bound(body.linf.add(sc.linf), body.l1.add(sc.l1), body.l2.add(sc.l2), out);
-        }
-        if (l instanceof Layer.Concat c) {
-            Bound f = chain(c.layers(), in, path + ".layers", null);
-            return new Bound(f.linf.max(Rational.ONE), f.l1.add(Rational.ONE),
-                    CReal.sqrt(CReal.of(Rational.ONE).add(f.l2.multiply(f.l2))), out);
-        }
-        throw SymbolicError.NOT_PIECEWISE_LINEAR.at(path, "the norm product is for piecewise-linear nets; op " + l.op()
-                + " is not");
+
+            @Override
+            public Bound visit(Layer.AbRelu r) {
+                Rational c = rational(r.neg(), path).abs().max(rational(r.pos(), path).abs());
+                return new Bound(c, c, CReal.of(c), out);
+            }
+
+            @Override
+            public Bound visit(Layer.Identity x) {
+                return Bound.one(out);
+            }
+
+            @Override
+            public Bound visit(Layer.Flatten x) {
+                return Bound.one(out);
+            }
+
+            @Override
+            public Bound visit(Layer.Square x) {
+                throw notPiecewiseLinear(x);
+            }
+
+            @Override
+            public Bound visit(Layer.Smooth x) {
+                throw notPiecewiseLinear(x);
+            }
+
+            @Override
+            public Bound visit(Layer.Conv2d x) {
+                return affine(linearPart(new Model(null, in, List.of(x))), out);
+            }
+
+            @Override
+            public Bound visit(Layer.AvgPool2d x) {
+                return affine(linearPart(new Model(null, in, List.of(x))), out);
+            }
+
+            @Override
+            public Bound visit(Layer.BatchNorm x) {
+                return affine(linearPart(new Model(null, in, List.of(x))), out);
+            }
+
+            @Override
+            public Bound visit(Layer.MaxPool2d p) {
+                Rational q = Rational.of(maxOverlap(in, p.kernel(), p.stride()));
+                return new Bound(Rational.ONE, q, CReal.sqrt(CReal.of(q)), out);
+            }
+
+            @Override
+            public Bound visit(Layer.Residual r) {
+                Bound body = chain(r.layers(), in, path + ".layers", null);
+                Bound sc = r.shortcut() == null ? Bound.one(in) : chain(r.shortcut(), in, path + ".shortcut", null);
+                return new Bound(body.linf.add(sc.linf), body.l1.add(sc.l1), body.l2.add(sc.l2), out);
+            }
+
+            @Override
+            public Bound visit(Layer.Concat c) {
+                Bound f = chain(c.layers(), in, path + ".layers", null);
+                return new Bound(f.linf.max(Rational.ONE), f.l1.add(Rational.ONE),
+                        CReal.sqrt(CReal.of(Rational.ONE).add(f.l2.multiply(f.l2))), out);
+            }
+
+            private RuntimeException notPiecewiseLinear(Layer x) {
+                return SymbolicError.NOT_PIECEWISE_LINEAR.at(path, "the norm product is for piecewise-linear nets; op "
+                        + x.op() + " is not");
+            }
+        });
     }
 
     private static Bound affine(Rational[][] a, Shape out) {

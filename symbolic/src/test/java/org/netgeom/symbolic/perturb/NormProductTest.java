@@ -140,6 +140,15 @@ class NormProductTest {
     }
 
     @Test
+    void smoothOpsAreRefused() {
+        Model tanh = new Model("t", Shape.of(1), List.of(new Layer.Dense(null, Tensor.matrix(new Rational[][]{{Rational.ONE}}),
+                Tensor.vector(Rational.ZERO)), new Layer.Smooth(null, Layer.Smooth.Fn.TANH)));
+        org.netgeom.ir.NetgeomException e = org.junit.jupiter.api.Assertions.assertThrows(org.netgeom.ir.NetgeomException.class,
+                () -> NormProduct.of(tanh));
+        assertEquals(org.netgeom.symbolic.SymbolicError.NOT_PIECEWISE_LINEAR, e.code());
+    }
+
+    @Test
     void maxPoolOverlapCountsTheWindowsSharingAnInput() {
         assertEquals(4, NormProduct.maxOverlap(Shape.of(1, 3, 3), new Layer.Hw(2, 2), new Layer.Hw(1, 1)));
         assertEquals(1, NormProduct.maxOverlap(Shape.of(1, 4, 4), new Layer.Hw(2, 2), new Layer.Hw(2, 2)));
