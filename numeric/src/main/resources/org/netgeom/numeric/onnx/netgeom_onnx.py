@@ -20,6 +20,8 @@ import sys
 import traceback
 from fractions import Fraction
 
+import numpy as np    # python3-onnx depends on it; netgeom checks both before it runs this
+
 
 class OnnxError(Exception):
     def __init__(self, code, message):
@@ -35,7 +37,6 @@ def unsupported(msg):
 
 def frac_array(a):
     """A numpy array as an object array of exact Fractions of its binary values."""
-    import numpy as np
     a = np.asarray(a)
     if a.dtype.kind not in "fiub":
         raise unsupported("a constant of dtype %s" % a.dtype)
@@ -60,7 +61,6 @@ class Writer:
         self.tensors = {}
 
     def tensor(self, key, a):
-        import numpy as np
         if a.dtype == object:
             dbl = np.empty(a.shape, dtype=np.float64)
             fd = dbl.reshape(-1)
@@ -280,7 +280,6 @@ SHAPE_OPS = ("Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Slice", "Cast
 def fold_shape_op(n, consts, shapes):
     """The value of a node that only computes a shape (integers, no rounding) from constants and
     static shapes, or None. Float constants are never folded here: that would round."""
-    import numpy as np
     if n.op_type not in SHAPE_OPS or n.domain not in ("", "ai.onnx") or len(n.output) != 1:
         return None
     a = attrs_of(n)
@@ -457,7 +456,6 @@ class Converter:
         return self.g.consts[name]
 
     def step(self, n, cur, shape, layers, pending):
-        import numpy as np
         op = n.op_type
         a = attrs_of(n)
         if n.domain not in ("", "ai.onnx"):
@@ -539,7 +537,6 @@ class Converter:
         return [] if pending is None else self.materialise(pending, shape, "before node '%s'" % n.name)
 
     def broadcast(self, n, k, shape):
-        import numpy as np
         c = np.asarray(self.g.consts[n.input[k]])
         try:
             b = np.broadcast_to(c, (1,) + tuple(shape))
@@ -552,7 +549,6 @@ class Converter:
         return frac_array(np.ascontiguousarray(b[0]))
 
     def elementwise(self, n, cur, shape, layers, pending):
-        import numpy as np
         op = n.op_type
         if len(n.input) != 2 or len(self.g.dynamic_inputs(n)) != 1:
             raise unsupported("op '%s' at node '%s'" % (op, n.name))
@@ -591,7 +587,6 @@ class Converter:
 
     def fold_after(self, last, mul, add, shape):
         """y -> mul*y + add folded into the dense/conv layer `last` (exactly): rows scaled, bias shifted."""
-        import numpy as np
         if last["op"] == "conv2d":
             for t in (mul, add):
                 if isinstance(t, np.ndarray) and not per_channel(t):
@@ -613,7 +608,6 @@ class Converter:
         return True
 
     def dense(self, n, cur, shape, layers, pending, a):
-        import numpy as np
         if len(shape) != 1:
             raise unsupported("op '%s' at node '%s' on a per-example shape %s; flatten first" % (n.op_type, n.name, list(shape)))
         if n.op_type == "Gemm":
@@ -665,7 +659,6 @@ class Converter:
         return None, (out,)
 
     def conv(self, n, shape, layers, pending, a):
-        import numpy as np
         if len(shape) != 3:
             raise unsupported("op 'Conv' at node '%s' on a per-example shape %s (netgeom has conv2d)" % (n.name, list(shape)))
         if a.get("group", 1) != 1:
@@ -736,7 +729,6 @@ class Converter:
 
     def materialise(self, pending, shape, where):
         """An unfolded x -> a*x + c as an exact batchnorm (mean 0, var 1/a², weight sign(a), bias c, eps 0)."""
-        import numpy as np
         pa, pc = pending
         if not (per_channel(pa) and per_channel(pc)):
             raise unsupported("an elementwise Sub/Div/Mul/Add of constants %s varies within a channel and cannot "
@@ -754,7 +746,7 @@ class Converter:
                          "weight": np.array([Fraction(1 if v > 0 else -1) for v in ca], dtype=object),
                          "bias": cc}, "eps": "0"}]
 
-    def finish(self, layers, prefix=""):
+    def finish(self, layers):
         """Writes the tensors of the layers (recursively)."""
         for L in layers:
             name = L.get("name") or L["op"]
@@ -781,14 +773,12 @@ def per_channel(t):
 
 
 def t_channel(t):
-    import numpy as np
     if t.ndim <= 1:
         return t
     return np.array([t.reshape(t.shape[0], -1)[i, 0] for i in range(t.shape[0])], dtype=object)
 
 
 def convert(req):
-    import numpy as np
     try:
         import onnx
     except ImportError:
@@ -826,15 +816,13 @@ def convert(req):
         writer.write(req["out_weights"])
     text = json.dumps(doc, indent=1)
     atomic_write(req["out_model"], lambda f: f.write(text), mode="w")
-    del np
     return {"input": list(g.shape), "layers": len(layers), "output": list(out_shape), "dtype": g.dtype}
 
 
 def main(argv):
     if len(argv) == 1 and argv[0] == "probe":
         import onnx
-        import numpy
-        print(json.dumps({"onnx": onnx.__version__, "numpy": numpy.__version__, "python": sys.version.split()[0]}))
+        print(json.dumps({"onnx": onnx.__version__, "numpy": np.__version__, "python": sys.version.split()[0]}))
         return 0
     if len(argv) != 1:
         print(__doc__, file=sys.stderr)
