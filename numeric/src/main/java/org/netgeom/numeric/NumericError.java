@@ -19,5 +19,11 @@ public enum NumericError implements ErrorCode {
     /** The engine refuses an operation on this model (e.g. second derivatives through training-mode batchnorm). */
     OP_REFUSED,
     /** A checkpoint is unreadable or belongs to another run (other model, data or settings). */
-    CHECKPOINT
+    CHECKPOINT,
+    /** python3 or its onnx package is missing for ONNX import. */
+    ONNX_UNAVAILABLE,
+    /** The ONNX model uses an op (or an op's setting) that netgeom's IR cannot express. */
+    ONNX_UNSUPPORTED,
+    /** The file is not a valid ONNX model. */
+    ONNX_INVALID
 }

@@ -9,6 +9,7 @@ import org.netgeom.symbolic.SymbolicError;
 import org.netgeom.symbolic.cas.Cas;
 import org.netgeom.symbolic.linalg.ExactForms;
 import org.netgeom.symbolic.perturb.Lipschitz;
+import org.netgeom.symbolic.perturb.NormProduct;
 import org.netgeom.symbolic.poly.Domain;
 import org.netgeom.symbolic.poly.Options;
 
@@ -26,6 +27,9 @@ import java.util.Map;
  * certified enclosure, l2Exact / l2Squared closed forms (null where Symja gives none);
  * {@code "evidence": {"regions": [{"pattern", "witness", "A", "b"}, …]}} every region, for the
  * independent checker, which re-verifies the result unless --no-certify ({@code "certified": true}).
+ * With {@code --compare}: {@code "normProduct": {"linf", "l1", "l2", "l2Enclosure", "ratio":
+ * {"linf", "l1", "l2"}, "factors": [{"layer", "op", "linf", "l1", "l2"}]}}, the product of the
+ * layers' operator norms ({@link NormProduct}) and its ratio to the exact constant.
  */
 final class LipschitzReport {
     private final PerturbCommand cmd;
@@ -86,6 +90,10 @@ final class LipschitzReport {
         o.put("evidence", ev);
         org.netgeom.certify.Certifier.Report checked = cmd.noCertify ? null
                 : SelfCertify.check(cmd.model, o, new org.netgeom.certify.DomainSpec(box, polytope, null), values);
+        NormProduct.Result np = cmd.compare ? NormProduct.of(m) : null;
+        if (np != null) {
+            o.put("normProduct", normProduct(np, r, digits));
+        }
         if (cmd.jsonOut()) {
             if (checked != null) {
                 o.put("certified", true);
@@ -107,6 +115,46 @@ final class LipschitzReport {
         if (checked != null) {
             w.println(SelfCertify.line(checked) + "; l-inf and l1 recomputed exactly, the l2 enclosure checked by exact LDL^T tests");
         }
+        if (np != null) {
+            Map<String, Object> j = normProduct(np, r, digits);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> ratio = (Map<String, Object>) j.get("ratio");
+            w.println("product of the layers' operator norms (global, ignores which units are active together):");
+            w.println("  l-inf  " + np.linf() + " (≈ " + np.linf().toDecimalString(8) + ")   " + fmt(ratio.get("linf")) + " x the exact constant");
+            w.println("  l1     " + np.l1() + " (≈ " + np.l1().toDecimalString(8) + ")   " + fmt(ratio.get("l1")) + " x the exact constant");
+            w.println("  l2     " + j.get("l2") + "   " + fmt(ratio.get("l2")) + " x the exact constant");
+        }
+    }
+
+    private static String fmt(Object ratio) {
+        return ratio == null ? "-" : String.format(java.util.Locale.ROOT, "%.4g", (Double) ratio);
+    }
+
+    /** JSON of the norm product: the bounds (l2 certified), the ratios bound / exact and each layer's factors. */
+    private static Map<String, Object> normProduct(NormProduct.Result np, Lipschitz.Result r, int digits) {
+        Map<String, Object> o = JsonOut.object();
+        o.put("linf", JsonOut.exact(np.linf()));
+        o.put("l1", JsonOut.exact(np.l1()));
+        Map<String, Object> l2 = CertifiedJson.of(np.l2(), null, digits);
+        o.put("l2", l2.get("decimal"));
+        o.put("l2Enclosure", l2.get("enclosure"));
+        Map<String, Object> ratio = JsonOut.object();
+        ratio.put("linf", r.linf().isZero() ? null : np.linf().divide(r.linf()).doubleValue());
+        ratio.put("l1", r.l1().isZero() ? null : np.l1().divide(r.l1()).doubleValue());
+        ratio.put("l2", r.l2().signum(64) == 0 ? null : Double.parseDouble(np.l2().divide(r.l2()).decimal(17)));
+        o.put("ratio", ratio);
+        List<Object> fs = new java.util.ArrayList<>();
+        for (NormProduct.Factor f : np.factors()) {
+            Map<String, Object> x = JsonOut.object();
+            x.put("layer", f.layer());
+            x.put("op", f.op());
+            x.put("linf", JsonOut.exact(f.linf()));
+            x.put("l1", JsonOut.exact(f.l1()));
+            x.put("l2", f.l2().decimal(digits));
+            fs.add(x);
+        }
+        o.put("factors", fs);
+        return o;
     }
 
     private static Map<String, Object> attained(Lipschitz.Attained a) {

@@ -61,6 +61,9 @@ public final class PerturbCommand extends BaseCommand {
             description = "--lipschitz: stop with BUDGET_EXCEEDED past N regions (default ${DEFAULT-VALUE}).")
     long budget;
 
+    @Option(names = "--compare", description = "--lipschitz: also the product of the layers' operator norms (the naive bound) and its ratio to the exact constant.")
+    boolean compare;
+
     @Option(names = "--no-certify", description = "--lipschitz: skip the independent re-check by netgeom-certify (docs/certify.md).")
     boolean noCertify;
 
@@ -89,6 +92,9 @@ public final class PerturbCommand extends BaseCommand {
             throw CliError.USAGE.error("choose exactly one mode: --at X, --weights --data DATA --layer L, or --lipschitz --box ...");
         }
         digits.get();
+        if (compare && !lipschitz) {
+            throw CliError.USAGE.error("--compare goes with --lipschitz");
+        }
         Model raw = readModel(model);
         Map<String, Rational> values = Args.bindings(bind);
         if (lipschitz) {

@@ -3,6 +3,8 @@ package org.netgeom.cli.commands;
 import org.netgeom.cli.Args;
 import org.netgeom.cli.CliError;
 import org.netgeom.cli.JsonOut;
+import org.netgeom.cli.plot.GapPlot;
+import org.netgeom.cli.plot.PlotFiles;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
 import org.netgeom.symbolic.SymbolicError;
@@ -27,6 +29,8 @@ import java.util.Map;
  * over the domain, each with a rational witness that attains it, found by branch and bound on the
  * unstable units with exact LP leaves ({@link BranchAndBound}); the certificate is the search tree
  * (docs/verify.md). {@code --compare} adds the IBP and CROWN bounds and their gaps.
+ * {@code --linf CENTER --eps-sweep A,B,N [--plot gap.svg]} does so for N radii of the ℓ∞ ball
+ * and plots each relaxation's gap against the radius.
  */
 @Command(name = "range", description = "Exact output ranges with witnesses, by branch and bound with exact LP leaves.")
 public final class RangeCommand extends BaseCommand {
@@ -63,12 +67,19 @@ public final class RangeCommand extends BaseCommand {
     @Option(names = "--no-certificate", description = "Leave the search trees out of the JSON.")
     boolean noCertificate;
 
+    @Option(names = "--eps-sweep", paramLabel = "A,B,N",
+            description = "With --linf CENTER: the exact range and the IBP/CROWN bounds for N radii from A to B (implies --compare).")
+    String epsSweep;
+
+    @Option(names = "--plot", paramLabel = "gap.svg|png", description = "With --eps-sweep: plot each relaxation's gap against eps.")
+    Path plot;
+
     @Override
     public Integer call() {
         Model m = readModel(model);
         Graph g = Graph.of(m);
         int n = m.input().size();
-        Domain d = domain(n);
+        Domain d = epsSweep == null ? domain(n) : null;
         Relaxation.Method meth = switch (method.toLowerCase()) {
             case "crown" -> Relaxation.Method.CROWN;
             case "ibp" -> Relaxation.Method.IBP;
@@ -106,6 +117,45 @@ public final class RangeCommand extends BaseCommand {
         }
         long deadline = timeout == null ? 0 : System.nanoTime() + (long) (timeout * 1e9);
         BranchAndBound.Limits lim = new BranchAndBound.Limits(meth, maxNodes, deadline);
+        if (epsSweep != null) {
+            return sweep(m, g, forms, labels, lim, meth);
+        }
+        if (plot != null) {
+            throw CliError.USAGE.error("--plot draws the gap against eps: it needs --eps-sweep A,B,N");
+        }
+        Point pt = point(m, g, d, forms, labels, lim, compare);
+        if (json) {
+            Map<String, Object> root = JsonOut.object();
+            root.put("outputs", pt.outputs);
+            root.put("exact", pt.exact);
+            root.put("nodes", pt.nodes);
+            if (!noCertificate) {
+                root.put("certificate", certificate(meth, pt.trees));
+            }
+            printJson(root);
+        } else {
+            out().print(pt.human);
+            out().println(pt.nodes + " branch-and-bound nodes" + (pt.exact ? "" : " (some searches stopped at a limit)"));
+            out().flush();
+        }
+        return 0;
+    }
+
+    private Map<String, Object> certificate(Relaxation.Method meth, List<Object> trees) {
+        Map<String, Object> cert = JsonOut.object();
+        cert.put("kind", "branch-and-bound");
+        cert.put("relaxation", meth.name().toLowerCase());
+        cert.put("searches", trees);
+        return cert;
+    }
+
+    /** The exact range (and with compare the relaxations' bounds) of every form over one domain. */
+    private record Point(List<Object> outputs, List<Object> trees, long nodes, boolean exact, String human) {
+    }
+
+    private Point point(Model m, Graph g, Domain d, List<Rational[]> forms, List<Object> labels, BranchAndBound.Limits lim,
+                        boolean withBounds) {
+        int k = g.outputs();
         List<Object> outs = new ArrayList<>();
         List<Object> trees = new ArrayList<>();
         long nodes = 0;
@@ -150,7 +200,7 @@ public final class RangeCommand extends BaseCommand {
                         .append(o.get("minUpper")).append("], max in [").append(o.get("maxLower")).append(", ")
                         .append(o.get("maxUpper")).append("]\n");
             }
-            if (compare) {
+            if (withBounds) {
                 Map<String, Object> cmp = JsonOut.object();
                 for (Relaxation.Method rm : Relaxation.Method.values()) {
                     Relaxation r = new Relaxation(g, rm, lo(d), hi(d), null);
@@ -164,6 +214,7 @@ public final class RangeCommand extends BaseCommand {
                         double mx = max.value().doubleValue();
                         b.put("gapLower", mn - down);
                         b.put("gapUpper", up - mx);
+                        b.put("gap", (mn - down) + (up - mx));
                         b.put("gapRatio", mx > mn ? ((mn - down) + (up - mx)) / (mx - mn) : null);
                     }
                     cmp.put(rm.name().toLowerCase(), b);
@@ -183,25 +234,186 @@ public final class RangeCommand extends BaseCommand {
                 trees.add(treeJson(labels.get(f), "min", min.tree()));
             }
         }
+        return new Point(outs, trees, nodes, allExact, human.toString());
+    }
+
+    private int sweep(Model m, Graph g, List<Rational[]> forms, List<Object> labels, BranchAndBound.Limits lim,
+                      Relaxation.Method meth) {
+        int n = m.input().size();
+        if (linf == null || box != null || polytope != null) {
+            throw CliError.USAGE.error("--eps-sweep sweeps the radius of an l-infinity ball: give --linf CENTER (the centre only)");
+        }
+        Rational[] centre = Args.rationals(linf, "--linf");
+        if (centre.length == n + 1) {
+            throw SymbolicError.BAD_INPUT.at("--linf", "with --eps-sweep, --linf takes only the centre (" + n
+                    + " numbers): the sweep gives the radii");
+        }
+        if (centre.length != n) {
+            throw SymbolicError.BAD_INPUT.at("--linf", "--linf takes the centre (" + n + " numbers); got " + centre.length + " numbers");
+        }
+        Rational[] radii = radii(epsSweep);
+        if (plot != null) {
+            PlotFiles.format(plot);     // a bad name is refused before the work
+        }
+        List<Object> points = new ArrayList<>();
+        long nodes = 0;
+        boolean allExact = true;
+        // per form: eps, then per method the gap (NaN where not exact) and ratio
+        int methods = Relaxation.Method.values().length;
+        double[] xs = new double[radii.length];
+        double[][][] gap = new double[forms.size()][methods][radii.length];
+        String[][][] rows = new String[forms.size()][radii.length][];
+        for (int e = 0; e < radii.length; e++) {
+            Rational[] lo = new Rational[n];
+            Rational[] hi = new Rational[n];
+            for (int j = 0; j < n; j++) {
+                lo[j] = centre[j].subtract(radii[e]);
+                hi[j] = centre[j].add(radii[e]);
+            }
+            Point pt = point(m, g, Domain.box(lo, hi), forms, labels, lim, true);
+            nodes += pt.nodes;
+            allExact &= pt.exact;
+            xs[e] = radii[e].doubleValue();
+            Map<String, Object> o = JsonOut.object();
+            o.put("eps", radii[e].toString());
+            o.put("outputs", pt.outputs);
+            o.put("exact", pt.exact);
+            o.put("nodes", pt.nodes);
+            if (!noCertificate) {
+                o.put("certificate", certificate(meth, pt.trees));
+            }
+            points.add(o);
+            for (int f = 0; f < forms.size(); f++) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> out = (Map<String, Object>) pt.outputs.get(f);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> bounds = (Map<String, Object>) out.get("bounds");
+                List<String> row = new ArrayList<>();
+                row.add(radii[e].toString());
+                boolean ex = (Boolean) out.get("exact");
+                row.add(ex ? Rational.parse((String) out.get("min")).toDecimalString(6) : "?");
+                row.add(ex ? Rational.parse((String) out.get("max")).toDecimalString(6) : "?");
+                int mi = 0;
+                for (Relaxation.Method rm : Relaxation.Method.values()) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> b = (Map<String, Object>) bounds.get(rm.name().toLowerCase());
+                    Double gp = (Double) b.get("gap");
+                    Double ratio = (Double) b.get("gapRatio");
+                    gap[f][mi][e] = gp == null ? Double.NaN : gp;
+                    row.add(gp == null ? "?" : String.format(java.util.Locale.ROOT, "%.4g", gp));
+                    row.add(ratio == null ? "-" : String.format(java.util.Locale.ROOT, "%.4g", ratio));
+                    mi++;
+                }
+                rows[f][e] = row.toArray(new String[0]);
+            }
+        }
+        if (plot != null) {
+            List<GapPlot.Line> series = new ArrayList<>();
+            for (int f = 0; f < forms.size(); f++) {
+                int mi = 0;
+                for (Relaxation.Method rm : Relaxation.Method.values()) {
+                    String label = rm.name().toLowerCase() + (forms.size() > 1 ? ", output " + labels.get(f) : "");
+                    series.add(finite(label, xs, gap[f][mi++]));
+                }
+            }
+            PlotFiles.save(GapPlot.chart("Gap (exact min - lower) + (upper - exact max) of each relaxation", series), plot);
+        }
         if (json) {
             Map<String, Object> root = JsonOut.object();
-            root.put("outputs", outs);
+            root.put("center", JsonOut.exact(centre));
+            root.put("sweep", points);
             root.put("exact", allExact);
             root.put("nodes", nodes);
-            if (!noCertificate) {
-                Map<String, Object> cert = JsonOut.object();
-                cert.put("kind", "branch-and-bound");
-                cert.put("relaxation", meth.name().toLowerCase());
-                cert.put("searches", trees);
-                root.put("certificate", cert);
-            }
             printJson(root);
         } else {
-            out().print(human);
-            out().println(nodes + " branch-and-bound nodes" + (allExact ? "" : " (some searches stopped at a limit)"));
+            StringBuilder h = new StringBuilder();
+            List<String> head = new ArrayList<>(List.of("eps", "min", "max"));
+            for (Relaxation.Method rm : Relaxation.Method.values()) {
+                head.add(rm.name().toLowerCase() + " gap");
+                head.add("ratio");
+            }
+            for (int f = 0; f < forms.size(); f++) {
+                h.append(labels.get(f) == null ? "c.f" : "output " + labels.get(f)).append(" over the l-inf ball of radius eps around ")
+                        .append(Arrays.toString(centre)).append("\n");
+                List<String[]> table = new ArrayList<>();
+                table.add(head.toArray(new String[0]));
+                table.addAll(Arrays.asList(rows[f]));
+                h.append(table(table));
+            }
+            h.append("gap = (exact min - lower) + (upper - exact max); ratio = gap / (max - min); ? = a search stopped at a limit\n");
+            h.append(nodes).append(" branch-and-bound nodes").append(allExact ? "" : " (some searches stopped at a limit)");
+            if (plot != null) {
+                h.append("; plotted to ").append(plot);
+            }
+            out().println(h);
             out().flush();
         }
         return 0;
+    }
+
+    private static GapPlot.Line finite(String label, double[] x, double[] y) {
+        int k = 0;
+        for (double v : y) {
+            k += Double.isFinite(v) ? 1 : 0;
+        }
+        double[] fx = new double[k];
+        double[] fy = new double[k];
+        k = 0;
+        for (int i = 0; i < y.length; i++) {
+            if (Double.isFinite(y[i])) {
+                fx[k] = x[i];
+                fy[k++] = y[i];
+            }
+        }
+        return new GapPlot.Line(label, fx, fy);
+    }
+
+    private static String table(List<String[]> rows) {
+        int[] w = new int[rows.get(0).length];
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                w[i] = Math.max(w[i], r[i].length());
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        for (String[] r : rows) {
+            b.append(" ");
+            for (int i = 0; i < r.length; i++) {
+                b.append(" ").append(r[i]).append(" ".repeat(w[i] - r[i].length() + 1));
+            }
+            b.setLength(b.length() - 1);
+            b.append("\n");
+        }
+        return b.toString();
+    }
+
+    /** A,B,N: N radii A + (B − A)·i/(N − 1), exactly (N = 1: A alone). */
+    static Rational[] radii(String spec) {
+        String[] p = spec.split(",");
+        if (p.length != 3) {
+            throw SymbolicError.BAD_INPUT.at("--eps-sweep", "--eps-sweep takes A,B,N: N radii from A to B");
+        }
+        Rational[] ab = Args.rationals(p[0] + "," + p[1], "--eps-sweep");
+        int count;
+        try {
+            count = Integer.parseInt(p[2].trim());
+        } catch (NumberFormatException e) {
+            throw SymbolicError.BAD_INPUT.at("--eps-sweep", "N (the number of radii) must be an integer, not " + p[2].trim());
+        }
+        if (count < 1 || count > 10_000) {
+            throw SymbolicError.BAD_INPUT.at("--eps-sweep", "N must be between 1 and 10000");
+        }
+        if (ab[0].signum() <= 0 || ab[1].compareTo(ab[0]) < 0) {
+            throw SymbolicError.BAD_INPUT.at("--eps-sweep", "the radii need 0 < A <= B");
+        }
+        if (count == 1 && !ab[0].equals(ab[1])) {
+            throw SymbolicError.BAD_INPUT.at("--eps-sweep", "one radius (N = 1) needs A = B");
+        }
+        Rational[] r = new Rational[count];
+        for (int i = 0; i < count; i++) {
+            r[i] = count == 1 ? ab[0] : ab[0].add(ab[1].subtract(ab[0]).multiply(Rational.of(i, count - 1)));
+        }
+        return r;
     }
 
     static double[] lo(Domain d) {

@@ -279,6 +279,36 @@ class PerturbCommandTest {
         return Rational.of(r.nextInt(4 * d + 1) - 2 * d, d);
     }
 
+    /**
+     * --compare: the product of layer norms next to the exact constant. The tent twice has the
+     * exact constant 4 on [0, 1] (slopes ±4); its layers' norms multiply to more, and the
+     * product's factors are the layers' own (checked against this test's row sums of the weights).
+     */
+    @Test
+    void lipschitzCompareGivesTheNormProduct() {
+        CliRun r = CliRun.of("perturb", tent.toString(), "--lipschitz", "--box=0,1", "--compare", "--json");
+        assertEquals(0, r.status(), r.err());
+        JsonNode js = r.json();
+        JsonNode np = js.get("normProduct");
+        Rational exactLinf = Rational.parse(js.get("lipschitz").get("linf").asText());
+        assertEquals(Rational.of(4), exactLinf);
+        Rational prodLinf = Rational.parse(np.get("linf").asText());
+        Rational prod = Rational.ONE;
+        for (JsonNode f : np.get("factors")) {
+            prod = prod.multiply(Rational.parse(f.get("linf").asText()));
+        }
+        assertEquals(prod, prodLinf, "the product of the factors");
+        // tent: dense [[1],[1]] (row sums 1), relu, dense [[2, -4]] (row sum 6), relu, twice: 36
+        assertEquals(Rational.of(36), prodLinf);
+        assertTrue(Rational.parse(np.get("l1").asText()).compareTo(Rational.parse(js.get("lipschitz").get("l1").asText())) >= 0);
+        assertTrue(new java.math.BigDecimal(np.get("l2Enclosure").get(1).asText())
+                .compareTo(new java.math.BigDecimal(js.get("lipschitz").get("l2Enclosure").get(0).asText())) >= 0);
+        assertEquals(9.0, np.get("ratio").get("linf").asDouble(), 0.0);
+        assertTrue(js.get("certified").asBoolean(), "the exact constant is still certified");
+        CliRun human = CliRun.of("perturb", tent.toString(), "--lipschitz", "--box=0,1", "--compare");
+        assertTrue(human.out().contains("product of the layers' operator norms"), human.out());
+    }
+
     @Test
     void badInputGetsCodedErrors() {
         String t = tent.toString();
@@ -293,6 +323,7 @@ class PerturbCommandTest {
                 {"NO_PARAMETERS", "perturb", t, "--weights", "--data", line.toString(), "--layer", "3"},
                 {"NOT_QUADRATIC", "perturb", t, "--weights", "--data", line.toString(), "--layer", "6", "--loss", "ce"},
                 {"USAGE", "perturb", t},
+                {"USAGE", "perturb", t, "--at=1/3", "--compare"},
         };
         for (String[] c : cases) {
             String[] args = new String[c.length];
