@@ -241,12 +241,14 @@ public final class RangeCommand extends BaseCommand {
                       Relaxation.Method meth) {
         int n = m.input().size();
         if (linf == null || box != null || polytope != null) {
-            throw CliError.USAGE.error("--eps-sweep sweeps the radius of an l-infinity ball: give --linf CENTER (the centre only)");
+            throw CliError.USAGE.error("--eps-sweep sweeps the radius of an l-infinity ball: give --linf CENTER (or CENTER,EPS; the sweep gives the radii)");
         }
         Rational[] centre = Args.rationals(linf, "--linf");
         if (centre.length == n + 1) {
-            throw SymbolicError.BAD_INPUT.at("--linf", "with --eps-sweep, --linf takes only the centre (" + n
-                    + " numbers): the sweep gives the radii");
+            // CENTER,EPS as for a single ball: the sweep gives the radii, so the EPS is not used (said so)
+            err().println("netgeom: --eps-sweep gives the radii; --linf's radius " + centre[n] + " is not used");
+            err().flush();
+            centre = java.util.Arrays.copyOf(centre, n);
         }
         if (centre.length != n) {
             throw SymbolicError.BAD_INPUT.at("--linf", "--linf takes the centre (" + n + " numbers); got " + centre.length + " numbers");

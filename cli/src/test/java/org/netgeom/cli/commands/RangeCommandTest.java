@@ -135,8 +135,11 @@ class RangeCommandTest {
     @Test
     void epsSweepErrorsAreCoded() {
         assertEquals("USAGE", CliRun.of("range", MODEL.toString(), "--box=-1,1", "--eps-sweep", "1/10,1,3", "--json").code());
-        assertEquals("BAD_INPUT", CliRun.of("range", MODEL.toString(), "--linf", "0,0,1/2", "--eps-sweep", "1/10,1,3", "--json").code(),
-                "with --eps-sweep --linf takes only the centre");
+        CliRun withEps = CliRun.of("range", MODEL.toString(), "--linf", "0,0,1/2", "--eps-sweep", "1/10,1,3", "--json");
+        assertEquals(0, withEps.status(), "--linf CENTER,EPS with --eps-sweep: the sweep's radii are used\n" + withEps.err());
+        assertTrue(withEps.err().contains("radius 1/2 is not used"), withEps.err());
+        assertEquals(CliRun.of("range", MODEL.toString(), "--linf", "0,0", "--eps-sweep", "1/10,1,3", "--json").out(), withEps.out());
+        assertEquals("BAD_INPUT", CliRun.of("range", MODEL.toString(), "--linf", "0,0,1/2,1", "--eps-sweep", "1/10,1,3", "--json").code());
         assertEquals("BAD_INPUT", CliRun.of("range", MODEL.toString(), "--linf", "0,0", "--eps-sweep", "1,1/10,3", "--json").code());
         assertEquals("BAD_INPUT", CliRun.of("range", MODEL.toString(), "--linf", "0,0", "--eps-sweep", "0,1,3", "--json").code());
         assertEquals("BAD_INPUT", CliRun.of("range", MODEL.toString(), "--linf", "0,0", "--eps-sweep", "1/10,1,x", "--json").code());
