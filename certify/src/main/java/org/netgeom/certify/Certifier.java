@@ -68,7 +68,7 @@ public final class Certifier {
     }
 
     /** One region as the checker derived it. */
-    record Reg(String pattern, Poly poly, List<BigInteger[]> ineqs, String map, BigInteger[][] a, BigInteger den, int piece, Q volume) {
+    record Reg(String pattern, Poly poly, List<Z> ineqs, List<Object> map, Z[] a, BigInteger den, int piece) {
     }
 
     /** The regions of a result, each re-derived and checked (1)–(3). */
@@ -106,8 +106,8 @@ public final class Certifier {
             for (int i = 0; i < uf.length; i++) {
                 uf[i] = i;
             }
-            Map<String, Integer> mapId = new HashMap<>();
-            Map<String, Integer> count = new HashMap<>();
+            Map<List<Object>, Integer> mapId = new HashMap<>();
+            Map<List<Object>, Integer> count = new HashMap<>();
             for (Reg g : regs) {
                 mapId.putIfAbsent(g.map, mapId.size());
                 count.merge(g.map, 1, Integer::sum);
@@ -117,7 +117,7 @@ public final class Certifier {
                 if (count.get(regs.get(i).map) < 2) {
                     continue;                 // a map no other region has: no adjacency to find
                 }
-                for (BigInteger[] f : regs.get(i).ineqs) {
+                for (Z f : regs.get(i).ineqs) {
                     byFacet.computeIfAbsent(mapId.get(regs.get(i).map) + "#" + primitive(f, false), x -> new ArrayList<>()).add(i);
                 }
             }
@@ -126,7 +126,7 @@ public final class Certifier {
                     continue;
                 }
                 Set<Integer> done = new HashSet<>();
-                for (BigInteger[] f : regs.get(i).ineqs) {
+                for (Z f : regs.get(i).ineqs) {
                     for (int j : byFacet.getOrDefault(mapId.get(regs.get(i).map) + "#" + primitive(f, true), List.of())) {
                         if (j < i && done.add(j) && adjacent(regs.get(i), regs.get(j))) {
                             if (regs.get(i).piece != regs.get(j).piece) {
@@ -160,7 +160,7 @@ public final class Certifier {
         private boolean adjacent(Reg a, Reg b) {
             Poly p = a.poly;
             int idx = base + a.ineqs.size();
-            for (BigInteger[] g : b.ineqs) {
+            for (Z g : b.ineqs) {
                 p = p.cut(g, idx++);
             }
             if (p.v.isEmpty()) {
@@ -200,7 +200,8 @@ public final class Certifier {
     }
 
     /** A form scaled to its primitive integer vector (negated first if asked): the hyperplane's key. */
-    static String primitive(BigInteger[] f, boolean negate) {
+    static String primitive(Z z, boolean negate) {
+        BigInteger[] f = z.big();
         BigInteger g = BigInteger.ZERO;
         for (BigInteger x : f) {
             g = g.gcd(x);
@@ -212,10 +213,10 @@ public final class Certifier {
         return sb.toString();
     }
 
-    static Q[] point(BigInteger[] h) {
-        Q[] p = new Q[h.length - 1];
+    static Q[] point(Z h) {
+        Q[] p = new Q[h.size() - 1];
         for (int j = 0; j < p.length; j++) {
-            p[j] = Q.of(h[j], h[h.length - 1]);
+            p[j] = Q.of(h.get(j), h.get(p.length));
         }
         return p;
     }
@@ -290,7 +291,7 @@ public final class Certifier {
             throw new CertRejected("coverage is proven by exact volumes in at most " + MAX_VARIABLES + " variables; this domain has " + k + " (certify a --slice)", null);
         }
         // the domain: inequalities 0..2k−1 a box (the domain's, or a far box that must stay slack), then the polytope's
-        List<BigInteger[]> domCons = new ArrayList<>();
+        List<Z> domCons = new ArrayList<>();
         Poly poly;
         if ((dom.box() == null) == (dom.polytope() == null)) {
             throw new CertRejected("give the domain: a box or a polytope", "--box");
@@ -305,10 +306,9 @@ public final class Certifier {
             for (int j = 0; j < k; j++) {
                 lo[j] = b.length == 2 ? b[0] : b[2 * j];
                 hi[j] = b.length == 2 ? b[1] : b[2 * j + 1];
-                domCons.add(unit(k, j, lo[j], true));
-                domCons.add(unit(k, j, hi[j], false));
             }
             poly = Poly.box(lo, hi);
+            domCons.addAll(Arrays.asList(poly.h));
         } else {
             Q far = Q.of(BigInteger.TEN.pow(30), BigInteger.ONE);
             Q[] lo = new Q[k];
@@ -330,8 +330,7 @@ public final class Certifier {
                     f[j] = row[j].neg();
                 }
                 f[k] = parse(p.path("b").get(i), "b[" + i + "]");
-                BigInteger[] h = homogeneous(f);
-                h = Arrays.copyOf(h, k + 1);          // b − a·u ≥ 0, scaled to integers
+                Z h = Z.of(Arrays.copyOf(homogeneous(f), k + 1));     // b − a·u ≥ 0, scaled to integers
                 domCons.add(h);
                 poly = poly.cut(h, 2 * k + i);
             }
@@ -350,7 +349,7 @@ public final class Certifier {
             throw new CertRejected("the domain has an empty interior", dom.box() != null ? "--box" : "--polytope");
         }
         // the model input as affine forms of u
-        BigInteger[][] in = new BigInteger[n][];
+        Z[] in = new Z[n];
         BigInteger den = BigInteger.ONE;
         if (dirs != null) {
             for (int i = 0; i < n; i++) {
@@ -361,12 +360,13 @@ public final class Certifier {
             }
         }
         for (int i = 0; i < n; i++) {
-            in[i] = new BigInteger[k + 1];
+            BigInteger[] f = new BigInteger[k + 1];
             for (int j = 0; j < k; j++) {
                 Q c = dirs == null ? (i == j ? Q.ONE : Q.ZERO) : dirs[j][i];
-                in[i][j] = c.n().multiply(den.divide(c.d()));
+                f[j] = c.n().multiply(den.divide(c.d()));
             }
-            in[i][k] = dirs == null ? BigInteger.ZERO : origin[i].n().multiply(den.divide(origin[i].d()));
+            f[k] = dirs == null ? BigInteger.ZERO : origin[i].n().multiply(den.divide(origin[i].d()));
+            in[i] = Z.of(f);
         }
         int ops = net.ops.size();
         Net.Vec[] vecAt = new Net.Vec[ops + 1];
@@ -420,21 +420,21 @@ public final class Certifier {
             if (w.pos != pattern.length()) {
                 throw new CertRejected("the pattern has " + pattern.length() + " characters, the network " + w.pos + " units", at + ".pattern");
             }
-            BigInteger[] x = homogeneous(vector(reg.get("witness"), k, at + ".witness"));
-            for (BigInteger[] c : domCons) {
-                if (Poly.dot(c, x).signum() <= 0) {
+            Z x = Z.of(homogeneous(vector(reg.get("witness"), k, at + ".witness")));
+            for (Z c : domCons) {
+                if (Z.dotSign(c, x) <= 0) {
                     throw new CertRejected("the witness is not strictly inside the domain", at + ".witness");
                 }
             }
             for (Net.Ineq q : w.ineqs) {
-                if (Poly.dot(q.form(), x).signum() <= 0) {
+                if (Z.dotSign(q.form(), x) <= 0) {
                     throw new CertRejected("the witness is not strictly inside the region: at the witness unit " + q.unit()
                             + " does not have the sign (or max-pool winner) the pattern states", at + ".witness");
                 }
             }
             run.inequalities += w.ineqs.size();
             Net.Vec out = vecAt[ops];
-            Net.Vec canon = Net.reduce(Arrays.stream(out.n()).map(BigInteger[]::clone).toArray(BigInteger[][]::new), out.d());
+            Net.Vec canon = Net.reduce(out.n(), out.d());
             checkMap(reg, canon, k, at);
             Poly p = polyAt[ops];
             Q vol = p.volume();
@@ -462,23 +462,16 @@ public final class Certifier {
             if (pieces && !reg.path("piece").isIntegralNumber()) {
                 throw new CertRejected("a region needs its piece", at + ".piece");
             }
-            List<BigInteger[]> forms = w.ineqs.stream().map(Net.Ineq::form).toList();
-            run.regs.add(new Reg(pattern, p, forms, Arrays.deepToString(canon.n()) + "/" + canon.d(), canon.n(), canon.d(), piece, vol));
+            List<Z> forms = w.ineqs.stream().map(Net.Ineq::form).toList();
+            List<Object> map = new ArrayList<>(Arrays.asList(canon.n()));
+            map.add(canon.d());
+            run.regs.add(new Reg(pattern, p, forms, map, canon.n(), canon.d(), piece));
         }
         if (total.compareTo(run.domainVolume) != 0) {
             throw new CertRejected("the regions' exact volumes sum to " + total + ", the domain's volume is " + run.domainVolume
                     + (total.compareTo(run.domainVolume) < 0 ? ": regions are missing" : ""), list);
         }
         return run;
-    }
-
-    /** u_j − lo ≥ 0 (lower) or hi − u_j ≥ 0, as integer forms. */
-    private static BigInteger[] unit(int k, int j, Q c, boolean lower) {
-        BigInteger[] h = new BigInteger[k + 1];
-        Arrays.fill(h, BigInteger.ZERO);
-        h[j] = lower ? c.d() : c.d().negate();
-        h[k] = lower ? c.n().negate() : c.n();
-        return h;
     }
 
     private static void checkMap(JsonNode reg, Net.Vec out, int k, String at) {
@@ -492,8 +485,8 @@ public final class Certifier {
             Q[] row = vector(a.get(i), k, at + ".A[" + i + "]");
             for (int j = 0; j <= k; j++) {
                 Q claimed = j < k ? row[j] : b[i];
-                if (claimed.compareTo(Q.of(out.n()[i][j], out.d())) != 0) {
-                    throw new CertRejected("the network's exact map on this pattern has " + Q.of(out.n()[i][j], out.d()) + " here, not " + claimed,
+                if (!claimed.is(out.n()[i].get(j), out.d())) {
+                    throw new CertRejected("the network's exact map on this pattern has " + Q.of(out.n()[i].get(j), out.d()) + " here, not " + claimed,
                             at + (j < k ? ".A[" + i + "][" + j + "]" : ".b[" + i + "]"));
                 }
             }
@@ -501,13 +494,13 @@ public final class Certifier {
     }
 
     private static void checkVertices(JsonNode vs, Poly p, int k, String at) {
-        Set<String> mine = new HashSet<>();
-        for (BigInteger[] h : p.v) {
-            mine.add(Arrays.toString(point(h)));
+        Set<Z> mine = new HashSet<>();
+        for (Z h : p.v) {
+            mine.add(h.primitive());
         }
-        Set<String> theirs = new HashSet<>();
-        for (int i = 0; vs.isArray() && i < vs.size(); i++) {
-            theirs.add(Arrays.toString(vector(vs.get(i), k, at + "[" + i + "]")));
+        Set<Z> theirs = new HashSet<>();
+        for (int i = 0; vs.isArray() && i < vs.size(); i++) {      // (x·w, w) with w the lcm of the denominators is primitive
+            theirs.add(Z.of(homogeneous(vector(vs.get(i), k, at + "[" + i + "]"))));
         }
         if (!mine.equals(theirs) || vs.size() != mine.size()) {
             throw new CertRejected("the listed vertices are not the region's exact vertices", at);

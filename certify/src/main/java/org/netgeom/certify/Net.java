@@ -32,7 +32,17 @@ final class Net {
     sealed interface Op permits Lin, Act, Max, Res, Cat, Param {
     }
 
-    record Lin(int[][] idx, BigInteger[][] w, BigInteger[] c, BigInteger den) implements Op {
+    /** lw, lc, lden: the same integers as longs (null when one does not fit), for the fast pass. */
+    record Lin(int[][] idx, BigInteger[][] w, BigInteger[] c, BigInteger den, long[][] lw, long[] lc, long lden) implements Op {
+        Lin(int[][] idx, BigInteger[][] w, BigInteger[] c, BigInteger den) {
+            this(idx, w, c, den, fits(w, c, den) ? Arrays.stream(w).map(r -> Arrays.stream(r).mapToLong(BigInteger::longValue).toArray()).toArray(long[][]::new) : null,
+                    Arrays.stream(c).mapToLong(BigInteger::longValue).toArray(), den.longValue());
+        }
+
+        private static boolean fits(BigInteger[][] w, BigInteger[] c, BigInteger den) {
+            return den.bitLength() < 64 && Arrays.stream(c).allMatch(x -> x.bitLength() < 64)
+                    && Arrays.stream(w).flatMap(Arrays::stream).allMatch(x -> x.bitLength() < 64);
+        }
     }
 
     /** abrelu: slope pos/den where the unit is '1', neg/den where it is '0'. */
@@ -53,11 +63,11 @@ final class Net {
     }
 
     /** A tensor of affine forms: n[i] = (coefficients of u..., constant), over d &gt; 0. */
-    record Vec(BigInteger[][] n, BigInteger d) {
+    record Vec(Z[] n, BigInteger d) {
     }
 
     /** A unit's inequality: form(u) &gt; 0 on the region; unit = its index in the pattern. */
-    record Ineq(BigInteger[] form, int unit) {
+    record Ineq(Z form, int unit) {
     }
 
     final int inputSize;
@@ -569,33 +579,22 @@ final class Net {
     }
 
     static Vec step(Op op, Vec v, Walk w) {
-        int k = v.n.length == 0 ? 0 : v.n[0].length;
+        int k = v.n.length == 0 ? 0 : v.n[0].size();
         if (op instanceof Lin l) {
-            BigInteger[][] out = new BigInteger[l.idx.length][];
+            Z[] out = new Z[l.idx.length];
+            boolean small = l.lw != null && v.d.bitLength() < 64 && Arrays.stream(v.n).allMatch(z -> z.l != null);
             for (int i = 0; i < out.length; i++) {
-                BigInteger[] s = new BigInteger[k];
-                Arrays.fill(s, BigInteger.ZERO);
-                for (int t = 0; t < l.idx[i].length; t++) {
-                    BigInteger[] z = v.n[l.idx[i][t]];
-                    BigInteger c = l.w[i][t];
-                    for (int j = 0; j < k; j++) {
-                        if (z[j].signum() != 0) {
-                            s[j] = s[j].add(c.multiply(z[j]));
-                        }
-                    }
-                }
-                s[k - 1] = s[k - 1].add(l.c[i].multiply(v.d));
-                out[i] = s;
+                out[i] = linRow(l, i, v, k, small);
             }
             return reduce(out, l.den.multiply(v.d));
         }
         if (op instanceof Act a) {
-            BigInteger[][] out = new BigInteger[v.n.length][];
+            Z[] out = new Z[v.n.length];
             for (int i = 0; i < out.length; i++) {
                 int unit = w.pos;
                 char ch = w.next();
-                BigInteger[] z = v.n[i];
-                boolean zero = Arrays.stream(z).allMatch(q -> q.signum() == 0);
+                Z z = v.n[i];
+                boolean zero = z.isZero();
                 if (ch != '0' && ch != '1') {
                     throw new CertRejected("pattern character '" + ch + "' where a sign unit needs 0 or 1", "pattern[" + unit + "]");
                 }
@@ -603,27 +602,28 @@ final class Net {
                     throw new CertRejected("unit " + unit + " has an identically zero pre-activation; the pattern cannot say 1", "pattern[" + unit + "]");
                 }
                 if (!zero) {
-                    w.ineqs.add(new Ineq(ch == '1' ? z : neg(z), unit));
+                    w.ineqs.add(new Ineq(ch == '1' ? z : z.neg(), unit));
                 }
-                out[i] = scale(z, ch == '1' ? a.pos : a.neg);
+                BigInteger s = ch == '1' ? a.pos : a.neg;
+                out[i] = s.equals(BigInteger.ONE) ? z : z.scale(s);
             }
             return a.den.equals(BigInteger.ONE) ? new Vec(out, v.d) : reduce(out, v.d.multiply(a.den));
         }
         if (op instanceof Max m) {
-            BigInteger[][] out = new BigInteger[m.win.length][];
+            Z[] out = new Z[m.win.length];
             for (int o = 0; o < out.length; o++) {
                 int unit = w.pos;
                 int win = Character.digit(w.next(), 36);
                 if (win < 0 || win >= m.win[o].length) {
                     throw new CertRejected("max-pool winner index out of its window", "pattern[" + unit + "]");
                 }
-                BigInteger[] zw = v.n[m.win[o][win]];
+                Z zw = v.n[m.win[o][win]];
                 for (int e = 0; e < m.win[o].length; e++) {
                     if (e == win) {
                         continue;
                     }
-                    BigInteger[] diff = sub(zw, v.n[m.win[o][e]]);
-                    if (Arrays.stream(diff).allMatch(q -> q.signum() == 0)) {
+                    Z diff = zw.add(v.n[m.win[o][e]], -1);
+                    if (diff.isZero()) {
                         if (e < win) {
                             throw new CertRejected("max-pool entries " + e + " and " + win + " tie identically; the lower index wins", "pattern[" + unit + "]");
                         }
@@ -638,75 +638,90 @@ final class Net {
         if (op instanceof Param pm) {
             Vec a = step(pm.at, v, w);
             Vec d = step(pm.dir, v, w);
-            BigInteger[][] out = new BigInteger[a.n.length][];
+            Z[] out = new Z[a.n.length];
             for (int i = 0; i < out.length; i++) {      // the input is constant in t, so the output is a(·) + t·d(·)
-                out[i] = new BigInteger[]{d.n[i][k - 1].multiply(a.d), a.n[i][k - 1].multiply(d.d)};
+                out[i] = Z.of(new BigInteger[]{d.n[i].get(k - 1).multiply(a.d), a.n[i].get(k - 1).multiply(d.d)});
             }
             return reduce(out, a.d.multiply(d.d));
         }
         if (op instanceof Res r) {
             Vec body = all(r.body, v, w);
             Vec sc = r.shortcut == null ? v : all(r.shortcut, v, w);
-            BigInteger[][] out = new BigInteger[body.n.length][];
+            Z[] out = new Z[body.n.length];
             for (int i = 0; i < out.length; i++) {
-                out[i] = add(scale(body.n[i], sc.d), scale(sc.n[i], body.d));
+                out[i] = body.n[i].scale(sc.d).add(sc.n[i].scale(body.d), 1);
             }
             return reduce(out, body.d.multiply(sc.d));
         }
         Cat c = (Cat) op;
         Vec body = all(c.body, v, w);
-        BigInteger[][] out = new BigInteger[v.n.length + body.n.length][];
+        Z[] out = new Z[v.n.length + body.n.length];
         for (int i = 0; i < v.n.length; i++) {
-            out[i] = scale(v.n[i], body.d);
+            out[i] = v.n[i].scale(body.d);
         }
         for (int i = 0; i < body.n.length; i++) {
-            out[v.n.length + i] = scale(body.n[i], v.d);
+            out[v.n.length + i] = body.n[i].scale(v.d);
         }
         return reduce(out, v.d.multiply(body.d));
     }
 
-    static Vec reduce(BigInteger[][] n, BigInteger d) {
-        BigInteger g = d;
-        for (BigInteger[] row : n) {
-            for (BigInteger x : row) {
-                if (g.equals(BigInteger.ONE)) {
-                    return new Vec(n, d);
+    /** Row i of a linear op: Σ_t w_it·in_{idx_it} + c_i·d, in longs when everything fits (checked), else in BigInteger. */
+    private static Z linRow(Lin l, int i, Vec v, int k, boolean small) {
+        if (small) {
+            try {
+                long[] s = new long[k];
+                for (int t = 0; t < l.idx[i].length; t++) {
+                    long[] z = v.n[l.idx[i][t]].l;
+                    long c = l.lw[i][t];
+                    for (int j = 0; j < k; j++) {
+                        if (z[j] != 0) {
+                            s[j] = Math.addExact(s[j], Math.multiplyExact(c, z[j]));
+                        }
+                    }
                 }
+                s[k - 1] = Math.addExact(s[k - 1], Math.multiplyExact(l.lc[i], v.d.longValue()));
+                return new Z(s);
+            } catch (ArithmeticException e) {
+                // an overflow: the row in BigInteger
+            }
+        }
+        BigInteger[] s = new BigInteger[k];
+        Arrays.fill(s, BigInteger.ZERO);
+        for (int t = 0; t < l.idx[i].length; t++) {
+            BigInteger[] z = v.n[l.idx[i][t]].big();
+            BigInteger c = l.w[i][t];
+            for (int j = 0; j < k; j++) {
+                s[j] = s[j].add(c.multiply(z[j]));
+            }
+        }
+        s[k - 1] = s[k - 1].add(l.c[i].multiply(v.d));
+        return Z.of(s);
+    }
+
+    /** The tensor over the smallest denominator: n and d divided by the gcd of all entries and d. */
+    static Vec reduce(Z[] n, BigInteger d) {
+        if (d.bitLength() < 64) {
+            long g = d.longValue();
+            for (int i = 0; i < n.length && g > 1 && n[i].l != null; i++) {
+                for (int j = 0; j < n[i].l.length && g > 1; j++) {
+                    g = n[i].l[j] == Long.MIN_VALUE ? Z.gcd(g, g & -g) : Z.gcd(g, Math.abs(n[i].l[j]));
+                }
+            }
+            if (g == 1) {
+                return new Vec(n, d);
+            }
+        }
+        BigInteger g = d;
+        for (Z row : n) {
+            for (BigInteger x : row.big()) {
                 g = g.gcd(x);
             }
         }
         if (g.equals(BigInteger.ONE)) {
             return new Vec(n, d);
         }
-        for (BigInteger[] row : n) {
-            for (int j = 0; j < row.length; j++) {
-                row[j] = row[j].divide(g);
-            }
-        }
-        return new Vec(n, d.divide(g));
-    }
-
-    static BigInteger[] scale(BigInteger[] z, BigInteger c) {
-        BigInteger[] o = new BigInteger[z.length];
-        for (int j = 0; j < z.length; j++) {
-            o[j] = z[j].multiply(c);
-        }
-        return o;
-    }
-
-    static BigInteger[] neg(BigInteger[] z) {
-        return scale(z, BigInteger.ONE.negate());
-    }
-
-    static BigInteger[] add(BigInteger[] a, BigInteger[] b) {
-        BigInteger[] o = new BigInteger[a.length];
-        for (int j = 0; j < a.length; j++) {
-            o[j] = a[j].add(b[j]);
-        }
-        return o;
-    }
-
-    static BigInteger[] sub(BigInteger[] a, BigInteger[] b) {
-        return add(a, neg(b));
+        BigInteger gg = g;
+        Z[] o = Arrays.stream(n).map(r -> Z.of(Arrays.stream(r.big()).map(x -> x.divide(gg)).toArray(BigInteger[]::new))).toArray(Z[]::new);
+        return new Vec(o, d.divide(g));
     }
 }

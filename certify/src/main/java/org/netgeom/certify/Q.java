@@ -72,6 +72,11 @@ public record Q(BigInteger n, BigInteger d) implements Comparable<Q> {
         return n.signum() < 0 ? neg() : this;
     }
 
+    /** Whether this equals n/d (d &gt; 0), without reducing n/d. */
+    boolean is(BigInteger n, BigInteger d) {
+        return this.n.multiply(d).equals(n.multiply(this.d));
+    }
+
     public int signum() {
         return n.signum();
     }

@@ -8,12 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Exact volumes of hand-derived polytopes, including cuts through vertices (degenerate). */
 class PolyTest {
-    static BigInteger[] form(long... c) {
+    static BigInteger[] big(long... c) {
         BigInteger[] f = new BigInteger[c.length];
         for (int i = 0; i < c.length; i++) {
             f[i] = BigInteger.valueOf(c[i]);
         }
         return f;
+    }
+
+    static Z form(long... c) {
+        return Z.of(big(c));
     }
 
     static Poly cube(int k) {
@@ -69,7 +73,7 @@ class PolyTest {
 
     @Test
     void determinant() {
-        assertEquals(BigInteger.valueOf(-2), Poly.det(new BigInteger[][]{form(1, 2), form(3, 4)}));
-        assertEquals(BigInteger.valueOf(3), Poly.det(new BigInteger[][]{form(0, 1, 0), form(1, 0, 0), form(0, 0, -3)}));
+        assertEquals(BigInteger.valueOf(-2), Poly.det(new BigInteger[][]{big(1, 2), big(3, 4)}));
+        assertEquals(BigInteger.valueOf(3), Poly.det(new BigInteger[][]{big(0, 1, 0), big(1, 0, 0), big(0, 0, -3)}));
     }
 }

@@ -1,0 +1,208 @@
+package org.netgeom.certify;
+
+import java.math.BigInteger;
+import java.util.Arrays;
+
+/**
+ * An exact integer vector: long entries while every entry fits (each operation on them is
+ * overflow-checked by Math.*Exact and redone in BigInteger when it overflows), BigInteger
+ * entries otherwise. A vector that fits is always held as longs, so equality is entrywise.
+ */
+final class Z {
+    /** The entries, or null when one does not fit in a long. */
+    final long[] l;
+    private BigInteger[] b;
+
+    Z(long[] l) {
+        this.l = l;
+    }
+
+    private Z(BigInteger[] b) {
+        this.l = null;
+        this.b = b;
+    }
+
+    static Z of(BigInteger[] b) {
+        long[] l = new long[b.length];
+        for (int j = 0; j < b.length; j++) {
+            if (b[j].bitLength() > 63) {
+                return new Z(b);
+            }
+            l[j] = b[j].longValue();
+        }
+        return new Z(l);
+    }
+
+    BigInteger[] big() {
+        if (b == null) {
+            b = Arrays.stream(l).mapToObj(BigInteger::valueOf).toArray(BigInteger[]::new);
+        }
+        return b;
+    }
+
+    int size() {
+        return l != null ? l.length : b.length;
+    }
+
+    BigInteger get(int j) {
+        return l != null ? BigInteger.valueOf(l[j]) : b[j];
+    }
+
+    boolean isZero() {
+        if (l != null) {
+            return Arrays.stream(l).allMatch(x -> x == 0);
+        }
+        return Arrays.stream(b).allMatch(x -> x.signum() == 0);
+    }
+
+    /** c·this. */
+    Z scale(BigInteger c) {
+        if (l != null && c.bitLength() < 64) {
+            try {
+                long[] o = new long[l.length];
+                for (int j = 0; j < o.length; j++) {
+                    o[j] = Math.multiplyExact(l[j], c.longValue());
+                }
+                return new Z(o);
+            } catch (ArithmeticException e) {
+                // redone below
+            }
+        }
+        return of(Arrays.stream(big()).map(x -> x.multiply(c)).toArray(BigInteger[]::new));
+    }
+
+    Z neg() {
+        return scale(BigInteger.ONE.negate());
+    }
+
+    /** this + c·o. */
+    Z add(Z o, long c) {
+        if (l != null && o.l != null) {
+            try {
+                long[] s = new long[l.length];
+                for (int j = 0; j < s.length; j++) {
+                    s[j] = Math.addExact(l[j], Math.multiplyExact(c, o.l[j]));
+                }
+                return new Z(s);
+            } catch (ArithmeticException e) {
+                // redone below
+            }
+        }
+        BigInteger[] s = new BigInteger[size()];
+        for (int j = 0; j < s.length; j++) {
+            s[j] = get(j).add(o.get(j).multiply(BigInteger.valueOf(c)));
+        }
+        return of(s);
+    }
+
+    /** Σ h_j·x_j exactly. */
+    static BigInteger dot(Z h, Z x) {
+        if (h.l != null && x.l != null) {
+            try {
+                long s = 0;
+                for (int j = 0; j < h.l.length; j++) {
+                    s = Math.addExact(s, Math.multiplyExact(h.l[j], x.l[j]));
+                }
+                return BigInteger.valueOf(s);
+            } catch (ArithmeticException e) {
+                // redone below
+            }
+        }
+        BigInteger s = BigInteger.ZERO;
+        for (int j = 0; j < h.size(); j++) {
+            s = s.add(h.get(j).multiply(x.get(j)));
+        }
+        return s;
+    }
+
+    /** The sign of Σ h_j·x_j, exactly. */
+    static int dotSign(Z h, Z x) {
+        if (h.l != null && x.l != null) {
+            try {
+                long s = 0;
+                for (int j = 0; j < h.l.length; j++) {
+                    s = Math.addExact(s, Math.multiplyExact(h.l[j], x.l[j]));
+                }
+                return Long.signum(s);
+            } catch (ArithmeticException e) {
+                // redone below
+            }
+        }
+        return dot(h, x).signum();
+    }
+
+    /** The point where the lines a·(x, y, 1) = 0 and b·(x, y, 1) = 0 meet, homogeneous (x·w, y·w, w), w &gt; 0 (they must cross). */
+    static Z meet(Z a, Z b) {
+        if (a.l != null && b.l != null) {
+            try {
+                long[] p = {minor(a.l[1], a.l[2], b.l[1], b.l[2]), minor(a.l[2], a.l[0], b.l[2], b.l[0]), minor(a.l[0], a.l[1], b.l[0], b.l[1])};
+                return p[2] > 0 ? new Z(p) : new Z(new long[]{Math.negateExact(p[0]), Math.negateExact(p[1]), Math.negateExact(p[2])});
+            } catch (ArithmeticException e) {
+                // redone below
+            }
+        }
+        BigInteger[] x = a.big();
+        BigInteger[] y = b.big();
+        BigInteger[] p = {x[1].multiply(y[2]).subtract(x[2].multiply(y[1])), x[2].multiply(y[0]).subtract(x[0].multiply(y[2])),
+            x[0].multiply(y[1]).subtract(x[1].multiply(y[0]))};
+        return of(p[2].signum() > 0 ? p : Arrays.stream(p).map(BigInteger::negate).toArray(BigInteger[]::new));
+    }
+
+    private static long minor(long a, long b, long c, long d) {
+        return Math.subtractExact(Math.multiplyExact(a, d), Math.multiplyExact(b, c));
+    }
+
+    /** This vector divided by the gcd of its entries (a homogeneous point's or a hyperplane's canonical form). */
+    Z primitive() {
+        if (l != null && Arrays.stream(l).allMatch(x -> x != Long.MIN_VALUE)) {
+            long g = 0;
+            for (long x : l) {
+                g = gcd(g, Math.abs(x));
+            }
+            if (g <= 1) {
+                return this;
+            }
+            long[] o = new long[l.length];
+            for (int j = 0; j < o.length; j++) {
+                o[j] = l[j] / g;
+            }
+            return new Z(o);
+        }
+        BigInteger g = Arrays.stream(big()).reduce(BigInteger.ZERO, BigInteger::gcd);
+        return g.signum() == 0 ? this : of(Arrays.stream(big()).map(x -> x.divide(g)).toArray(BigInteger[]::new));
+    }
+
+    /** Binary gcd of non-negative longs. */
+    static long gcd(long a, long b) {
+        if (a == 0 || b == 0) {
+            return a | b;
+        }
+        int s = Long.numberOfTrailingZeros(a | b);
+        a >>= Long.numberOfTrailingZeros(a);
+        while (b != 0) {
+            b >>= Long.numberOfTrailingZeros(b);
+            if (a > b) {
+                long t = a;
+                a = b;
+                b = t;
+            }
+            b -= a;
+        }
+        return a << s;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Z z && (l != null ? z.l != null && Arrays.equals(l, z.l) : z.l == null && Arrays.equals(b, z.b));
+    }
+
+    @Override
+    public int hashCode() {
+        return l != null ? Arrays.hashCode(l) : Arrays.hashCode(b);
+    }
+
+    @Override
+    public String toString() {
+        return Arrays.toString(big());
+    }
+}
