@@ -106,19 +106,17 @@ public final class Certifier {
             for (int i = 0; i < uf.length; i++) {
                 uf[i] = i;
             }
-            Map<List<Object>, Integer> mapId = new HashMap<>();
             Map<List<Object>, Integer> count = new HashMap<>();
             for (Reg g : regs) {
-                mapId.putIfAbsent(g.map, mapId.size());
                 count.merge(g.map, 1, Integer::sum);
             }
-            Map<String, List<Integer>> byFacet = new HashMap<>();
+            Map<List<Object>, List<Integer>> byFacet = new HashMap<>();      // (map, hyperplane) -> regions
             for (int i = 0; i < regs.size(); i++) {
                 if (count.get(regs.get(i).map) < 2) {
                     continue;                 // a map no other region has: no adjacency to find
                 }
                 for (Z f : regs.get(i).ineqs) {
-                    byFacet.computeIfAbsent(mapId.get(regs.get(i).map) + "#" + primitive(f, false), x -> new ArrayList<>()).add(i);
+                    byFacet.computeIfAbsent(List.of(regs.get(i).map, f.primitive()), x -> new ArrayList<>()).add(i);
                 }
             }
             for (int i = 0; i < regs.size(); i++) {
@@ -127,7 +125,7 @@ public final class Certifier {
                 }
                 Set<Integer> done = new HashSet<>();
                 for (Z f : regs.get(i).ineqs) {
-                    for (int j : byFacet.getOrDefault(mapId.get(regs.get(i).map) + "#" + primitive(f, true), List.of())) {
+                    for (int j : byFacet.getOrDefault(List.of(regs.get(i).map, f.neg().primitive()), List.of())) {
                         if (j < i && done.add(j) && adjacent(regs.get(i), regs.get(j))) {
                             if (regs.get(i).piece != regs.get(j).piece) {
                                 throw new CertRejected("it shares a facet with " + list + "[" + j + "] and has the same map, but they are in different affine pieces",
@@ -199,20 +197,6 @@ public final class Certifier {
         }
     }
 
-    /** A form scaled to its primitive integer vector (negated first if asked): the hyperplane's key. */
-    static String primitive(Z z, boolean negate) {
-        BigInteger[] f = z.big();
-        BigInteger g = BigInteger.ZERO;
-        for (BigInteger x : f) {
-            g = g.gcd(x);
-        }
-        StringBuilder sb = new StringBuilder();
-        for (BigInteger x : f) {
-            sb.append(negate ? x.negate().divide(g) : x.divide(g)).append(',');
-        }
-        return sb.toString();
-    }
-
     static Q[] point(Z h) {
         Q[] p = new Q[h.size() - 1];
         for (int j = 0; j < p.length; j++) {
@@ -238,13 +222,31 @@ public final class Certifier {
         }
         Q[] out = new Q[len];
         for (int i = 0; i < len; i++) {
-            out[i] = parse(n.get(i), path + "[" + i + "]");
+            try {
+                out[i] = parse(n.get(i), null);
+            } catch (CertRejected e) {
+                throw new CertRejected(e.getMessage(), path + "[" + i + "]");
+            }
         }
         return out;
     }
 
-    /** Homogeneous integer coordinates (x·w, w) of a rational point. */
-    static BigInteger[] homogeneous(Q[] x) {
+    /** Homogeneous integer coordinates (x·w, w) of a rational point, w the lcm of the denominators (so primitive). */
+    static Z homogeneous(Q[] x) {
+        try {
+            long w = 1;
+            for (Q q : x) {
+                w = Math.multiplyExact(w / Z.gcd(w, q.d().longValueExact()), q.d().longValueExact());
+            }
+            long[] h = new long[x.length + 1];
+            for (int j = 0; j < x.length; j++) {
+                h[j] = Math.multiplyExact(x[j].n().longValueExact(), w / x[j].d().longValueExact());
+            }
+            h[x.length] = w;
+            return new Z(h);
+        } catch (ArithmeticException e) {
+            // in BigInteger
+        }
         BigInteger w = BigInteger.ONE;
         for (Q q : x) {
             w = Net.lcm(w, q.d());
@@ -254,7 +256,7 @@ public final class Certifier {
             h[j] = x[j].n().multiply(w.divide(x[j].d()));
         }
         h[x.length] = w;
-        return h;
+        return Z.of(h);
     }
 
     private static Q[] rationals(String text, String where) {
@@ -330,7 +332,7 @@ public final class Certifier {
                     f[j] = row[j].neg();
                 }
                 f[k] = parse(p.path("b").get(i), "b[" + i + "]");
-                Z h = Z.of(Arrays.copyOf(homogeneous(f), k + 1));     // b − a·u ≥ 0, scaled to integers
+                Z h = Z.of(Arrays.copyOf(homogeneous(f).big(), k + 1));     // b − a·u ≥ 0, scaled to integers
                 domCons.add(h);
                 poly = poly.cut(h, 2 * k + i);
             }
@@ -369,16 +371,18 @@ public final class Certifier {
             in[i] = Z.of(f);
         }
         int ops = net.ops.size();
+        // work shared with the region before (the regions' order is free; sorted patterns share long prefixes):
+        // the ops whose units all lie in the common pattern prefix, and the cuts by the inequalities of those units
         Net.Vec[] vecAt = new Net.Vec[ops + 1];
-        Poly[] polyAt = new Poly[ops + 1];
         int[] posAt = new int[ops + 1];
         int[] ineqAt = new int[ops + 1];
         vecAt[0] = new Net.Vec(in, den);
-        polyAt[0] = poly;
+        List<Poly> cuts = new ArrayList<>(List.of(poly));          // cuts[q]: the domain cut by the first q inequalities
         List<Net.Ineq> prefix = new ArrayList<>();
         String prev = "";
         Map<String, Integer> seen = new HashMap<>();
         Q total = Q.ZERO;
+        Poly.Edges edges = new Poly.Edges();
         for (int r = 0; r < regions.size(); r++) {
             String at = list + "[" + r + "]";
             JsonNode reg = regions.get(r);
@@ -402,25 +406,31 @@ public final class Certifier {
             w.pos = posAt[t0];
             w.ineqs.addAll(prefix.subList(0, ineqAt[t0]));
             try {
+                Net.Vec before = vecAt[t0];
                 for (int t = t0; t < ops; t++) {
-                    vecAt[t + 1] = Net.step(net.ops.get(t), vecAt[t], w);
-                    Poly p = polyAt[t];
-                    for (int q = ineqAt[t]; q < w.ineqs.size(); q++) {
-                        p = p.cut(w.ineqs.get(q).form(), run.base + q);
-                    }
-                    polyAt[t + 1] = p;
+                    Net.Vec was = vecAt[t + 1];
+                    vecAt[t + 1] = r == 0 ? Net.step(net.ops.get(t), vecAt[t], w) : Net.step(net.ops.get(t), vecAt[t], w, before, was);
+                    before = was;
                     posAt[t + 1] = w.pos;
                     ineqAt[t + 1] = w.ineqs.size();
                 }
             } catch (CertRejected e) {
                 throw e.under(at);
             }
+            int q0 = 0;
+            while (q0 + 1 < cuts.size() && q0 < w.ineqs.size() && w.ineqs.get(q0).unit() < common) {
+                q0++;
+            }
+            cuts.subList(q0 + 1, cuts.size()).clear();
+            for (int q = q0; q < w.ineqs.size(); q++) {
+                cuts.add(cuts.get(q).cut(w.ineqs.get(q).form(), run.base + q));
+            }
             prefix = w.ineqs;
             prev = pattern;
             if (w.pos != pattern.length()) {
                 throw new CertRejected("the pattern has " + pattern.length() + " characters, the network " + w.pos + " units", at + ".pattern");
             }
-            Z x = Z.of(homogeneous(vector(reg.get("witness"), k, at + ".witness")));
+            Z x = homogeneous(vector(reg.get("witness"), k, at + ".witness"));
             for (Z c : domCons) {
                 if (Z.dotSign(c, x) <= 0) {
                     throw new CertRejected("the witness is not strictly inside the domain", at + ".witness");
@@ -436,14 +446,15 @@ public final class Certifier {
             Net.Vec out = vecAt[ops];
             Net.Vec canon = Net.reduce(out.n(), out.d());
             checkMap(reg, canon, k, at);
-            Poly p = polyAt[ops];
-            Q vol = p.volume();
-            if (vol.signum() <= 0) {
-                throw new CertRejected("the region's polytope has no interior", at);
+            Poly p = cuts.get(cuts.size() - 1);          // it has interior: the witness is strictly inside
+            List<Z> vs = p.v.stream().map(Z::primitive).toList();
+            if (k == 2) {
+                edges.add(vs);
+            } else {
+                total = total.add(p.volume());
             }
-            total = total.add(vol);
             if (reg.has("vertices")) {
-                checkVertices(reg.get("vertices"), p, k, at + ".vertices");
+                checkVertices(reg.get("vertices"), vs, k, at + ".vertices");
             }
             if (dirs != null && reg.has("input")) {
                 Q[] u = point(x);
@@ -466,6 +477,9 @@ public final class Certifier {
             List<Object> map = new ArrayList<>(Arrays.asList(canon.n()));
             map.add(canon.d());
             run.regs.add(new Reg(pattern, p, forms, map, canon.n(), canon.d(), piece));
+        }
+        if (k == 2) {
+            total = edges.area();
         }
         if (total.compareTo(run.domainVolume) != 0) {
             throw new CertRejected("the regions' exact volumes sum to " + total + ", the domain's volume is " + run.domainVolume
@@ -493,14 +507,11 @@ public final class Certifier {
         }
     }
 
-    private static void checkVertices(JsonNode vs, Poly p, int k, String at) {
-        Set<Z> mine = new HashSet<>();
-        for (Z h : p.v) {
-            mine.add(h.primitive());
-        }
+    private static void checkVertices(JsonNode vs, List<Z> primitive, int k, String at) {
+        Set<Z> mine = new HashSet<>(primitive);
         Set<Z> theirs = new HashSet<>();
         for (int i = 0; vs.isArray() && i < vs.size(); i++) {      // (x·w, w) with w the lcm of the denominators is primitive
-            theirs.add(Z.of(homogeneous(vector(vs.get(i), k, at + "[" + i + "]"))));
+            theirs.add(homogeneous(vector(vs.get(i), k, at + "[" + i + "]")));
         }
         if (!mine.equals(theirs) || vs.size() != mine.size()) {
             throw new CertRejected("the listed vertices are not the region's exact vertices", at);

@@ -84,7 +84,7 @@ final class LossLine {
             int outs = 0;
             for (int i = 0; i < n; i++) {
                 Q[] x = Certifier.vector(xs.get(i), net.inputSize, "evidence.data.x[" + i + "]");
-                BigInteger[] hx = Certifier.homogeneous(x);
+                BigInteger[] hx = Certifier.homogeneous(x).big();
                 Z[] in = new Z[x.length];
                 for (int q = 0; q < x.length; q++) {
                     in[q] = Z.of(new BigInteger[]{BigInteger.ZERO, hx[q]});

@@ -29,6 +29,8 @@ final class Net {
     static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
 
+    private static final java.util.regex.Pattern SYMBOL = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+
     sealed interface Op permits Lin, Act, Max, Res, Cat, Param {
     }
 
@@ -452,20 +454,26 @@ final class Net {
         }
         int[] shp = sh.stream().mapToInt(Integer::intValue).toArray();
         List<Q> out = new ArrayList<>();
-        flat(n, 0, shp, p, out);
+        flat(n, 0, shp, p, new int[shp.length], out);
         return new T(shp, out.toArray(new Q[0]));
     }
 
-    private void flat(JsonNode n, int depth, int[] shp, String p, List<Q> out) {
-        if (depth == shp.length) {
-            out.add(scalar(n, p));
-            return;
-        }
-        if (!n.isArray() || n.size() != shp[depth]) {
-            throw new CertRejected("ragged tensor", p);
+    /** The entries in row-major order; at: the index so far (the path is spelled only for an error). */
+    private void flat(JsonNode n, int depth, int[] shp, String p, int[] at, List<Q> out) {
+        try {
+            if (depth == shp.length) {
+                out.add(scalar(n, null));
+                return;
+            }
+            if (!n.isArray() || n.size() != shp[depth]) {
+                throw new CertRejected("ragged tensor", null);
+            }
+        } catch (CertRejected e) {
+            throw new CertRejected(e.getMessage(), p + Arrays.stream(at, 0, depth).mapToObj(i -> "[" + i + "]").collect(java.util.stream.Collectors.joining()));
         }
         for (int i = 0; i < n.size(); i++) {
-            flat(n.get(i), depth + 1, shp, p + "[" + i + "]", out);
+            at[depth] = i;
+            flat(n.get(i), depth + 1, shp, p, at, out);
         }
     }
 
@@ -476,7 +484,7 @@ final class Net {
         }
         if (n != null && n.isTextual()) {
             String s = n.asText().trim();
-            if (s.matches("[A-Za-z][A-Za-z0-9_]*") && !s.matches("(?i)nan|inf|infinity")) {
+            if (SYMBOL.matcher(s).matches() && !s.matches("(?i)nan|inf|infinity")) {
                 if (bind == null || !bind.containsKey(s)) {
                     throw new CertRejected("the free symbol " + s + " has no value (bind it)", p);
                 }
@@ -548,6 +556,10 @@ final class Net {
     }
 
     static BigInteger lcm(BigInteger a, BigInteger b) {
+        if (a.bitLength() < 63 && b.bitLength() < 63 && a.signum() > 0 && b.signum() > 0) {
+            long g = Z.gcd(a.longValue(), b.longValue());
+            return g == b.longValue() ? a : g == a.longValue() ? b : a.divide(BigInteger.valueOf(g)).multiply(b);
+        }
         return a.divide(a.gcd(b)).multiply(b);
     }
 
@@ -578,11 +590,48 @@ final class Net {
         return v;
     }
 
+    /**
+     * The same, given the op's input and output on the region before ({@code before}, {@code was}):
+     * a linear op whose input changed in a few entries adds in only their changes,
+     * out = was + Σ_t w_it·(v_t − before_t), exact when was is unreduced and the denominators agree.
+     */
+    static Vec step(Op op, Vec v, Walk w, Vec before, Vec was) {
+        if (!(op instanceof Lin l) || l.lw == null || before.n.length != v.n.length || !before.d.equals(v.d) || !was.d.equals(l.den.multiply(v.d))) {
+            return step(op, v, w);
+        }
+        boolean[] changed = new boolean[v.n.length];
+        int count = 0;
+        for (int t = 0; t < changed.length; t++) {
+            changed[t] = !v.n[t].equals(before.n[t]);
+            count += changed[t] ? 1 : 0;
+        }
+        if (4 * count > changed.length) {
+            return step(op, v, w);
+        }
+        Z[] diff = new Z[v.n.length];
+        Z[] out = was.n.clone();
+        for (int i = 0; i < out.length; i++) {
+            for (int t = 0; t < l.idx[i].length; t++) {
+                int x = l.idx[i][t];
+                if (changed[x]) {
+                    if (diff[x] == null) {
+                        diff[x] = v.n[x].add(before.n[x], -1);
+                    }
+                    out[i] = out[i].add(diff[x], l.lw[i][t]);
+                }
+            }
+        }
+        return reduce(out, was.d);
+    }
+
     static Vec step(Op op, Vec v, Walk w) {
         int k = v.n.length == 0 ? 0 : v.n[0].size();
         if (op instanceof Lin l) {
             Z[] out = new Z[l.idx.length];
-            boolean small = l.lw != null && v.d.bitLength() < 64 && Arrays.stream(v.n).allMatch(z -> z.l != null);
+            boolean small = l.lw != null && v.d.bitLength() < 64;
+            for (Z z : v.n) {
+                small &= z.l != null;
+            }
             for (int i = 0; i < out.length; i++) {
                 out[i] = linRow(l, i, v, k, small);
             }

@@ -200,14 +200,10 @@ final class Poly {
         if (v.isEmpty()) {
             return Q.ZERO;
         }
-        if (k == 2) {           // the shoelace formula on the counter-clockwise cycle
-            Q a = Q.ZERO;
-            for (int i = 0; i < v.size() && v.size() > 2; i++) {
-                BigInteger[] p = v.get(i).big();
-                BigInteger[] q = v.get((i + 1) % v.size()).big();
-                a = a.add(Q.of(p[0].multiply(q[1]).subtract(q[0].multiply(p[1])), p[2].multiply(q[2]).shiftLeft(1)));
-            }
-            return a;
+        if (k == 2) {
+            Edges e = new Edges();
+            e.add(v.stream().map(Z::primitive).toList());
+            return e.area();
         }
         BitSet all = new BitSet();
         all.set(0, v.size());
@@ -250,6 +246,48 @@ final class Poly {
                 continue;
             }
             pull(f, dim - 1, chain, depth + 1, ineqs, acc);
+        }
+    }
+
+    /**
+     * Areas in the plane by the shoelace formula, summed over many counter-clockwise polygons at
+     * once: area = Σ over directed edges (p, q) of (x_p·y_q − x_q·y_p)/2, and an edge's term
+     * cancels exactly against that of the same edge traversed the other way (a neighbour's), so
+     * only the edges left over are summed in rationals.
+     */
+    static final class Edges {
+        private record Edge(Z from, Z to) {
+        }
+
+        private final Map<Edge, Integer> count = new HashMap<>();
+
+        /** A polygon's counter-clockwise vertex cycle, each vertex primitive (so that equal points have equal keys). */
+        void add(List<Z> cycle) {
+            int n = cycle.size();
+            for (int i = 0; i < n; i++) {
+                Z a = cycle.get(i);
+                Z b = cycle.get((i + 1) % n);
+                Edge back = new Edge(b, a);
+                Integer c = count.get(back);
+                if (c == null) {
+                    count.merge(new Edge(a, b), 1, Integer::sum);
+                } else if (c == 1) {
+                    count.remove(back);
+                } else {
+                    count.put(back, c - 1);
+                }
+            }
+        }
+
+        Q area() {
+            Q s = Q.ZERO;
+            for (Map.Entry<Edge, Integer> e : count.entrySet()) {
+                BigInteger[] p = e.getKey().from.big();
+                BigInteger[] q = e.getKey().to.big();
+                BigInteger cross = p[0].multiply(q[1]).subtract(q[0].multiply(p[1])).multiply(BigInteger.valueOf(e.getValue()));
+                s = s.add(Q.of(cross, p[2].multiply(q[2]).shiftLeft(1)));
+            }
+            return s;
         }
     }
 

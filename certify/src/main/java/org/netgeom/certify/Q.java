@@ -16,6 +16,10 @@ public record Q(BigInteger n, BigInteger d) implements Comparable<Q> {
             n = n.negate();
             d = d.negate();
         }
+        if (n.bitLength() < 63 && d.bitLength() < 63) {      // the common case, in longs
+            long g = Z.gcd(Math.abs(n.longValue()), d.longValue());
+            return g == 1 ? new Q(n, d) : new Q(BigInteger.valueOf(n.longValue() / g), BigInteger.valueOf(d.longValue() / g));
+        }
         BigInteger g = n.gcd(d);
         return g.equals(BigInteger.ONE) ? new Q(n, d) : new Q(n.divide(g), d.divide(g));
     }
@@ -34,10 +38,33 @@ public record Q(BigInteger n, BigInteger d) implements Comparable<Q> {
     /** "p/q", "-1/2", "0.125", "1e-3", "7". */
     public static Q parse(String s) {
         int k = s.indexOf('/');
+        long n = digits(s, 0, k < 0 ? s.length() : k);
+        long d = k < 0 ? 1 : digits(s, k + 1, s.length());
+        if (n != Long.MIN_VALUE && d > 0) {      // "p" or "p/q" of at most 18 digits each, read directly
+            return of(BigInteger.valueOf(n), BigInteger.valueOf(d));
+        }
         if (k >= 0) {
             return of(new BigDecimal(s.substring(0, k).trim())).div(of(new BigDecimal(s.substring(k + 1).trim())));
         }
         return of(new BigDecimal(s.trim()));
+    }
+
+    /** s[from, to) as an optional '-' and 1 to 18 decimal digits, or Long.MIN_VALUE. */
+    private static long digits(String s, int from, int to) {
+        boolean neg = from < to && s.charAt(from) == '-';
+        int i = neg ? from + 1 : from;
+        if (i == to || to - i > 18) {
+            return Long.MIN_VALUE;
+        }
+        long v = 0;
+        for (; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return Long.MIN_VALUE;
+            }
+            v = 10 * v + (c - '0');
+        }
+        return neg ? -v : v;
     }
 
     /** The exact binary value of a finite double. */

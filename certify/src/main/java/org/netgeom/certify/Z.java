@@ -49,10 +49,12 @@ final class Z {
     }
 
     boolean isZero() {
-        if (l != null) {
-            return Arrays.stream(l).allMatch(x -> x == 0);
+        for (int j = 0; j < size(); j++) {
+            if (l != null ? l[j] != 0 : b[j].signum() != 0) {
+                return false;
+            }
         }
-        return Arrays.stream(b).allMatch(x -> x.signum() == 0);
+        return true;
     }
 
     /** c·this. */
