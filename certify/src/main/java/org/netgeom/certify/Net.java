@@ -34,16 +34,46 @@ final class Net {
     sealed interface Op permits Lin, Act, Max, Res, Cat, Param {
     }
 
-    /** lw, lc, lden: the same integers as longs (null when one does not fit), for the fast pass. */
-    record Lin(int[][] idx, BigInteger[][] w, BigInteger[] c, BigInteger den, long[][] lw, long[] lc, long lden) implements Op {
-        Lin(int[][] idx, BigInteger[][] w, BigInteger[] c, BigInteger den) {
-            this(idx, w, c, den, fits(w, c, den) ? Arrays.stream(w).map(r -> Arrays.stream(r).mapToLong(BigInteger::longValue).toArray()).toArray(long[][]::new) : null,
-                    Arrays.stream(c).mapToLong(BigInteger::longValue).toArray(), den.longValue());
-        }
+    /**
+     * out_i = (Σ_t w_it·in_{idx_it} + c_i·d)/(den·d) for an input over d; lw, lc: the same integers as
+     * longs (null when one does not fit), and by input x the rows (col[x]) and weights (colW[x]) using it.
+     */
+    static final class Lin implements Op {
+        final int[][] idx;
+        final BigInteger[][] w;
+        final BigInteger[] c;
+        final BigInteger den;
+        final long[][] lw;
+        final long[] lc;
+        final int[][] col;
+        final long[][] colW;
 
-        private static boolean fits(BigInteger[][] w, BigInteger[] c, BigInteger den) {
-            return den.bitLength() < 64 && Arrays.stream(c).allMatch(x -> x.bitLength() < 64)
+        Lin(int[][] idx, BigInteger[][] w, BigInteger[] c, BigInteger den) {
+            this.idx = idx;
+            this.w = w;
+            this.c = c;
+            this.den = den;
+            boolean fits = den.bitLength() < 64 && Arrays.stream(c).allMatch(x -> x.bitLength() < 64)
                     && Arrays.stream(w).flatMap(Arrays::stream).allMatch(x -> x.bitLength() < 64);
+            lw = fits ? Arrays.stream(w).map(r -> Arrays.stream(r).mapToLong(BigInteger::longValue).toArray()).toArray(long[][]::new) : null;
+            lc = Arrays.stream(c).mapToLong(BigInteger::longValue).toArray();
+            int inputs = Arrays.stream(idx).flatMapToInt(Arrays::stream).max().orElse(-1) + 1;
+            int[] uses = new int[inputs];
+            Arrays.stream(idx).flatMapToInt(Arrays::stream).forEach(x -> uses[x]++);
+            col = new int[inputs][];
+            colW = new long[inputs][];
+            for (int x = 0; x < inputs; x++) {
+                col[x] = new int[uses[x]];
+                colW[x] = new long[uses[x]];
+                uses[x] = 0;
+            }
+            for (int i = 0; i < idx.length && fits; i++) {
+                for (int t = 0; t < idx[i].length; t++) {
+                    int x = idx[i][t];
+                    col[x][uses[x]] = i;
+                    colW[x][uses[x]++] = lw[i][t];
+                }
+            }
         }
     }
 
@@ -596,42 +626,57 @@ final class Net {
      * out = was + Σ_t w_it·(v_t − before_t), exact when was is unreduced and the denominators agree.
      */
     static Vec step(Op op, Vec v, Walk w, Vec before, Vec was) {
-        if (!(op instanceof Lin l) || l.lw == null || before.n.length != v.n.length || !before.d.equals(v.d) || !was.d.equals(l.den.multiply(v.d))) {
+        if (!(op instanceof Lin l) || l.lw == null || !before.d.equals(v.d) || !was.d.equals(l.den.multiply(v.d)) || !small(v) || !small(before) || !small(was)) {
             return step(op, v, w);
         }
-        boolean[] changed = new boolean[v.n.length];
-        int count = 0;
-        for (int t = 0; t < changed.length; t++) {
-            changed[t] = !v.n[t].equals(before.n[t]);
-            count += changed[t] ? 1 : 0;
-        }
-        if (4 * count > changed.length) {
-            return step(op, v, w);
-        }
-        Z[] diff = new Z[v.n.length];
-        Z[] out = was.n.clone();
-        for (int i = 0; i < out.length; i++) {
-            for (int t = 0; t < l.idx[i].length; t++) {
-                int x = l.idx[i][t];
-                if (changed[x]) {
-                    if (diff[x] == null) {
-                        diff[x] = v.n[x].add(before.n[x], -1);
-                    }
-                    out[i] = out[i].add(diff[x], l.lw[i][t]);
-                }
+        List<Integer> changed = new ArrayList<>();
+        for (int x = 0; x < v.n.length; x++) {
+            if (!v.n[x].equals(before.n[x])) {
+                changed.add(x);
             }
         }
-        return reduce(out, was.d);
+        if (2 * changed.size() > v.n.length) {
+            return step(op, v, w);
+        }
+        try {
+            long[][] s = new long[was.n.length][];
+            for (int x : changed) {
+                long[] dx = new long[v.n[x].l.length];
+                for (int j = 0; j < dx.length; j++) {
+                    dx[j] = Math.subtractExact(v.n[x].l[j], before.n[x].l[j]);
+                }
+                for (int e = 0; x < l.col.length && e < l.col[x].length; e++) {
+                    int i = l.col[x][e];
+                    s[i] = s[i] == null ? was.n[i].l.clone() : s[i];
+                    for (int j = 0; j < dx.length; j++) {
+                        s[i][j] = Math.addExact(s[i][j], Math.multiplyExact(l.colW[x][e], dx[j]));
+                    }
+                }
+            }
+            Z[] out = was.n.clone();
+            for (int i = 0; i < out.length; i++) {
+                out[i] = s[i] == null ? out[i] : new Z(s[i]);
+            }
+            return reduce(out, was.d);
+        } catch (ArithmeticException e) {
+            return step(op, v, w);          // an overflow: the whole op afresh, in BigInteger where needed
+        }
+    }
+
+    private static boolean small(Vec v) {
+        for (Z z : v.n) {
+            if (z.l == null) {
+                return false;
+            }
+        }
+        return v.d.bitLength() < 64;
     }
 
     static Vec step(Op op, Vec v, Walk w) {
         int k = v.n.length == 0 ? 0 : v.n[0].size();
         if (op instanceof Lin l) {
             Z[] out = new Z[l.idx.length];
-            boolean small = l.lw != null && v.d.bitLength() < 64;
-            for (Z z : v.n) {
-                small &= z.l != null;
-            }
+            boolean small = l.lw != null && small(v);
             for (int i = 0; i < out.length; i++) {
                 out[i] = linRow(l, i, v, k, small);
             }
@@ -639,6 +684,7 @@ final class Net {
         }
         if (op instanceof Act a) {
             Z[] out = new Z[v.n.length];
+            Z none = new Z(new long[k]);
             for (int i = 0; i < out.length; i++) {
                 int unit = w.pos;
                 char ch = w.next();
@@ -654,7 +700,7 @@ final class Net {
                     w.ineqs.add(new Ineq(ch == '1' ? z : z.neg(), unit));
                 }
                 BigInteger s = ch == '1' ? a.pos : a.neg;
-                out[i] = s.equals(BigInteger.ONE) ? z : z.scale(s);
+                out[i] = s.equals(BigInteger.ONE) ? z : s.signum() == 0 ? none : z.scale(s);
             }
             return a.den.equals(BigInteger.ONE) ? new Vec(out, v.d) : reduce(out, v.d.multiply(a.den));
         }

@@ -280,14 +280,17 @@ final class Poly {
         }
 
         Q area() {
-            Q s = Q.ZERO;
+            BigInteger num = BigInteger.ZERO;
+            BigInteger den = BigInteger.ONE;        // reduced once, at the end
             for (Map.Entry<Edge, Integer> e : count.entrySet()) {
                 BigInteger[] p = e.getKey().from.big();
                 BigInteger[] q = e.getKey().to.big();
                 BigInteger cross = p[0].multiply(q[1]).subtract(q[0].multiply(p[1])).multiply(BigInteger.valueOf(e.getValue()));
-                s = s.add(Q.of(cross, p[2].multiply(q[2]).shiftLeft(1)));
+                BigInteger d = p[2].multiply(q[2]);
+                num = num.multiply(d).add(cross.multiply(den));
+                den = den.multiply(d);
             }
-            return s;
+            return Q.of(num, den.shiftLeft(1));
         }
     }
 

@@ -12,6 +12,7 @@ final class Z {
     /** The entries, or null when one does not fit in a long. */
     final long[] l;
     private BigInteger[] b;
+    private int hash;
 
     Z(long[] l) {
         this.l = l;
@@ -200,7 +201,10 @@ final class Z {
 
     @Override
     public int hashCode() {
-        return l != null ? Arrays.hashCode(l) : Arrays.hashCode(b);
+        if (hash == 0) {
+            hash = l != null ? Arrays.hashCode(l) : Arrays.hashCode(b);
+        }
+        return hash;
     }
 
     @Override
