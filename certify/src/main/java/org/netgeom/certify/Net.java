@@ -626,41 +626,46 @@ final class Net {
      * out = was + Σ_t w_it·(v_t − before_t), exact when was is unreduced and the denominators agree.
      */
     static Vec step(Op op, Vec v, Walk w, Vec before, Vec was) {
-        if (!(op instanceof Lin l) || l.lw == null || !before.d.equals(v.d) || !was.d.equals(l.den.multiply(v.d)) || !small(v) || !small(before) || !small(was)) {
-            return step(op, v, w);
-        }
-        List<Integer> changed = new ArrayList<>();
-        for (int x = 0; x < v.n.length; x++) {
-            if (!v.n[x].equals(before.n[x])) {
-                changed.add(x);
+        if (op instanceof Lin l && l.lw != null && small(v) && small(before) && small(was) && before.d.equals(v.d) && was.d.equals(l.den.multiply(v.d))) {
+            try {
+                return reduce(columns(l, v, before, was.n), was.d);
+            } catch (ArithmeticException e) {
+                // an overflow: the op afresh
             }
         }
-        if (2 * changed.size() > v.n.length) {
-            return step(op, v, w);
-        }
-        try {
-            long[][] s = new long[was.n.length][];
-            for (int x : changed) {
-                long[] dx = new long[v.n[x].l.length];
+        return step(op, v, w);
+    }
+
+    /**
+     * base + Σ_x w_·x·(v_x − before_x) over the inputs x that differ (all non-zero ones when before is
+     * null), walking each such input's column: longs, overflow-checked (ArithmeticException).
+     */
+    private static Z[] columns(Lin l, Vec v, Vec before, Z[] base) {
+        long[][] s = new long[base.length][];
+        for (int x = 0; x < v.n.length && x < l.col.length; x++) {
+            long[] dx = v.n[x].l;
+            if (before != null ? v.n[x].equals(before.n[x]) : v.n[x].isZero()) {
+                continue;
+            }
+            if (before != null) {
+                dx = dx.clone();
                 for (int j = 0; j < dx.length; j++) {
-                    dx[j] = Math.subtractExact(v.n[x].l[j], before.n[x].l[j]);
-                }
-                for (int e = 0; x < l.col.length && e < l.col[x].length; e++) {
-                    int i = l.col[x][e];
-                    s[i] = s[i] == null ? was.n[i].l.clone() : s[i];
-                    for (int j = 0; j < dx.length; j++) {
-                        s[i][j] = Math.addExact(s[i][j], Math.multiplyExact(l.colW[x][e], dx[j]));
-                    }
+                    dx[j] = Math.subtractExact(dx[j], before.n[x].l[j]);
                 }
             }
-            Z[] out = was.n.clone();
-            for (int i = 0; i < out.length; i++) {
-                out[i] = s[i] == null ? out[i] : new Z(s[i]);
+            for (int e = 0; e < l.col[x].length; e++) {
+                int i = l.col[x][e];
+                s[i] = s[i] == null ? base[i].l.clone() : s[i];
+                for (int j = 0; j < dx.length; j++) {
+                    s[i][j] = Math.addExact(s[i][j], Math.multiplyExact(l.colW[x][e], dx[j]));
+                }
             }
-            return reduce(out, was.d);
-        } catch (ArithmeticException e) {
-            return step(op, v, w);          // an overflow: the whole op afresh, in BigInteger where needed
         }
+        Z[] out = base.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = s[i] == null ? out[i] : new Z(s[i]);
+        }
+        return out;
     }
 
     private static boolean small(Vec v) {
@@ -675,10 +680,30 @@ final class Net {
     static Vec step(Op op, Vec v, Walk w) {
         int k = v.n.length == 0 ? 0 : v.n[0].size();
         if (op instanceof Lin l) {
+            if (l.lw != null && small(v)) {
+                try {
+                    Z[] base = new Z[l.idx.length];      // the constants c_i·d
+                    for (int i = 0; i < base.length; i++) {
+                        base[i] = new Z(new long[k]);
+                        base[i].l[k - 1] = Math.multiplyExact(l.lc[i], v.d.longValue());
+                    }
+                    return reduce(columns(l, v, null, base), l.den.multiply(v.d));
+                } catch (ArithmeticException e) {
+                    // an overflow: in BigInteger
+                }
+            }
             Z[] out = new Z[l.idx.length];
-            boolean small = l.lw != null && small(v);
             for (int i = 0; i < out.length; i++) {
-                out[i] = linRow(l, i, v, k, small);
+                BigInteger[] s = new BigInteger[k];
+                Arrays.fill(s, BigInteger.ZERO);
+                s[k - 1] = l.c[i].multiply(v.d);
+                for (int t = 0; t < l.idx[i].length; t++) {
+                    BigInteger[] z = v.n[l.idx[i][t]].big();
+                    for (int j = 0; j < k; j++) {
+                        s[j] = s[j].add(l.w[i][t].multiply(z[j]));
+                    }
+                }
+                out[i] = Z.of(s);
             }
             return reduce(out, l.den.multiply(v.d));
         }
@@ -758,39 +783,6 @@ final class Net {
             out[v.n.length + i] = body.n[i].scale(v.d);
         }
         return reduce(out, v.d.multiply(body.d));
-    }
-
-    /** Row i of a linear op: Σ_t w_it·in_{idx_it} + c_i·d, in longs when everything fits (checked), else in BigInteger. */
-    private static Z linRow(Lin l, int i, Vec v, int k, boolean small) {
-        if (small) {
-            try {
-                long[] s = new long[k];
-                for (int t = 0; t < l.idx[i].length; t++) {
-                    long[] z = v.n[l.idx[i][t]].l;
-                    long c = l.lw[i][t];
-                    for (int j = 0; j < k; j++) {
-                        if (z[j] != 0) {
-                            s[j] = Math.addExact(s[j], Math.multiplyExact(c, z[j]));
-                        }
-                    }
-                }
-                s[k - 1] = Math.addExact(s[k - 1], Math.multiplyExact(l.lc[i], v.d.longValue()));
-                return new Z(s);
-            } catch (ArithmeticException e) {
-                // an overflow: the row in BigInteger
-            }
-        }
-        BigInteger[] s = new BigInteger[k];
-        Arrays.fill(s, BigInteger.ZERO);
-        for (int t = 0; t < l.idx[i].length; t++) {
-            BigInteger[] z = v.n[l.idx[i][t]].big();
-            BigInteger c = l.w[i][t];
-            for (int j = 0; j < k; j++) {
-                s[j] = s[j].add(c.multiply(z[j]));
-            }
-        }
-        s[k - 1] = s[k - 1].add(l.c[i].multiply(v.d));
-        return Z.of(s);
     }
 
     /** The tensor over the smallest denominator: n and d divided by the gcd of all entries and d. */
