@@ -68,7 +68,8 @@ public final class Certifier {
     }
 
     /** One region as the checker derived it. */
-    record Reg(String pattern, Poly poly, List<Z> ineqs, List<Object> map, Z[] a, BigInteger den, int piece) {
+    /** map: the exact map as one integer vector (A and b row by row over one denominator, then the denominator; lowest terms, so equal maps have equal vectors). */
+    record Reg(String pattern, Poly poly, List<Net.Ineq> ineqs, Z map, Z[] a, BigInteger den, int piece) {
     }
 
     /** The regions of a result, each re-derived and checked (1)–(3). */
@@ -106,17 +107,17 @@ public final class Certifier {
             for (int i = 0; i < uf.length; i++) {
                 uf[i] = i;
             }
-            Map<List<Object>, Integer> count = new HashMap<>();
+            Map<Z, Integer> count = new HashMap<>();
             for (Reg g : regs) {
                 count.merge(g.map, 1, Integer::sum);
             }
-            Map<List<Object>, List<Integer>> byFacet = new HashMap<>();      // (map, hyperplane) -> regions
+            Map<List<Z>, List<Integer>> byFacet = new HashMap<>();      // (map, hyperplane) -> regions
             for (int i = 0; i < regs.size(); i++) {
                 if (count.get(regs.get(i).map) < 2) {
                     continue;                 // a map no other region has: no adjacency to find
                 }
-                for (Z f : regs.get(i).ineqs) {
-                    byFacet.computeIfAbsent(List.of(regs.get(i).map, f.primitive()), x -> new ArrayList<>()).add(i);
+                for (Net.Ineq f : regs.get(i).ineqs) {
+                    byFacet.computeIfAbsent(List.of(regs.get(i).map, f.form().primitive()), x -> new ArrayList<>()).add(i);
                 }
             }
             for (int i = 0; i < regs.size(); i++) {
@@ -124,8 +125,8 @@ public final class Certifier {
                     continue;
                 }
                 Set<Integer> done = new HashSet<>();
-                for (Z f : regs.get(i).ineqs) {
-                    for (int j : byFacet.getOrDefault(List.of(regs.get(i).map, f.neg().primitive()), List.of())) {
+                for (Net.Ineq f : regs.get(i).ineqs) {
+                    for (int j : byFacet.getOrDefault(List.of(regs.get(i).map, f.form().neg().primitive()), List.of())) {
                         if (j < i && done.add(j) && adjacent(regs.get(i), regs.get(j))) {
                             if (regs.get(i).piece != regs.get(j).piece) {
                                 throw new CertRejected("it shares a facet with " + list + "[" + j + "] and has the same map, but they are in different affine pieces",
@@ -158,8 +159,8 @@ public final class Certifier {
         private boolean adjacent(Reg a, Reg b) {
             Poly p = a.poly;
             int idx = base + a.ineqs.size();
-            for (Z g : b.ineqs) {
-                p = p.cut(g, idx++);
+            for (Net.Ineq g : b.ineqs) {
+                p = p.cut(g.form(), idx++);
             }
             if (p.v.isEmpty()) {
                 return false;
@@ -431,23 +432,29 @@ public final class Certifier {
                 throw new CertRejected("the pattern has " + pattern.length() + " characters, the network " + w.pos + " units", at + ".pattern");
             }
             Z x = homogeneous(vector(reg.get("witness"), k, at + ".witness"));
-            for (Z c : domCons) {
-                if (Z.dotSign(c, x) <= 0) {
-                    throw new CertRejected("the witness is not strictly inside the domain", at + ".witness");
+            Poly p = cuts.get(cuts.size() - 1);
+            if (!p.interior(x)) {           // else x is strictly inside every inequality: they are non-negative on p
+                for (Z c : domCons) {
+                    if (Z.dotSign(c, x) <= 0) {
+                        throw new CertRejected("the witness is not strictly inside the domain", at + ".witness");
+                    }
                 }
-            }
-            for (Net.Ineq q : w.ineqs) {
-                if (Z.dotSign(q.form(), x) <= 0) {
-                    throw new CertRejected("the witness is not strictly inside the region: at the witness unit " + q.unit()
-                            + " does not have the sign (or max-pool winner) the pattern states", at + ".witness");
+                for (Net.Ineq q : w.ineqs) {
+                    if (Z.dotSign(q.form(), x) <= 0) {
+                        throw new CertRejected("the witness is not strictly inside the region: at the witness unit " + q.unit()
+                                + " does not have the sign (or max-pool winner) the pattern states", at + ".witness");
+                    }
                 }
             }
             run.inequalities += w.ineqs.size();
             Net.Vec out = vecAt[ops];
             Net.Vec canon = Net.reduce(out.n(), out.d());
             checkMap(reg, canon, k, at);
-            Poly p = cuts.get(cuts.size() - 1);          // it has interior: the witness is strictly inside
-            List<Z> vs = p.v.stream().map(Z::primitive).toList();
+            // p has interior: the witness is strictly inside
+            List<Z> vs = new ArrayList<>(p.v.size());
+            for (Z z : p.v) {
+                vs.add(z.primitive());
+            }
             if (k == 2) {
                 edges.add(vs);
             } else {
@@ -473,10 +480,8 @@ public final class Certifier {
             if (pieces && !reg.path("piece").isIntegralNumber()) {
                 throw new CertRejected("a region needs its piece", at + ".piece");
             }
-            List<Z> forms = w.ineqs.stream().map(Net.Ineq::form).toList();
-            List<Object> map = new ArrayList<>(Arrays.asList(canon.n()));
-            map.add(canon.d());
-            run.regs.add(new Reg(pattern, p, forms, map, canon.n(), canon.d(), piece));
+            Z map = Z.concat(canon.n(), canon.d());
+            run.regs.add(new Reg(pattern, p, w.ineqs, map, canon.n(), canon.d(), piece));
         }
         if (k == 2) {
             total = edges.area();
@@ -507,13 +512,16 @@ public final class Certifier {
         }
     }
 
-    private static void checkVertices(JsonNode vs, List<Z> primitive, int k, String at) {
-        Set<Z> mine = new HashSet<>(primitive);
-        Set<Z> theirs = new HashSet<>();
+    private static void checkVertices(JsonNode vs, List<Z> mine, int k, String at) {
+        List<Z> theirs = new ArrayList<>();
         for (int i = 0; vs.isArray() && i < vs.size(); i++) {      // (x·w, w) with w the lcm of the denominators is primitive
-            theirs.add(homogeneous(vector(vs.get(i), k, at + "[" + i + "]")));
+            Z h = homogeneous(vector(vs.get(i), k, at + "[" + i + "]"));
+            if (!mine.contains(h) || theirs.contains(h)) {
+                break;
+            }
+            theirs.add(h);
         }
-        if (!mine.equals(theirs) || vs.size() != mine.size()) {
+        if (theirs.size() != mine.size() || vs.size() != mine.size()) {      // distinct, all mine, as many: the same set
             throw new CertRejected("the listed vertices are not the region's exact vertices", at);
         }
     }

@@ -147,6 +147,27 @@ final class Poly {
         return new Poly(k, nv, nt, nh);
     }
 
+    /**
+     * Whether x (homogeneous) lies strictly inside every edge line of this polygon (k = 2, three or more
+     * vertices; false otherwise), i.e. in its interior: then every inequality that is ≥ 0 on it is
+     * &gt; 0 at x, since a non-constant affine form vanishing at an interior point is negative nearby.
+     */
+    boolean interior(Z x) {
+        int n = v.size();
+        for (int i = 0; i < n && k == 2 && n > 2; i++) {
+            BitSet a = t.get(i);
+            BitSet b = t.get((i + 1) % n);
+            int c = a.nextSetBit(0);
+            while (c >= 0 && !b.get(c)) {
+                c = a.nextSetBit(c + 1);
+            }
+            if (Z.dotSign(h[c], x) <= 0) {
+                return false;
+            }
+        }
+        return k == 2 && n > 2;
+    }
+
     private boolean edge(BitSet common, int a, int b) {
         for (int u = 0; u < v.size(); u++) {
             if (u != a && u != b) {

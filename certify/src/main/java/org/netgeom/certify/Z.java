@@ -34,9 +34,35 @@ final class Z {
         return new Z(l);
     }
 
+    /** The rows one after another, then d. */
+    static Z concat(Z[] rows, BigInteger d) {
+        int n = rows.length == 0 ? 0 : rows[0].size();
+        boolean small = d.bitLength() < 64 && Arrays.stream(rows).allMatch(r -> r.l != null);
+        long[] l = new long[rows.length * n + 1];
+        BigInteger[] b = small ? null : new BigInteger[l.length];
+        for (int i = 0; i < rows.length; i++) {
+            for (int j = 0; j < n; j++) {
+                if (small) {
+                    l[i * n + j] = rows[i].l[j];
+                } else {
+                    b[i * n + j] = rows[i].get(j);
+                }
+            }
+        }
+        l[l.length - 1] = d.longValue();
+        if (small) {
+            return new Z(l);
+        }
+        b[l.length - 1] = d;
+        return of(b);
+    }
+
     BigInteger[] big() {
         if (b == null) {
-            b = Arrays.stream(l).mapToObj(BigInteger::valueOf).toArray(BigInteger[]::new);
+            b = new BigInteger[l.length];
+            for (int j = 0; j < l.length; j++) {
+                b[j] = BigInteger.valueOf(l[j]);
+            }
         }
         return b;
     }
@@ -196,7 +222,7 @@ final class Z {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Z z && (l != null ? z.l != null && Arrays.equals(l, z.l) : z.l == null && Arrays.equals(b, z.b));
+        return o == this || o instanceof Z z && (l != null ? z.l != null && Arrays.equals(l, z.l) : z.l == null && Arrays.equals(b, z.b));
     }
 
     @Override
