@@ -36,25 +36,7 @@ final class Z {
 
     /** The rows one after another, then d. */
     static Z concat(Z[] rows, BigInteger d) {
-        int n = rows.length == 0 ? 0 : rows[0].size();
-        boolean small = d.bitLength() < 64 && Arrays.stream(rows).allMatch(r -> r.l != null);
-        long[] l = new long[rows.length * n + 1];
-        BigInteger[] b = small ? null : new BigInteger[l.length];
-        for (int i = 0; i < rows.length; i++) {
-            for (int j = 0; j < n; j++) {
-                if (small) {
-                    l[i * n + j] = rows[i].l[j];
-                } else {
-                    b[i * n + j] = rows[i].get(j);
-                }
-            }
-        }
-        l[l.length - 1] = d.longValue();
-        if (small) {
-            return new Z(l);
-        }
-        b[l.length - 1] = d;
-        return of(b);
+        return of(java.util.stream.Stream.concat(Arrays.stream(rows).flatMap(r -> Arrays.stream(r.big())), java.util.stream.Stream.of(d)).toArray(BigInteger[]::new));
     }
 
     BigInteger[] big() {
