@@ -232,6 +232,34 @@ public final class Certifier {
         return out;
     }
 
+    /** A listed point's homogeneous integer coordinates, not necessarily primitive: p/q read directly, (x·Πq, Πq), else {@link #homogeneous}. */
+    static Z point(JsonNode n, int k, String path) {
+        if (n != null && n.isArray() && n.size() == k) {
+            try {
+                long[] h = new long[k + 1];
+                h[k] = 1;
+                for (int j = 0; j < k && h != null; j++) {
+                    long[] pq = n.get(j).isTextual() ? Q.small(n.get(j).asText()) : null;
+                    if (pq == null) {
+                        h = null;
+                        break;
+                    }
+                    for (int i = 0; i < j; i++) {
+                        h[i] = Math.multiplyExact(h[i], pq[1]);
+                    }
+                    h[j] = Math.multiplyExact(pq[0], h[k]);
+                    h[k] = Math.multiplyExact(h[k], pq[1]);
+                }
+                if (h != null) {
+                    return new Z(h);
+                }
+            } catch (ArithmeticException e) {
+                // too large for longs
+            }
+        }
+        return homogeneous(vector(n, k, path));
+    }
+
     /** Homogeneous integer coordinates (x·w, w) of a rational point, w the lcm of the denominators (so primitive). */
     static Z homogeneous(Q[] x) {
         try {
@@ -380,7 +408,7 @@ public final class Certifier {
         vecAt[0] = new Net.Vec(in, den);
         List<Poly> cuts = new ArrayList<>(List.of(poly));          // cuts[q]: the domain cut by the first q inequalities
         List<Net.Ineq> prefix = new ArrayList<>();
-        String prev = "";
+        char[] prev = {};
         Map<String, Integer> seen = new HashMap<>();
         Q total = Q.ZERO;
         Poly.Edges edges = new Poly.Edges();
@@ -395,10 +423,9 @@ public final class Certifier {
             if (dup != null) {
                 throw new CertRejected("the pattern repeats that of " + list + "[" + dup + "]", at + ".pattern");
             }
-            int common = 0;
-            while (common < Math.min(prev.length(), pattern.length()) && prev.charAt(common) == pattern.charAt(common)) {
-                common++;
-            }
+            char[] chars = pattern.toCharArray();
+            int common = Arrays.mismatch(prev, chars);
+            common = common < 0 ? chars.length : common;
             int t0 = 0;
             while (r > 0 && t0 < ops && posAt[t0 + 1] <= common) {
                 t0++;
@@ -427,11 +454,11 @@ public final class Certifier {
                 cuts.add(cuts.get(q).cut(w.ineqs.get(q).form(), run.base + q));
             }
             prefix = w.ineqs;
-            prev = pattern;
+            prev = chars;
             if (w.pos != pattern.length()) {
                 throw new CertRejected("the pattern has " + pattern.length() + " characters, the network " + w.pos + " units", at + ".pattern");
             }
-            Z x = homogeneous(vector(reg.get("witness"), k, at + ".witness"));
+            Z x = point(reg.get("witness"), k, at + ".witness");
             Poly p = cuts.get(cuts.size() - 1);
             if (!p.interior(x)) {           // else x is strictly inside every inequality: they are non-negative on p
                 for (Z c : domCons) {
@@ -499,12 +526,28 @@ public final class Certifier {
         if (a == null || !a.isArray() || a.size() != m) {
             throw new CertRejected("A needs " + m + " rows (the network's outputs)", at + ".A");
         }
-        Q[] b = vector(reg.get("b"), m, at + ".b");
+        JsonNode b = reg.get("b");
+        if (b == null || !b.isArray() || b.size() != m) {
+            vector(b, m, at + ".b");
+        }
         for (int i = 0; i < m; i++) {
-            Q[] row = vector(a.get(i), k, at + ".A[" + i + "]");
+            if (!a.get(i).isArray() || a.get(i).size() != k) {
+                vector(a.get(i), k, at + ".A[" + i + "]");
+            }
             for (int j = 0; j <= k; j++) {
-                Q claimed = j < k ? row[j] : b[i];
-                if (!claimed.is(out.n()[i].get(j), out.d())) {
+                JsonNode c = j < k ? a.get(i).get(j) : b.get(i);
+                long[] pq = c.isTextual() ? Q.small(c.asText()) : null;
+                Z row = out.n()[i];
+                try {
+                    if (pq != null && row.l != null && out.d().bitLength() < 64
+                            && Math.multiplyExact(pq[0], out.d().longValue()) == Math.multiplyExact(row.l[j], pq[1])) {
+                        continue;           // p/q = n/d, in longs
+                    }
+                } catch (ArithmeticException e) {
+                    // compared below
+                }
+                Q claimed = parse(c, at + (j < k ? ".A[" + i + "][" + j + "]" : ".b[" + i + "]"));
+                if (!claimed.is(row.get(j), out.d())) {
                     throw new CertRejected("the network's exact map on this pattern has " + Q.of(out.n()[i].get(j), out.d()) + " here, not " + claimed,
                             at + (j < k ? ".A[" + i + "][" + j + "]" : ".b[" + i + "]"));
                 }
@@ -514,8 +557,8 @@ public final class Certifier {
 
     private static void checkVertices(JsonNode vs, List<Z> mine, int k, String at) {
         List<Z> theirs = new ArrayList<>();
-        for (int i = 0; vs.isArray() && i < vs.size(); i++) {      // (x·w, w) with w the lcm of the denominators is primitive
-            Z h = homogeneous(vector(vs.get(i), k, at + "[" + i + "]"));
+        for (int i = 0; vs.isArray() && i < vs.size(); i++) {
+            Z h = point(vs.get(i), k, at + "[" + i + "]").primitive();
             if (!mine.contains(h) || theirs.contains(h)) {
                 break;
             }

@@ -37,16 +37,23 @@ public record Q(BigInteger n, BigInteger d) implements Comparable<Q> {
 
     /** "p/q", "-1/2", "0.125", "1e-3", "7". */
     public static Q parse(String s) {
-        int k = s.indexOf('/');
-        long n = digits(s, 0, k < 0 ? s.length() : k);
-        long d = k < 0 ? 1 : digits(s, k + 1, s.length());
-        if (n != Long.MIN_VALUE && d > 0) {      // "p" or "p/q" of at most 18 digits each, read directly
-            return of(BigInteger.valueOf(n), BigInteger.valueOf(d));
+        long[] pq = small(s);
+        if (pq != null) {
+            return of(BigInteger.valueOf(pq[0]), BigInteger.valueOf(pq[1]));
         }
+        int k = s.indexOf('/');
         if (k >= 0) {
             return of(new BigDecimal(s.substring(0, k).trim())).div(of(new BigDecimal(s.substring(k + 1).trim())));
         }
         return of(new BigDecimal(s.trim()));
+    }
+
+    /** "p" or "p/q" (q &gt; 0) of at most 18 digits each, read directly: {p, q} (not reduced), else null. */
+    static long[] small(String s) {
+        int k = s.indexOf('/');
+        long n = digits(s, 0, k < 0 ? s.length() : k);
+        long d = k < 0 ? 1 : digits(s, k + 1, s.length());
+        return n != Long.MIN_VALUE && d > 0 ? new long[]{n, d} : null;
     }
 
     /** s[from, to) as an optional '-' and 1 to 18 decimal digits, or Long.MIN_VALUE. */

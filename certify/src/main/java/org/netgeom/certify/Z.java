@@ -36,7 +36,22 @@ final class Z {
 
     /** The rows one after another, then d. */
     static Z concat(Z[] rows, BigInteger d) {
-        return of(java.util.stream.Stream.concat(Arrays.stream(rows).flatMap(r -> Arrays.stream(r.big())), java.util.stream.Stream.of(d)).toArray(BigInteger[]::new));
+        int n = rows.length == 0 ? 0 : rows[0].size();
+        boolean small = d.bitLength() < 64;
+        for (Z r : rows) {
+            small &= r.l != null;
+        }
+        long[] l = new long[rows.length * n + 1];
+        BigInteger[] b = new BigInteger[l.length];
+        for (int i = 0; i < rows.length; i++) {
+            for (int j = 0; j < n; j++) {
+                l[i * n + j] = small ? rows[i].l[j] : 0;
+                b[i * n + j] = small ? null : rows[i].get(j);
+            }
+        }
+        l[l.length - 1] = d.longValue();
+        b[l.length - 1] = d;
+        return small ? new Z(l) : of(b);
     }
 
     BigInteger[] big() {
