@@ -280,6 +280,7 @@ final class Poly {
         private record Edge(Z from, Z to) {
         }
 
+        /** Each undirected edge once, oriented by the keys' order: the times it is traversed that way minus the other way. */
         private final Map<Edge, Integer> count = new HashMap<>();
 
         /** A polygon's counter-clockwise vertex cycle, each vertex primitive (so that equal points have equal keys). */
@@ -288,15 +289,8 @@ final class Poly {
             for (int i = 0; i < n; i++) {
                 Z a = cycle.get(i);
                 Z b = cycle.get((i + 1) % n);
-                Edge back = new Edge(b, a);
-                Integer c = count.get(back);
-                if (c == null) {
-                    count.merge(new Edge(a, b), 1, Integer::sum);
-                } else if (c == 1) {
-                    count.remove(back);
-                } else {
-                    count.put(back, c - 1);
-                }
+                boolean forward = a.hashCode() < b.hashCode() || a.hashCode() == b.hashCode() && a.toString().compareTo(b.toString()) < 0;
+                count.merge(forward ? new Edge(a, b) : new Edge(b, a), forward ? 1 : -1, (x, y) -> x + y == 0 ? null : x + y);
             }
         }
 

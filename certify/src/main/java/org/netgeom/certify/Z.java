@@ -13,6 +13,7 @@ final class Z {
     final long[] l;
     private BigInteger[] b;
     private int hash;
+    private Z negated;
 
     Z(long[] l) {
         this.l = l;
@@ -97,8 +98,13 @@ final class Z {
         return of(Arrays.stream(big()).map(x -> x.multiply(c)).toArray(BigInteger[]::new));
     }
 
+    /** −this (kept: a unit's form is negated in every region where it is off). */
     Z neg() {
-        return scale(BigInteger.ONE.negate());
+        if (negated == null) {
+            negated = scale(BigInteger.ONE.negate());
+            negated.negated = this;
+        }
+        return negated;
     }
 
     /** this + c·o. */
