@@ -232,8 +232,8 @@ public final class Certifier {
         return out;
     }
 
-    /** A listed point's homogeneous integer coordinates, not necessarily primitive: p/q read directly, (x·Πq, Πq), else {@link #homogeneous}. */
-    static Z point(JsonNode n, int k, String path) {
+    /** A listed point (at path[index], or path if index &lt; 0) in homogeneous integer coordinates, not necessarily primitive: p/q read directly, (x·Πq, Πq), else {@link #homogeneous}. */
+    static Z point(JsonNode n, int k, String path, int index) {
         if (n != null && n.isArray() && n.size() == k) {
             try {
                 long[] h = new long[k + 1];
@@ -257,7 +257,7 @@ public final class Certifier {
                 // too large for longs
             }
         }
-        return homogeneous(vector(n, k, path));
+        return homogeneous(vector(n, k, index < 0 ? path : path + "[" + index + "]"));
     }
 
     /** Homogeneous integer coordinates (x·w, w) of a rational point, w the lcm of the denominators (so primitive). */
@@ -458,7 +458,7 @@ public final class Certifier {
             if (w.pos != pattern.length()) {
                 throw new CertRejected("the pattern has " + pattern.length() + " characters, the network " + w.pos + " units", at + ".pattern");
             }
-            Z x = point(reg.get("witness"), k, at + ".witness");
+            Z x = point(reg.get("witness"), k, at + ".witness", -1);
             Poly p = cuts.get(cuts.size() - 1);
             if (!p.interior(x)) {           // else x is strictly inside every inequality: they are non-negative on p
                 for (Z c : domCons) {
@@ -558,7 +558,7 @@ public final class Certifier {
     private static void checkVertices(JsonNode vs, List<Z> mine, int k, String at) {
         List<Z> theirs = new ArrayList<>();
         for (int i = 0; vs.isArray() && i < vs.size(); i++) {
-            Z h = point(vs.get(i), k, at + "[" + i + "]").primitive();
+            Z h = point(vs.get(i), k, at, i).primitive();
             if (!mine.contains(h) || theirs.contains(h)) {
                 break;
             }
