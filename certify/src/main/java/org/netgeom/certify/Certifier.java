@@ -262,20 +262,6 @@ public final class Certifier {
 
     /** Homogeneous integer coordinates (x·w, w) of a rational point, w the lcm of the denominators (so primitive). */
     static Z homogeneous(Q[] x) {
-        try {
-            long w = 1;
-            for (Q q : x) {
-                w = Math.multiplyExact(w / Z.gcd(w, q.d().longValueExact()), q.d().longValueExact());
-            }
-            long[] h = new long[x.length + 1];
-            for (int j = 0; j < x.length; j++) {
-                h[j] = Math.multiplyExact(x[j].n().longValueExact(), w / x[j].d().longValueExact());
-            }
-            h[x.length] = w;
-            return new Z(h);
-        } catch (ArithmeticException e) {
-            // in BigInteger
-        }
         BigInteger w = BigInteger.ONE;
         for (Q q : x) {
             w = Net.lcm(w, q.d());

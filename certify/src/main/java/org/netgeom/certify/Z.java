@@ -131,15 +131,15 @@ final class Z {
     static BigInteger dot(Z h, Z x) {
         if (h.l != null && x.l != null) {
             try {
-                long s = 0;
-                for (int j = 0; j < h.l.length; j++) {
-                    s = Math.addExact(s, Math.multiplyExact(h.l[j], x.l[j]));
-                }
-                return BigInteger.valueOf(s);
+                return BigInteger.valueOf(longDot(h.l, x.l));
             } catch (ArithmeticException e) {
                 // redone below
             }
         }
+        return bigDot(h, x);
+    }
+
+    private static BigInteger bigDot(Z h, Z x) {
         BigInteger s = BigInteger.ZERO;
         for (int j = 0; j < h.size(); j++) {
             s = s.add(h.get(j).multiply(x.get(j)));
@@ -151,16 +151,20 @@ final class Z {
     static int dotSign(Z h, Z x) {
         if (h.l != null && x.l != null) {
             try {
-                long s = 0;
-                for (int j = 0; j < h.l.length; j++) {
-                    s = Math.addExact(s, Math.multiplyExact(h.l[j], x.l[j]));
-                }
-                return Long.signum(s);
+                return Long.signum(longDot(h.l, x.l));
             } catch (ArithmeticException e) {
                 // redone below
             }
         }
-        return dot(h, x).signum();
+        return bigDot(h, x).signum();
+    }
+
+    private static long longDot(long[] h, long[] x) {
+        long s = 0;
+        for (int j = 0; j < h.length; j++) {
+            s = Math.addExact(s, Math.multiplyExact(h[j], x[j]));
+        }
+        return s;
     }
 
     /** The point where the lines a·(x, y, 1) = 0 and b·(x, y, 1) = 0 meet, homogeneous (x·w, y·w, w), w &gt; 0 (they must cross). */
