@@ -53,13 +53,26 @@ final class Net {
             this.w = w;
             this.c = c;
             this.den = den;
-            boolean fits = den.bitLength() < 64 && Arrays.stream(c).allMatch(x -> x.bitLength() < 64)
-                    && Arrays.stream(w).flatMap(Arrays::stream).allMatch(x -> x.bitLength() < 64);
-            lw = fits ? Arrays.stream(w).map(r -> Arrays.stream(r).mapToLong(BigInteger::longValue).toArray()).toArray(long[][]::new) : null;
-            lc = Arrays.stream(c).mapToLong(BigInteger::longValue).toArray();
-            int inputs = Arrays.stream(idx).flatMapToInt(Arrays::stream).max().orElse(-1) + 1;
+            boolean fits = den.bitLength() < 64;
+            long[][] l = new long[w.length][];
+            lc = new long[w.length];
+            int inputs = 0;
+            for (int i = 0; i < w.length; i++) {
+                l[i] = new long[w[i].length];
+                for (int t = 0; t < w[i].length; t++) {
+                    fits &= w[i][t].bitLength() < 64;
+                    l[i][t] = w[i][t].longValue();
+                    inputs = Math.max(inputs, idx[i][t] + 1);
+                }
+                fits &= c[i].bitLength() < 64;
+                lc[i] = c[i].longValue();
+            }
             int[] uses = new int[inputs];
-            Arrays.stream(idx).flatMapToInt(Arrays::stream).forEach(x -> uses[x]++);
+            for (int[] row : idx) {
+                for (int x : row) {
+                    uses[x]++;
+                }
+            }
             col = new int[inputs][];
             colW = new long[inputs][];
             for (int x = 0; x < inputs; x++) {
@@ -67,13 +80,14 @@ final class Net {
                 colW[x] = new long[uses[x]];
                 uses[x] = 0;
             }
-            for (int i = 0; i < idx.length && fits; i++) {
+            for (int i = 0; i < idx.length; i++) {
                 for (int t = 0; t < idx[i].length; t++) {
                     int x = idx[i][t];
                     col[x][uses[x]] = i;
-                    colW[x][uses[x]++] = lw[i][t];
+                    colW[x][uses[x]++] = l[i][t];
                 }
             }
+            lw = fits ? l : null;
         }
     }
 
@@ -292,6 +306,9 @@ final class Net {
                 den = lcm(den, c[i].d());
             }
         }
+        Map<BigInteger, BigInteger> per = new HashMap<>();          // den / d for each denominator d
+        BigInteger all = den;
+        java.util.function.Function<Q, BigInteger> scaled = q -> q.n().multiply(per.computeIfAbsent(q.d(), all::divide));
         BigInteger[][] wi = new BigInteger[w.length][];
         BigInteger[] ci = new BigInteger[w.length];
         int[][] keep = new int[w.length][];
@@ -305,10 +322,10 @@ final class Net {
             for (int t = 0, s = 0; t < w[i].length; t++) {
                 if (w[i][t].signum() != 0) {
                     keep[i][s] = idx[i][t];
-                    wi[i][s++] = w[i][t].n().multiply(den.divide(w[i][t].d()));
+                    wi[i][s++] = scaled.apply(w[i][t]);
                 }
             }
-            ci[i] = c == null ? BigInteger.ZERO : c[i].n().multiply(den.divide(c[i].d()));
+            ci[i] = c == null ? BigInteger.ZERO : scaled.apply(c[i]);
         }
         return new Lin(keep, wi, ci, den);
     }
@@ -514,7 +531,7 @@ final class Net {
         }
         if (n != null && n.isTextual()) {
             String s = n.asText().trim();
-            if (SYMBOL.matcher(s).matches() && !s.matches("(?i)nan|inf|infinity")) {
+            if (!s.isEmpty() && Character.isLetter(s.charAt(0)) && SYMBOL.matcher(s).matches() && !s.matches("(?i)nan|inf|infinity")) {
                 if (bind == null || !bind.containsKey(s)) {
                     throw new CertRejected("the free symbol " + s + " has no value (bind it)", p);
                 }
