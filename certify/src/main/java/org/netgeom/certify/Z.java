@@ -14,6 +14,7 @@ final class Z {
     private BigInteger[] b;
     private int hash;
     private Z negated;
+    private Z primitive;
 
     Z(long[] l) {
         this.l = l;
@@ -190,11 +191,18 @@ final class Z {
 
     /** This vector divided by the gcd of its entries (a homogeneous point's or a hyperplane's canonical form). */
     Z primitive() {
-        if (l != null && Arrays.stream(l).allMatch(x -> x != Long.MIN_VALUE)) {
-            long g = 0;
-            for (long x : l) {
-                g = gcd(g, Math.abs(x));
-            }
+        if (primitive == null) {
+            primitive = reduced();
+        }
+        return primitive;
+    }
+
+    private Z reduced() {
+        long g = 0;
+        for (int j = 0; l != null && j < l.length && g >= 0; j++) {
+            g = l[j] == Long.MIN_VALUE ? -1 : gcd(g, Math.abs(l[j]));
+        }
+        if (l != null && g >= 0) {
             if (g <= 1) {
                 return this;
             }
@@ -204,8 +212,8 @@ final class Z {
             }
             return new Z(o);
         }
-        BigInteger g = Arrays.stream(big()).reduce(BigInteger.ZERO, BigInteger::gcd);
-        return g.signum() == 0 ? this : of(Arrays.stream(big()).map(x -> x.divide(g)).toArray(BigInteger[]::new));
+        BigInteger d = Arrays.stream(big()).reduce(BigInteger.ZERO, BigInteger::gcd);
+        return d.signum() == 0 ? this : of(Arrays.stream(big()).map(x -> x.divide(d)).toArray(BigInteger[]::new));
     }
 
     /** Binary gcd of non-negative longs. */
