@@ -463,8 +463,7 @@ public final class Certifier {
             Net.Vec out = vecAt[ops];
             Net.Vec canon = Net.reduce(out.n(), out.d());
             checkMap(reg, canon, k, at);
-            // p has interior: the witness is strictly inside
-            List<Z> vs = new ArrayList<>(p.v.size());
+            List<Z> vs = new ArrayList<>(p.v.size());          // p has interior: the witness is strictly inside
             for (Z z : p.v) {
                 vs.add(z.primitive());
             }

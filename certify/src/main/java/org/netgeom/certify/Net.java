@@ -638,7 +638,7 @@ final class Net {
     }
 
     /**
-     * The same, given the op's input and output on the region before ({@code before}, {@code was}):
+     * {@link #step(Op, Vec, Walk)}, given the op's input and output on the region before ({@code before}, {@code was}):
      * a linear op whose input changed in a few entries adds in only their changes,
      * out = was + Σ_t w_it·(v_t − before_t), exact when was is unreduced and the denominators agree.
      */
@@ -654,8 +654,9 @@ final class Net {
     }
 
     /**
-     * base + Σ_x w_·x·(v_x − before_x) over the inputs x that differ (all non-zero ones when before is
-     * null), walking each such input's column: longs, overflow-checked (ArithmeticException).
+     * base_i + Σ_x w_ix·(v_x − before_x) over the inputs x that differ (v_x itself over the non-zero
+     * ones when before is null), walking each such input's column: longs, overflow-checked
+     * (ArithmeticException).
      */
     private static Z[] columns(Lin l, Vec v, Vec before, Z[] base) {
         long[][] s = new long[base.length][];
