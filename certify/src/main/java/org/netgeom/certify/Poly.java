@@ -277,7 +277,20 @@ final class Poly {
      * only the edges left over are summed in rationals.
      */
     static final class Edges {
-        private record Edge(Z from, Z to) {
+        private record Edge(Z from, Z to, int hash) {
+            Edge(Z from, Z to) {
+                this(from, to, 31 * from.hashCode() + to.hashCode());
+            }
+
+            @Override
+            public boolean equals(Object o) {
+                return o instanceof Edge e && hash == e.hash && from.equals(e.from) && to.equals(e.to);
+            }
+
+            @Override
+            public int hashCode() {
+                return hash;
+            }
         }
 
         /** Each undirected edge once, oriented by the keys' order: the times it is traversed that way minus the other way. */
