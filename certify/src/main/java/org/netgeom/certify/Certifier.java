@@ -68,7 +68,8 @@ public final class Certifier {
     }
 
     /** One region as the checker derived it. */
-    record Reg(String pattern, Poly poly, List<BigInteger[]> ineqs, String map, BigInteger[][] a, BigInteger den, int piece, Q volume) {
+    /** map: the exact map as one integer vector (A and b row by row over one denominator, then the denominator; lowest terms, so equal maps have equal vectors). */
+    record Reg(String pattern, Poly poly, List<Net.Ineq> ineqs, Z map, Z[] a, BigInteger den, int piece) {
     }
 
     /** The regions of a result, each re-derived and checked (1)–(3). */
@@ -106,19 +107,17 @@ public final class Certifier {
             for (int i = 0; i < uf.length; i++) {
                 uf[i] = i;
             }
-            Map<String, Integer> mapId = new HashMap<>();
-            Map<String, Integer> count = new HashMap<>();
+            Map<Z, Integer> count = new HashMap<>();
             for (Reg g : regs) {
-                mapId.putIfAbsent(g.map, mapId.size());
                 count.merge(g.map, 1, Integer::sum);
             }
-            Map<String, List<Integer>> byFacet = new HashMap<>();
+            Map<List<Z>, List<Integer>> byFacet = new HashMap<>();      // (map, hyperplane) -> regions
             for (int i = 0; i < regs.size(); i++) {
                 if (count.get(regs.get(i).map) < 2) {
                     continue;                 // a map no other region has: no adjacency to find
                 }
-                for (BigInteger[] f : regs.get(i).ineqs) {
-                    byFacet.computeIfAbsent(mapId.get(regs.get(i).map) + "#" + primitive(f, false), x -> new ArrayList<>()).add(i);
+                for (Net.Ineq f : regs.get(i).ineqs) {
+                    byFacet.computeIfAbsent(List.of(regs.get(i).map, f.form().primitive()), x -> new ArrayList<>()).add(i);
                 }
             }
             for (int i = 0; i < regs.size(); i++) {
@@ -126,8 +125,8 @@ public final class Certifier {
                     continue;
                 }
                 Set<Integer> done = new HashSet<>();
-                for (BigInteger[] f : regs.get(i).ineqs) {
-                    for (int j : byFacet.getOrDefault(mapId.get(regs.get(i).map) + "#" + primitive(f, true), List.of())) {
+                for (Net.Ineq f : regs.get(i).ineqs) {
+                    for (int j : byFacet.getOrDefault(List.of(regs.get(i).map, f.form().neg().primitive()), List.of())) {
                         if (j < i && done.add(j) && adjacent(regs.get(i), regs.get(j))) {
                             if (regs.get(i).piece != regs.get(j).piece) {
                                 throw new CertRejected("it shares a facet with " + list + "[" + j + "] and has the same map, but they are in different affine pieces",
@@ -160,8 +159,8 @@ public final class Certifier {
         private boolean adjacent(Reg a, Reg b) {
             Poly p = a.poly;
             int idx = base + a.ineqs.size();
-            for (BigInteger[] g : b.ineqs) {
-                p = p.cut(g, idx++);
+            for (Net.Ineq g : b.ineqs) {
+                p = p.cut(g.form(), idx++);
             }
             if (p.v.isEmpty()) {
                 return false;
@@ -199,23 +198,10 @@ public final class Certifier {
         }
     }
 
-    /** A form scaled to its primitive integer vector (negated first if asked): the hyperplane's key. */
-    static String primitive(BigInteger[] f, boolean negate) {
-        BigInteger g = BigInteger.ZERO;
-        for (BigInteger x : f) {
-            g = g.gcd(x);
-        }
-        StringBuilder sb = new StringBuilder();
-        for (BigInteger x : f) {
-            sb.append(negate ? x.negate().divide(g) : x.divide(g)).append(',');
-        }
-        return sb.toString();
-    }
-
-    static Q[] point(BigInteger[] h) {
-        Q[] p = new Q[h.length - 1];
+    static Q[] point(Z h) {
+        Q[] p = new Q[h.size() - 1];
         for (int j = 0; j < p.length; j++) {
-            p[j] = Q.of(h[j], h[h.length - 1]);
+            p[j] = Q.of(h.get(j), h.get(p.length));
         }
         return p;
     }
@@ -237,13 +223,45 @@ public final class Certifier {
         }
         Q[] out = new Q[len];
         for (int i = 0; i < len; i++) {
-            out[i] = parse(n.get(i), path + "[" + i + "]");
+            try {
+                out[i] = parse(n.get(i), null);
+            } catch (CertRejected e) {
+                throw new CertRejected(e.getMessage(), path + "[" + i + "]");
+            }
         }
         return out;
     }
 
-    /** Homogeneous integer coordinates (x·w, w) of a rational point. */
-    static BigInteger[] homogeneous(Q[] x) {
+    /** A listed point (at path[index], or path if index &lt; 0) in homogeneous integer coordinates, not necessarily primitive: p/q read directly, (x·Πq, Πq), else {@link #homogeneous}. */
+    static Z point(JsonNode n, int k, String path, int index) {
+        if (n != null && n.isArray() && n.size() == k) {
+            try {
+                long[] h = new long[k + 1];
+                h[k] = 1;
+                for (int j = 0; j < k && h != null; j++) {
+                    long[] pq = n.get(j).isTextual() ? Q.small(n.get(j).asText()) : null;
+                    if (pq == null) {
+                        h = null;
+                        break;
+                    }
+                    for (int i = 0; i < j; i++) {
+                        h[i] = Math.multiplyExact(h[i], pq[1]);
+                    }
+                    h[j] = Math.multiplyExact(pq[0], h[k]);
+                    h[k] = Math.multiplyExact(h[k], pq[1]);
+                }
+                if (h != null) {
+                    return new Z(h);
+                }
+            } catch (ArithmeticException e) {
+                // too large for longs
+            }
+        }
+        return homogeneous(vector(n, k, index < 0 ? path : path + "[" + index + "]"));
+    }
+
+    /** Homogeneous integer coordinates (x·w, w) of a rational point, w the lcm of the denominators (so primitive). */
+    static Z homogeneous(Q[] x) {
         BigInteger w = BigInteger.ONE;
         for (Q q : x) {
             w = Net.lcm(w, q.d());
@@ -253,7 +271,7 @@ public final class Certifier {
             h[j] = x[j].n().multiply(w.divide(x[j].d()));
         }
         h[x.length] = w;
-        return h;
+        return Z.of(h);
     }
 
     private static Q[] rationals(String text, String where) {
@@ -290,7 +308,7 @@ public final class Certifier {
             throw new CertRejected("coverage is proven by exact volumes in at most " + MAX_VARIABLES + " variables; this domain has " + k + " (certify a --slice)", null);
         }
         // the domain: inequalities 0..2k−1 a box (the domain's, or a far box that must stay slack), then the polytope's
-        List<BigInteger[]> domCons = new ArrayList<>();
+        List<Z> domCons = new ArrayList<>();
         Poly poly;
         if ((dom.box() == null) == (dom.polytope() == null)) {
             throw new CertRejected("give the domain: a box or a polytope", "--box");
@@ -305,10 +323,9 @@ public final class Certifier {
             for (int j = 0; j < k; j++) {
                 lo[j] = b.length == 2 ? b[0] : b[2 * j];
                 hi[j] = b.length == 2 ? b[1] : b[2 * j + 1];
-                domCons.add(unit(k, j, lo[j], true));
-                domCons.add(unit(k, j, hi[j], false));
             }
             poly = Poly.box(lo, hi);
+            domCons.addAll(Arrays.asList(poly.h));
         } else {
             Q far = Q.of(BigInteger.TEN.pow(30), BigInteger.ONE);
             Q[] lo = new Q[k];
@@ -330,8 +347,7 @@ public final class Certifier {
                     f[j] = row[j].neg();
                 }
                 f[k] = parse(p.path("b").get(i), "b[" + i + "]");
-                BigInteger[] h = homogeneous(f);
-                h = Arrays.copyOf(h, k + 1);          // b − a·u ≥ 0, scaled to integers
+                Z h = Z.of(Arrays.copyOf(homogeneous(f).big(), k + 1));     // b − a·u ≥ 0, scaled to integers
                 domCons.add(h);
                 poly = poly.cut(h, 2 * k + i);
             }
@@ -350,7 +366,7 @@ public final class Certifier {
             throw new CertRejected("the domain has an empty interior", dom.box() != null ? "--box" : "--polytope");
         }
         // the model input as affine forms of u
-        BigInteger[][] in = new BigInteger[n][];
+        Z[] in = new Z[n];
         BigInteger den = BigInteger.ONE;
         if (dirs != null) {
             for (int i = 0; i < n; i++) {
@@ -361,24 +377,27 @@ public final class Certifier {
             }
         }
         for (int i = 0; i < n; i++) {
-            in[i] = new BigInteger[k + 1];
+            BigInteger[] f = new BigInteger[k + 1];
             for (int j = 0; j < k; j++) {
                 Q c = dirs == null ? (i == j ? Q.ONE : Q.ZERO) : dirs[j][i];
-                in[i][j] = c.n().multiply(den.divide(c.d()));
+                f[j] = c.n().multiply(den.divide(c.d()));
             }
-            in[i][k] = dirs == null ? BigInteger.ZERO : origin[i].n().multiply(den.divide(origin[i].d()));
+            f[k] = dirs == null ? BigInteger.ZERO : origin[i].n().multiply(den.divide(origin[i].d()));
+            in[i] = Z.of(f);
         }
         int ops = net.ops.size();
+        // work shared with the region before (the regions' order is free; sorted patterns share long prefixes):
+        // the ops whose units all lie in the common pattern prefix, and the cuts by the inequalities of those units
         Net.Vec[] vecAt = new Net.Vec[ops + 1];
-        Poly[] polyAt = new Poly[ops + 1];
         int[] posAt = new int[ops + 1];
         int[] ineqAt = new int[ops + 1];
         vecAt[0] = new Net.Vec(in, den);
-        polyAt[0] = poly;
+        List<Poly> cuts = new ArrayList<>(List.of(poly));          // cuts[q]: the domain cut by the first q inequalities
         List<Net.Ineq> prefix = new ArrayList<>();
-        String prev = "";
+        char[] prev = {};
         Map<String, Integer> seen = new HashMap<>();
         Q total = Q.ZERO;
+        Poly.Edges edges = new Poly.Edges();
         for (int r = 0; r < regions.size(); r++) {
             String at = list + "[" + r + "]";
             JsonNode reg = regions.get(r);
@@ -390,10 +409,9 @@ public final class Certifier {
             if (dup != null) {
                 throw new CertRejected("the pattern repeats that of " + list + "[" + dup + "]", at + ".pattern");
             }
-            int common = 0;
-            while (common < Math.min(prev.length(), pattern.length()) && prev.charAt(common) == pattern.charAt(common)) {
-                common++;
-            }
+            char[] chars = pattern.toCharArray();
+            int common = Arrays.mismatch(prev, chars);
+            common = common < 0 ? chars.length : common;
             int t0 = 0;
             while (r > 0 && t0 < ops && posAt[t0 + 1] <= common) {
                 t0++;
@@ -402,48 +420,60 @@ public final class Certifier {
             w.pos = posAt[t0];
             w.ineqs.addAll(prefix.subList(0, ineqAt[t0]));
             try {
+                Net.Vec before = vecAt[t0];
                 for (int t = t0; t < ops; t++) {
-                    vecAt[t + 1] = Net.step(net.ops.get(t), vecAt[t], w);
-                    Poly p = polyAt[t];
-                    for (int q = ineqAt[t]; q < w.ineqs.size(); q++) {
-                        p = p.cut(w.ineqs.get(q).form(), run.base + q);
-                    }
-                    polyAt[t + 1] = p;
+                    Net.Vec was = vecAt[t + 1];
+                    vecAt[t + 1] = r == 0 ? Net.step(net.ops.get(t), vecAt[t], w) : Net.step(net.ops.get(t), vecAt[t], w, before, was);
+                    before = was;
                     posAt[t + 1] = w.pos;
                     ineqAt[t + 1] = w.ineqs.size();
                 }
             } catch (CertRejected e) {
                 throw e.under(at);
             }
+            int q0 = 0;
+            while (q0 + 1 < cuts.size() && q0 < w.ineqs.size() && w.ineqs.get(q0).unit() < common) {
+                q0++;
+            }
+            cuts.subList(q0 + 1, cuts.size()).clear();
+            for (int q = q0; q < w.ineqs.size(); q++) {
+                cuts.add(cuts.get(q).cut(w.ineqs.get(q).form(), run.base + q));
+            }
             prefix = w.ineqs;
-            prev = pattern;
+            prev = chars;
             if (w.pos != pattern.length()) {
                 throw new CertRejected("the pattern has " + pattern.length() + " characters, the network " + w.pos + " units", at + ".pattern");
             }
-            BigInteger[] x = homogeneous(vector(reg.get("witness"), k, at + ".witness"));
-            for (BigInteger[] c : domCons) {
-                if (Poly.dot(c, x).signum() <= 0) {
-                    throw new CertRejected("the witness is not strictly inside the domain", at + ".witness");
+            Z x = point(reg.get("witness"), k, at + ".witness", -1);
+            Poly p = cuts.get(cuts.size() - 1);
+            if (!p.interior(x)) {           // else x is strictly inside every inequality: they are non-negative on p
+                for (Z c : domCons) {
+                    if (Z.dotSign(c, x) <= 0) {
+                        throw new CertRejected("the witness is not strictly inside the domain", at + ".witness");
+                    }
                 }
-            }
-            for (Net.Ineq q : w.ineqs) {
-                if (Poly.dot(q.form(), x).signum() <= 0) {
-                    throw new CertRejected("the witness is not strictly inside the region: at the witness unit " + q.unit()
-                            + " does not have the sign (or max-pool winner) the pattern states", at + ".witness");
+                for (Net.Ineq q : w.ineqs) {
+                    if (Z.dotSign(q.form(), x) <= 0) {
+                        throw new CertRejected("the witness is not strictly inside the region: at the witness unit " + q.unit()
+                                + " does not have the sign (or max-pool winner) the pattern states", at + ".witness");
+                    }
                 }
             }
             run.inequalities += w.ineqs.size();
             Net.Vec out = vecAt[ops];
-            Net.Vec canon = Net.reduce(Arrays.stream(out.n()).map(BigInteger[]::clone).toArray(BigInteger[][]::new), out.d());
+            Net.Vec canon = Net.reduce(out.n(), out.d());
             checkMap(reg, canon, k, at);
-            Poly p = polyAt[ops];
-            Q vol = p.volume();
-            if (vol.signum() <= 0) {
-                throw new CertRejected("the region's polytope has no interior", at);
+            List<Z> vs = new ArrayList<>(p.v.size());          // p has interior: the witness is strictly inside
+            for (Z z : p.v) {
+                vs.add(z.primitive());
             }
-            total = total.add(vol);
+            if (k == 2) {
+                edges.add(vs);
+            } else {
+                total = total.add(p.volume());
+            }
             if (reg.has("vertices")) {
-                checkVertices(reg.get("vertices"), p, k, at + ".vertices");
+                checkVertices(reg.get("vertices"), vs, k, at + ".vertices");
             }
             if (dirs != null && reg.has("input")) {
                 Q[] u = point(x);
@@ -462,8 +492,11 @@ public final class Certifier {
             if (pieces && !reg.path("piece").isIntegralNumber()) {
                 throw new CertRejected("a region needs its piece", at + ".piece");
             }
-            List<BigInteger[]> forms = w.ineqs.stream().map(Net.Ineq::form).toList();
-            run.regs.add(new Reg(pattern, p, forms, Arrays.deepToString(canon.n()) + "/" + canon.d(), canon.n(), canon.d(), piece, vol));
+            Z map = Z.concat(canon.n(), canon.d());
+            run.regs.add(new Reg(pattern, p, w.ineqs, map, canon.n(), canon.d(), piece));
+        }
+        if (k == 2) {
+            total = edges.area();
         }
         if (total.compareTo(run.domainVolume) != 0) {
             throw new CertRejected("the regions' exact volumes sum to " + total + ", the domain's volume is " + run.domainVolume
@@ -472,44 +505,51 @@ public final class Certifier {
         return run;
     }
 
-    /** u_j − lo ≥ 0 (lower) or hi − u_j ≥ 0, as integer forms. */
-    private static BigInteger[] unit(int k, int j, Q c, boolean lower) {
-        BigInteger[] h = new BigInteger[k + 1];
-        Arrays.fill(h, BigInteger.ZERO);
-        h[j] = lower ? c.d() : c.d().negate();
-        h[k] = lower ? c.n().negate() : c.n();
-        return h;
-    }
-
     private static void checkMap(JsonNode reg, Net.Vec out, int k, String at) {
         JsonNode a = reg.get("A");
         int m = out.n().length;
         if (a == null || !a.isArray() || a.size() != m) {
             throw new CertRejected("A needs " + m + " rows (the network's outputs)", at + ".A");
         }
-        Q[] b = vector(reg.get("b"), m, at + ".b");
+        JsonNode b = reg.get("b");
+        if (b == null || !b.isArray() || b.size() != m) {
+            vector(b, m, at + ".b");
+        }
         for (int i = 0; i < m; i++) {
-            Q[] row = vector(a.get(i), k, at + ".A[" + i + "]");
+            if (!a.get(i).isArray() || a.get(i).size() != k) {
+                vector(a.get(i), k, at + ".A[" + i + "]");
+            }
             for (int j = 0; j <= k; j++) {
-                Q claimed = j < k ? row[j] : b[i];
-                if (claimed.compareTo(Q.of(out.n()[i][j], out.d())) != 0) {
-                    throw new CertRejected("the network's exact map on this pattern has " + Q.of(out.n()[i][j], out.d()) + " here, not " + claimed,
+                JsonNode c = j < k ? a.get(i).get(j) : b.get(i);
+                long[] pq = c.isTextual() ? Q.small(c.asText()) : null;
+                Z row = out.n()[i];
+                try {
+                    if (pq != null && row.l != null && out.d().bitLength() < 64
+                            && Math.multiplyExact(pq[0], out.d().longValue()) == Math.multiplyExact(row.l[j], pq[1])) {
+                        continue;           // p/q = n/d, in longs
+                    }
+                } catch (ArithmeticException e) {
+                    // compared below
+                }
+                Q claimed = parse(c, at + (j < k ? ".A[" + i + "][" + j + "]" : ".b[" + i + "]"));
+                if (!claimed.is(row.get(j), out.d())) {
+                    throw new CertRejected("the network's exact map on this pattern has " + Q.of(out.n()[i].get(j), out.d()) + " here, not " + claimed,
                             at + (j < k ? ".A[" + i + "][" + j + "]" : ".b[" + i + "]"));
                 }
             }
         }
     }
 
-    private static void checkVertices(JsonNode vs, Poly p, int k, String at) {
-        Set<String> mine = new HashSet<>();
-        for (BigInteger[] h : p.v) {
-            mine.add(Arrays.toString(point(h)));
-        }
-        Set<String> theirs = new HashSet<>();
+    private static void checkVertices(JsonNode vs, List<Z> mine, int k, String at) {
+        List<Z> theirs = new ArrayList<>();
         for (int i = 0; vs.isArray() && i < vs.size(); i++) {
-            theirs.add(Arrays.toString(vector(vs.get(i), k, at + "[" + i + "]")));
+            Z h = point(vs.get(i), k, at, i).primitive();
+            if (!mine.contains(h) || theirs.contains(h)) {
+                break;
+            }
+            theirs.add(h);
         }
-        if (!mine.equals(theirs) || vs.size() != mine.size()) {
+        if (theirs.size() != mine.size() || vs.size() != mine.size()) {      // distinct, all mine, as many: the same set
             throw new CertRejected("the listed vertices are not the region's exact vertices", at);
         }
     }

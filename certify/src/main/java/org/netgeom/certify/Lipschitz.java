@@ -30,7 +30,7 @@ final class Lipschitz {
             Q[][] a = new Q[m][k];
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < k; j++) {
-                    a[i][j] = Q.of(reg.a()[i][j], reg.den());
+                    a[i][j] = Q.of(reg.a()[i].get(j), reg.den());
                 }
             }
             for (int i = 0; i < m; i++) {

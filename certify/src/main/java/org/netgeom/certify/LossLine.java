@@ -84,10 +84,10 @@ final class LossLine {
             int outs = 0;
             for (int i = 0; i < n; i++) {
                 Q[] x = Certifier.vector(xs.get(i), net.inputSize, "evidence.data.x[" + i + "]");
-                BigInteger[] hx = Certifier.homogeneous(x);
-                BigInteger[][] in = new BigInteger[x.length][];
+                BigInteger[] hx = Certifier.homogeneous(x).big();
+                Z[] in = new Z[x.length];
                 for (int q = 0; q < x.length; q++) {
-                    in[q] = new BigInteger[]{BigInteger.ZERO, hx[q]};
+                    in[q] = Z.of(new BigInteger[]{BigInteger.ZERO, hx[q]});
                 }
                 Net.Walk w = new Net.Walk(pats[i]);
                 Net.Vec out;
@@ -100,7 +100,7 @@ final class LossLine {
                     throw new CertRejected("data point " + i + "'s pattern is longer than the network's units", at + ".pattern");
                 }
                 for (Net.Ineq q : w.ineqs) {
-                    if (value(q.form(), iv[0]).signum() < 0 || value(q.form(), iv[1]).signum() < 0 || value(q.form(), mid).signum() <= 0) {
+                    if (value(q.form().big(), iv[0]).signum() < 0 || value(q.form().big(), iv[1]).signum() < 0 || value(q.form().big(), mid).signum() <= 0) {
                         throw new CertRejected("data point " + i + "'s unit " + q.unit() + " does not keep the stated sign on the open interval", at + ".pattern");
                     }
                 }
@@ -108,8 +108,8 @@ final class LossLine {
                 Q[] y = Certifier.vector(ys.get(i), out.n().length, "evidence.data.y[" + i + "]");
                 outs = y.length;
                 for (int r = 0; r < y.length; r++) {
-                    Q a = Q.of(out.n()[r][0], out.d());
-                    Q c = Q.of(out.n()[r][1], out.d()).sub(y[r]);
+                    Q a = Q.of(out.n()[r].get(0), out.d());
+                    Q c = Q.of(out.n()[r].get(1), out.d()).sub(y[r]);
                     c2 = c2.add(a.mul(a));
                     c1 = c1.add(Q.of(2).mul(a).mul(c));
                     c0 = c0.add(c.mul(c));

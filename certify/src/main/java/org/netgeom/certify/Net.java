@@ -29,10 +29,66 @@ final class Net {
     static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
 
+    private static final java.util.regex.Pattern SYMBOL = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+
     sealed interface Op permits Lin, Act, Max, Res, Cat, Param {
     }
 
-    record Lin(int[][] idx, BigInteger[][] w, BigInteger[] c, BigInteger den) implements Op {
+    /**
+     * out_i = (Σ_t w_it·in_{idx_it} + c_i·d)/(den·d) for an input over d; lw, lc: the same integers as
+     * longs (null when one does not fit), and by input x the rows (col[x]) and weights (colW[x]) using it.
+     */
+    static final class Lin implements Op {
+        final int[][] idx;
+        final BigInteger[][] w;
+        final BigInteger[] c;
+        final BigInteger den;
+        final long[][] lw;
+        final long[] lc;
+        final int[][] col;
+        final long[][] colW;
+
+        Lin(int[][] idx, BigInteger[][] w, BigInteger[] c, BigInteger den) {
+            this.idx = idx;
+            this.w = w;
+            this.c = c;
+            this.den = den;
+            boolean fits = den.bitLength() < 64;
+            long[][] l = new long[w.length][];
+            lc = new long[w.length];
+            int inputs = 0;
+            for (int i = 0; i < w.length; i++) {
+                l[i] = new long[w[i].length];
+                for (int t = 0; t < w[i].length; t++) {
+                    fits &= w[i][t].bitLength() < 64;
+                    l[i][t] = w[i][t].longValue();
+                    inputs = Math.max(inputs, idx[i][t] + 1);
+                }
+                fits &= c[i].bitLength() < 64;
+                lc[i] = c[i].longValue();
+            }
+            int[] uses = new int[inputs];
+            for (int[] row : idx) {
+                for (int x : row) {
+                    uses[x]++;
+                }
+            }
+            col = new int[inputs][];
+            colW = new long[inputs][];
+            for (int x = 0; x < inputs; x++) {
+                col[x] = new int[uses[x]];
+                colW[x] = new long[uses[x]];
+                uses[x] = 0;
+            }
+            for (int i = 0; i < idx.length; i++) {
+                for (int t = 0; t < idx[i].length; t++) {
+                    int x = idx[i][t];
+                    col[x][uses[x]] = i;
+                    colW[x][uses[x]++] = l[i][t];
+                }
+            }
+            lw = fits ? l : null;
+        }
     }
 
     /** abrelu: slope pos/den where the unit is '1', neg/den where it is '0'. */
@@ -53,11 +109,11 @@ final class Net {
     }
 
     /** A tensor of affine forms: n[i] = (coefficients of u..., constant), over d &gt; 0. */
-    record Vec(BigInteger[][] n, BigInteger d) {
+    record Vec(Z[] n, BigInteger d) {
     }
 
     /** A unit's inequality: form(u) &gt; 0 on the region; unit = its index in the pattern. */
-    record Ineq(BigInteger[] form, int unit) {
+    record Ineq(Z form, int unit) {
     }
 
     final int inputSize;
@@ -250,6 +306,9 @@ final class Net {
                 den = lcm(den, c[i].d());
             }
         }
+        Map<BigInteger, BigInteger> per = new HashMap<>();          // den / d for each denominator d
+        BigInteger all = den;
+        java.util.function.Function<Q, BigInteger> scaled = q -> q.n().multiply(per.computeIfAbsent(q.d(), all::divide));
         BigInteger[][] wi = new BigInteger[w.length][];
         BigInteger[] ci = new BigInteger[w.length];
         int[][] keep = new int[w.length][];
@@ -263,10 +322,10 @@ final class Net {
             for (int t = 0, s = 0; t < w[i].length; t++) {
                 if (w[i][t].signum() != 0) {
                     keep[i][s] = idx[i][t];
-                    wi[i][s++] = w[i][t].n().multiply(den.divide(w[i][t].d()));
+                    wi[i][s++] = scaled.apply(w[i][t]);
                 }
             }
-            ci[i] = c == null ? BigInteger.ZERO : c[i].n().multiply(den.divide(c[i].d()));
+            ci[i] = c == null ? BigInteger.ZERO : scaled.apply(c[i]);
         }
         return new Lin(keep, wi, ci, den);
     }
@@ -442,20 +501,26 @@ final class Net {
         }
         int[] shp = sh.stream().mapToInt(Integer::intValue).toArray();
         List<Q> out = new ArrayList<>();
-        flat(n, 0, shp, p, out);
+        flat(n, 0, shp, p, new int[shp.length], out);
         return new T(shp, out.toArray(new Q[0]));
     }
 
-    private void flat(JsonNode n, int depth, int[] shp, String p, List<Q> out) {
-        if (depth == shp.length) {
-            out.add(scalar(n, p));
-            return;
-        }
-        if (!n.isArray() || n.size() != shp[depth]) {
-            throw new CertRejected("ragged tensor", p);
+    /** The entries in row-major order; at: the index so far (the path is spelled only for an error). */
+    private void flat(JsonNode n, int depth, int[] shp, String p, int[] at, List<Q> out) {
+        try {
+            if (depth == shp.length) {
+                out.add(scalar(n, null));
+                return;
+            }
+            if (!n.isArray() || n.size() != shp[depth]) {
+                throw new CertRejected("ragged tensor", null);
+            }
+        } catch (CertRejected e) {
+            throw new CertRejected(e.getMessage(), p + Arrays.stream(at, 0, depth).mapToObj(i -> "[" + i + "]").collect(java.util.stream.Collectors.joining()));
         }
         for (int i = 0; i < n.size(); i++) {
-            flat(n.get(i), depth + 1, shp, p + "[" + i + "]", out);
+            at[depth] = i;
+            flat(n.get(i), depth + 1, shp, p, at, out);
         }
     }
 
@@ -466,7 +531,7 @@ final class Net {
         }
         if (n != null && n.isTextual()) {
             String s = n.asText().trim();
-            if (s.matches("[A-Za-z][A-Za-z0-9_]*") && !s.matches("(?i)nan|inf|infinity")) {
+            if (!s.isEmpty() && Character.isLetter(s.charAt(0)) && SYMBOL.matcher(s).matches() && !s.matches("(?i)nan|inf|infinity")) {
                 if (bind == null || !bind.containsKey(s)) {
                     throw new CertRejected("the free symbol " + s + " has no value (bind it)", p);
                 }
@@ -538,6 +603,10 @@ final class Net {
     }
 
     static BigInteger lcm(BigInteger a, BigInteger b) {
+        if (a.bitLength() < 63 && b.bitLength() < 63 && a.signum() > 0 && b.signum() > 0) {
+            long g = Z.gcd(a.longValue(), b.longValue());
+            return g == b.longValue() ? a : g == a.longValue() ? b : a.divide(BigInteger.valueOf(g)).multiply(b);
+        }
         return a.divide(a.gcd(b)).multiply(b);
     }
 
@@ -568,34 +637,102 @@ final class Net {
         return v;
     }
 
+    /**
+     * {@link #step(Op, Vec, Walk)}, given the op's input and output on the region before ({@code before}, {@code was}):
+     * a linear op whose input changed in a few entries adds in only their changes,
+     * out = was + Σ_t w_it·(v_t − before_t), exact when was is unreduced and the denominators agree.
+     */
+    static Vec step(Op op, Vec v, Walk w, Vec before, Vec was) {
+        if (op instanceof Lin l && l.lw != null && small(v) && small(before) && small(was) && before.d.equals(v.d) && was.d.equals(l.den.multiply(v.d))) {
+            try {
+                return reduce(columns(l, v, before, was.n), was.d);
+            } catch (ArithmeticException e) {
+                // an overflow: the op afresh
+            }
+        }
+        return step(op, v, w);
+    }
+
+    /**
+     * base_i + Σ_x w_ix·(v_x − before_x) over the inputs x that differ (v_x itself over the non-zero
+     * ones when before is null), walking each such input's column: longs, overflow-checked
+     * (ArithmeticException).
+     */
+    private static Z[] columns(Lin l, Vec v, Vec before, Z[] base) {
+        long[][] s = new long[base.length][];
+        for (int x = 0; x < v.n.length && x < l.col.length; x++) {
+            long[] dx = v.n[x].l;
+            if (before != null ? v.n[x].equals(before.n[x]) : v.n[x].isZero()) {
+                continue;
+            }
+            if (before != null) {
+                dx = dx.clone();
+                for (int j = 0; j < dx.length; j++) {
+                    dx[j] = Math.subtractExact(dx[j], before.n[x].l[j]);
+                }
+            }
+            for (int e = 0; e < l.col[x].length; e++) {
+                int i = l.col[x][e];
+                s[i] = s[i] == null ? base[i].l.clone() : s[i];
+                for (int j = 0; j < dx.length; j++) {
+                    s[i][j] = Math.addExact(s[i][j], Math.multiplyExact(l.colW[x][e], dx[j]));
+                }
+            }
+        }
+        Z[] out = base.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = s[i] == null ? out[i] : new Z(s[i]);
+        }
+        return out;
+    }
+
+    private static boolean small(Vec v) {
+        for (Z z : v.n) {
+            if (z.l == null) {
+                return false;
+            }
+        }
+        return v.d.bitLength() < 64;
+    }
+
     static Vec step(Op op, Vec v, Walk w) {
-        int k = v.n.length == 0 ? 0 : v.n[0].length;
+        int k = v.n.length == 0 ? 0 : v.n[0].size();
         if (op instanceof Lin l) {
-            BigInteger[][] out = new BigInteger[l.idx.length][];
+            if (l.lw != null && small(v)) {
+                try {
+                    Z[] base = new Z[l.idx.length];      // the constants c_i·d
+                    for (int i = 0; i < base.length; i++) {
+                        base[i] = new Z(new long[k]);
+                        base[i].l[k - 1] = Math.multiplyExact(l.lc[i], v.d.longValue());
+                    }
+                    return reduce(columns(l, v, null, base), l.den.multiply(v.d));
+                } catch (ArithmeticException e) {
+                    // an overflow: in BigInteger
+                }
+            }
+            Z[] out = new Z[l.idx.length];
             for (int i = 0; i < out.length; i++) {
                 BigInteger[] s = new BigInteger[k];
                 Arrays.fill(s, BigInteger.ZERO);
+                s[k - 1] = l.c[i].multiply(v.d);
                 for (int t = 0; t < l.idx[i].length; t++) {
-                    BigInteger[] z = v.n[l.idx[i][t]];
-                    BigInteger c = l.w[i][t];
+                    BigInteger[] z = v.n[l.idx[i][t]].big();
                     for (int j = 0; j < k; j++) {
-                        if (z[j].signum() != 0) {
-                            s[j] = s[j].add(c.multiply(z[j]));
-                        }
+                        s[j] = s[j].add(l.w[i][t].multiply(z[j]));
                     }
                 }
-                s[k - 1] = s[k - 1].add(l.c[i].multiply(v.d));
-                out[i] = s;
+                out[i] = Z.of(s);
             }
             return reduce(out, l.den.multiply(v.d));
         }
         if (op instanceof Act a) {
-            BigInteger[][] out = new BigInteger[v.n.length][];
+            Z[] out = new Z[v.n.length];
+            Z none = new Z(new long[k]);
             for (int i = 0; i < out.length; i++) {
                 int unit = w.pos;
                 char ch = w.next();
-                BigInteger[] z = v.n[i];
-                boolean zero = Arrays.stream(z).allMatch(q -> q.signum() == 0);
+                Z z = v.n[i];
+                boolean zero = z.isZero();
                 if (ch != '0' && ch != '1') {
                     throw new CertRejected("pattern character '" + ch + "' where a sign unit needs 0 or 1", "pattern[" + unit + "]");
                 }
@@ -603,27 +740,28 @@ final class Net {
                     throw new CertRejected("unit " + unit + " has an identically zero pre-activation; the pattern cannot say 1", "pattern[" + unit + "]");
                 }
                 if (!zero) {
-                    w.ineqs.add(new Ineq(ch == '1' ? z : neg(z), unit));
+                    w.ineqs.add(new Ineq(ch == '1' ? z : z.neg(), unit));
                 }
-                out[i] = scale(z, ch == '1' ? a.pos : a.neg);
+                BigInteger s = ch == '1' ? a.pos : a.neg;
+                out[i] = s.equals(BigInteger.ONE) ? z : s.signum() == 0 ? none : z.scale(s);
             }
             return a.den.equals(BigInteger.ONE) ? new Vec(out, v.d) : reduce(out, v.d.multiply(a.den));
         }
         if (op instanceof Max m) {
-            BigInteger[][] out = new BigInteger[m.win.length][];
+            Z[] out = new Z[m.win.length];
             for (int o = 0; o < out.length; o++) {
                 int unit = w.pos;
                 int win = Character.digit(w.next(), 36);
                 if (win < 0 || win >= m.win[o].length) {
                     throw new CertRejected("max-pool winner index out of its window", "pattern[" + unit + "]");
                 }
-                BigInteger[] zw = v.n[m.win[o][win]];
+                Z zw = v.n[m.win[o][win]];
                 for (int e = 0; e < m.win[o].length; e++) {
                     if (e == win) {
                         continue;
                     }
-                    BigInteger[] diff = sub(zw, v.n[m.win[o][e]]);
-                    if (Arrays.stream(diff).allMatch(q -> q.signum() == 0)) {
+                    Z diff = zw.add(v.n[m.win[o][e]], -1);
+                    if (diff.isZero()) {
                         if (e < win) {
                             throw new CertRejected("max-pool entries " + e + " and " + win + " tie identically; the lower index wins", "pattern[" + unit + "]");
                         }
@@ -638,75 +776,57 @@ final class Net {
         if (op instanceof Param pm) {
             Vec a = step(pm.at, v, w);
             Vec d = step(pm.dir, v, w);
-            BigInteger[][] out = new BigInteger[a.n.length][];
+            Z[] out = new Z[a.n.length];
             for (int i = 0; i < out.length; i++) {      // the input is constant in t, so the output is a(·) + t·d(·)
-                out[i] = new BigInteger[]{d.n[i][k - 1].multiply(a.d), a.n[i][k - 1].multiply(d.d)};
+                out[i] = Z.of(new BigInteger[]{d.n[i].get(k - 1).multiply(a.d), a.n[i].get(k - 1).multiply(d.d)});
             }
             return reduce(out, a.d.multiply(d.d));
         }
         if (op instanceof Res r) {
             Vec body = all(r.body, v, w);
             Vec sc = r.shortcut == null ? v : all(r.shortcut, v, w);
-            BigInteger[][] out = new BigInteger[body.n.length][];
+            Z[] out = new Z[body.n.length];
             for (int i = 0; i < out.length; i++) {
-                out[i] = add(scale(body.n[i], sc.d), scale(sc.n[i], body.d));
+                out[i] = body.n[i].scale(sc.d).add(sc.n[i].scale(body.d), 1);
             }
             return reduce(out, body.d.multiply(sc.d));
         }
         Cat c = (Cat) op;
         Vec body = all(c.body, v, w);
-        BigInteger[][] out = new BigInteger[v.n.length + body.n.length][];
+        Z[] out = new Z[v.n.length + body.n.length];
         for (int i = 0; i < v.n.length; i++) {
-            out[i] = scale(v.n[i], body.d);
+            out[i] = v.n[i].scale(body.d);
         }
         for (int i = 0; i < body.n.length; i++) {
-            out[v.n.length + i] = scale(body.n[i], v.d);
+            out[v.n.length + i] = body.n[i].scale(v.d);
         }
         return reduce(out, v.d.multiply(body.d));
     }
 
-    static Vec reduce(BigInteger[][] n, BigInteger d) {
-        BigInteger g = d;
-        for (BigInteger[] row : n) {
-            for (BigInteger x : row) {
-                if (g.equals(BigInteger.ONE)) {
-                    return new Vec(n, d);
+    /** The tensor over the smallest denominator: n and d divided by the gcd of all entries and d. */
+    static Vec reduce(Z[] n, BigInteger d) {
+        if (d.bitLength() < 64) {
+            long g = d.longValue();
+            for (int i = 0; i < n.length && g > 1 && n[i].l != null; i++) {
+                for (int j = 0; j < n[i].l.length && g > 1; j++) {
+                    g = n[i].l[j] == Long.MIN_VALUE ? Z.gcd(g, g & -g) : Z.gcd(g, Math.abs(n[i].l[j]));
                 }
+            }
+            if (g == 1) {
+                return new Vec(n, d);
+            }
+        }
+        BigInteger g = d;
+        for (Z row : n) {
+            for (BigInteger x : row.big()) {
                 g = g.gcd(x);
             }
         }
         if (g.equals(BigInteger.ONE)) {
             return new Vec(n, d);
         }
-        for (BigInteger[] row : n) {
-            for (int j = 0; j < row.length; j++) {
-                row[j] = row[j].divide(g);
-            }
-        }
-        return new Vec(n, d.divide(g));
-    }
-
-    static BigInteger[] scale(BigInteger[] z, BigInteger c) {
-        BigInteger[] o = new BigInteger[z.length];
-        for (int j = 0; j < z.length; j++) {
-            o[j] = z[j].multiply(c);
-        }
-        return o;
-    }
-
-    static BigInteger[] neg(BigInteger[] z) {
-        return scale(z, BigInteger.ONE.negate());
-    }
-
-    static BigInteger[] add(BigInteger[] a, BigInteger[] b) {
-        BigInteger[] o = new BigInteger[a.length];
-        for (int j = 0; j < a.length; j++) {
-            o[j] = a[j].add(b[j]);
-        }
-        return o;
-    }
-
-    static BigInteger[] sub(BigInteger[] a, BigInteger[] b) {
-        return add(a, neg(b));
+        BigInteger gg = g;
+        Z[] o = Arrays.stream(n).map(r -> Z.of(Arrays.stream(r.big()).map(x -> x.divide(gg)).toArray(BigInteger[]::new))).toArray(Z[]::new);
+        return new Vec(o, d.divide(g));
     }
 }

@@ -2,6 +2,7 @@ package org.netgeom.certify;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,25 +22,34 @@ import java.util.Set;
  */
 final class Poly {
     final int k;
-    final List<BigInteger[]> v;
+    /** The vertices; for k = 2 in counter-clockwise order. */
+    final List<Z> v;
+    /** For each vertex, the inequalities tight there. */
     final List<BitSet> t;
+    /** h[c]: inequality c ≥ 0 as an integer form (coefficients, constant); null for one no vertex is tight on. */
+    final Z[] h;
 
-    Poly(int k, List<BigInteger[]> v, List<BitSet> t) {
+    Poly(int k, List<Z> v, List<BitSet> t, Z[] h) {
         this.k = k;
         this.v = v;
         this.t = t;
+        this.h = h;
     }
 
     /** The box lo ≤ x ≤ hi (inequality 2j: x_j ≥ lo_j, 2j+1: x_j ≤ hi_j). */
     static Poly box(Q[] lo, Q[] hi) {
         int k = lo.length;
         BigInteger w = BigInteger.ONE;
+        Z[] h = new Z[2 * k];
         for (int j = 0; j < k; j++) {
             w = Net.lcm(Net.lcm(w, lo[j].d()), hi[j].d());
+            h[2 * j] = unit(k, j, lo[j], true);
+            h[2 * j + 1] = unit(k, j, hi[j], false);
         }
-        List<BigInteger[]> v = new ArrayList<>();
+        List<Z> v = new ArrayList<>();
         List<BitSet> t = new ArrayList<>();
-        for (int mask = 0; mask < 1 << k; mask++) {
+        for (int m = 0; m < 1 << k; m++) {
+            int mask = k == 2 && m >= 2 ? 5 - m : m;       // in the plane (lo, lo), (hi, lo), (hi, hi), (lo, hi): counter-clockwise
             BigInteger[] p = new BigInteger[k + 1];
             BitSet z = new BitSet();
             for (int j = 0; j < k; j++) {
@@ -48,34 +58,41 @@ final class Poly {
                 z.set(2 * j + (mask >> j & 1));
             }
             p[k] = w;
-            v.add(p);
+            v.add(Z.of(p));
             t.add(z);
         }
-        return new Poly(k, v, t);
+        return new Poly(k, v, t, h);
     }
 
-    static BigInteger dot(BigInteger[] h, BigInteger[] p) {
-        BigInteger s = BigInteger.ZERO;
-        for (int j = 0; j < h.length; j++) {
-            if (h[j].signum() != 0) {
-                s = s.add(h[j].multiply(p[j]));
-            }
-        }
-        return s;
+    /** u_j − lo ≥ 0 (lower) or hi − u_j ≥ 0, as an integer form. */
+    private static Z unit(int k, int j, Q c, boolean lower) {
+        BigInteger[] f = new BigInteger[k + 1];
+        Arrays.fill(f, BigInteger.ZERO);
+        f[j] = lower ? c.d() : c.d().negate();
+        f[k] = lower ? c.n().negate() : c.n();
+        return Z.of(f);
     }
 
-    /** This polytope ∩ {h ≥ 0}, h = (coefficients, constant); the new inequality is number idx. */
-    Poly cut(BigInteger[] h, int idx) {
+    /**
+     * This polytope ∩ {hz ≥ 0}, hz = (coefficients, constant); the new inequality is number idx. In
+     * the plane the edges are the consecutive vertices of the cycle and a new vertex is the meeting
+     * point of the edge's line with hz = 0 (Sutherland &amp; Hodgman 1974); in k dimensions edges are
+     * found by the combinatorial test.
+     */
+    Poly cut(Z hz, int idx) {
         int n = v.size();
         int[] s = new int[n];
-        BigInteger[] val = new BigInteger[n];
-        boolean anyNeg = false;
+        boolean touched = false;
         for (int i = 0; i < n; i++) {
-            val[i] = dot(h, v.get(i));
-            s[i] = val[i].signum();
-            anyNeg |= s[i] < 0;
+            s[i] = Z.dotSign(hz, v.get(i));
+            touched |= s[i] <= 0;
         }
-        List<BigInteger[]> nv = new ArrayList<>();
+        if (!touched) {
+            return this;
+        }
+        Z[] nh = Arrays.copyOf(h, Math.max(h.length, idx + 1));
+        nh[idx] = hz;
+        List<Z> nv = new ArrayList<>();
         List<BitSet> nt = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             if (s[i] > 0) {
@@ -87,9 +104,21 @@ final class Poly {
                 nv.add(v.get(i));
                 nt.add(z);
             }
+            int j = (i + 1) % n;
+            if (k == 2 && (n > 2 || i == 0 && n == 2) && s[i] * s[j] < 0) {
+                BitSet common = (BitSet) t.get(i).clone();
+                common.and(t.get(j));
+                nv.add(Z.meet(h[common.nextSetBit(0)], hz));   // every inequality tight at both ends is the edge's line
+                common.set(idx);
+                nt.add(common);
+            }
         }
-        if (!anyNeg) {
-            return new Poly(k, nv, nt);
+        if (k == 2) {
+            return new Poly(k, nv, nt, nh);
+        }
+        BigInteger[] val = new BigInteger[n];
+        for (int i = 0; i < n; i++) {
+            val[i] = s[i] == 0 ? BigInteger.ZERO : Z.dot(hz, v.get(i));
         }
         for (int a = 0; a < n; a++) {
             if (s[a] <= 0) {
@@ -105,20 +134,38 @@ final class Poly {
                     continue;
                 }
                 BigInteger[] p = new BigInteger[k + 1];
-                BigInteger g = BigInteger.ZERO;
+                BigInteger[] va = v.get(a).big();
+                BigInteger[] vb = v.get(b).big();
                 for (int j = 0; j <= k; j++) {      // val_a·V_b − val_b·V_a: on h = 0, weight > 0
-                    p[j] = val[a].multiply(v.get(b)[j]).subtract(val[b].multiply(v.get(a)[j]));
-                    g = g.gcd(p[j]);
-                }
-                for (int j = 0; j <= k; j++) {
-                    p[j] = p[j].divide(g);
+                    p[j] = val[a].multiply(vb[j]).subtract(val[b].multiply(va[j]));
                 }
                 common.set(idx);
-                nv.add(p);
+                nv.add(Z.of(p).primitive());
                 nt.add(common);
             }
         }
-        return new Poly(k, nv, nt);
+        return new Poly(k, nv, nt, nh);
+    }
+
+    /**
+     * Whether x (homogeneous) lies strictly inside every edge line of this polygon (k = 2, three or more
+     * vertices; false otherwise), i.e. in its interior: then every inequality that is ≥ 0 on it is
+     * &gt; 0 at x, since a non-constant affine form vanishing at an interior point is negative nearby.
+     */
+    boolean interior(Z x) {
+        int n = v.size();
+        for (int i = 0; i < n && k == 2 && n > 2; i++) {
+            BitSet a = t.get(i);
+            BitSet b = t.get((i + 1) % n);
+            int c = a.nextSetBit(0);
+            while (c >= 0 && !b.get(c)) {
+                c = a.nextSetBit(c + 1);
+            }
+            if (Z.dotSign(h[c], x) <= 0) {
+                return false;
+            }
+        }
+        return k == 2 && n > 2;
     }
 
     private boolean edge(BitSet common, int a, int b) {
@@ -138,7 +185,7 @@ final class Poly {
     int rank(BitSet set) {
         List<BigInteger[]> rows = new ArrayList<>();
         for (int i = set.nextSetBit(0); i >= 0; i = set.nextSetBit(i + 1)) {
-            rows.add(v.get(i).clone());
+            rows.add(v.get(i).big().clone());
         }
         int r = 0;
         for (int col = 0; col <= k && r < rows.size(); col++) {
@@ -174,6 +221,11 @@ final class Poly {
         if (v.isEmpty()) {
             return Q.ZERO;
         }
+        if (k == 2) {
+            Edges e = new Edges();
+            e.add(v.stream().map(Z::primitive).toList());
+            return e.area();
+        }
         BitSet all = new BitSet();
         all.set(0, v.size());
         if (rank(all) < k + 1) {
@@ -201,7 +253,7 @@ final class Poly {
             BigInteger[][] m = new BigInteger[k + 1][];
             BigInteger w = BigInteger.ONE;
             for (int i = 0; i <= k; i++) {
-                m[i] = v.get(chain[i]).clone();
+                m[i] = v.get(chain[i]).big().clone();
                 w = w.multiply(m[i][k]);
             }
             acc[0] = acc[0].add(Q.of(det(m).abs(), w));
@@ -215,6 +267,58 @@ final class Poly {
                 continue;
             }
             pull(f, dim - 1, chain, depth + 1, ineqs, acc);
+        }
+    }
+
+    /**
+     * Areas in the plane by the shoelace formula, summed over many counter-clockwise polygons at
+     * once: area = Σ over directed edges (p, q) of (x_p·y_q − x_q·y_p)/2, and an edge's term
+     * cancels exactly against that of the same edge traversed the other way (a neighbour's), so
+     * only the edges left over are summed in rationals.
+     */
+    static final class Edges {
+        private record Edge(Z from, Z to, int hash) {
+            Edge(Z from, Z to) {
+                this(from, to, 31 * from.hashCode() + to.hashCode());
+            }
+
+            @Override
+            public boolean equals(Object o) {
+                return o instanceof Edge e && hash == e.hash && from.equals(e.from) && to.equals(e.to);
+            }
+
+            @Override
+            public int hashCode() {
+                return hash;
+            }
+        }
+
+        /** Each undirected edge once, oriented by the keys' order: the times it is traversed that way minus the other way. */
+        private final Map<Edge, Integer> count = new HashMap<>();
+
+        /** A polygon's counter-clockwise vertex cycle, each vertex primitive (so that equal points have equal keys). */
+        void add(List<Z> cycle) {
+            int n = cycle.size();
+            for (int i = 0; i < n; i++) {
+                Z a = cycle.get(i);
+                Z b = cycle.get((i + 1) % n);
+                boolean forward = a.hashCode() < b.hashCode() || a.hashCode() == b.hashCode() && a.toString().compareTo(b.toString()) < 0;
+                count.merge(forward ? new Edge(a, b) : new Edge(b, a), forward ? 1 : -1, (x, y) -> x + y == 0 ? null : x + y);
+            }
+        }
+
+        Q area() {
+            BigInteger num = BigInteger.ZERO;
+            BigInteger den = BigInteger.ONE;        // reduced once, at the end
+            for (Map.Entry<Edge, Integer> e : count.entrySet()) {
+                BigInteger[] p = e.getKey().from.big();
+                BigInteger[] q = e.getKey().to.big();
+                BigInteger cross = p[0].multiply(q[1]).subtract(q[0].multiply(p[1])).multiply(BigInteger.valueOf(e.getValue()));
+                BigInteger d = p[2].multiply(q[2]);
+                num = num.multiply(d).add(cross.multiply(den));
+                den = den.multiply(d);
+            }
+            return Q.of(num, den.shiftLeft(1));
         }
     }
 

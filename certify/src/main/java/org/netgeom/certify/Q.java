@@ -16,6 +16,10 @@ public record Q(BigInteger n, BigInteger d) implements Comparable<Q> {
             n = n.negate();
             d = d.negate();
         }
+        if (n.bitLength() < 63 && d.bitLength() < 63) {      // the common case, in longs
+            long g = Z.gcd(Math.abs(n.longValue()), d.longValue());
+            return g == 1 ? new Q(n, d) : new Q(BigInteger.valueOf(n.longValue() / g), BigInteger.valueOf(d.longValue() / g));
+        }
         BigInteger g = n.gcd(d);
         return g.equals(BigInteger.ONE) ? new Q(n, d) : new Q(n.divide(g), d.divide(g));
     }
@@ -33,11 +37,41 @@ public record Q(BigInteger n, BigInteger d) implements Comparable<Q> {
 
     /** "p/q", "-1/2", "0.125", "1e-3", "7". */
     public static Q parse(String s) {
+        long[] pq = small(s);
+        if (pq != null) {
+            return of(BigInteger.valueOf(pq[0]), BigInteger.valueOf(pq[1]));
+        }
         int k = s.indexOf('/');
         if (k >= 0) {
             return of(new BigDecimal(s.substring(0, k).trim())).div(of(new BigDecimal(s.substring(k + 1).trim())));
         }
         return of(new BigDecimal(s.trim()));
+    }
+
+    /** "p" or "p/q" (q &gt; 0) of at most 18 digits each, read directly: {p, q} (not reduced), else null. */
+    static long[] small(String s) {
+        int k = s.indexOf('/');
+        long n = digits(s, 0, k < 0 ? s.length() : k);
+        long d = k < 0 ? 1 : digits(s, k + 1, s.length());
+        return n != Long.MIN_VALUE && d > 0 ? new long[]{n, d} : null;
+    }
+
+    /** s[from, to) as an optional '-' and 1 to 18 decimal digits, or Long.MIN_VALUE. */
+    private static long digits(String s, int from, int to) {
+        boolean neg = from < to && s.charAt(from) == '-';
+        int i = neg ? from + 1 : from;
+        if (i == to || to - i > 18) {
+            return Long.MIN_VALUE;
+        }
+        long v = 0;
+        for (; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return Long.MIN_VALUE;
+            }
+            v = 10 * v + (c - '0');
+        }
+        return neg ? -v : v;
     }
 
     /** The exact binary value of a finite double. */
@@ -70,6 +104,11 @@ public record Q(BigInteger n, BigInteger d) implements Comparable<Q> {
 
     public Q abs() {
         return n.signum() < 0 ? neg() : this;
+    }
+
+    /** Whether this equals n/d (d &gt; 0), without reducing n/d. */
+    boolean is(BigInteger n, BigInteger d) {
+        return this.n.multiply(d).equals(n.multiply(this.d));
     }
 
     public int signum() {

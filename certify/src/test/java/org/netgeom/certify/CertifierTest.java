@@ -10,11 +10,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -204,6 +206,44 @@ class CertifierTest {
                  {"pattern": "%s", "witness": ["1/2", "-1/2"], "A": [["0", "0"]], "b": ["0"], "piece": 0}]}""";
         assertEquals(1, Certifier.certify(tie, tree(one.formatted("0")), d).regions());
         rejects(tie, tree(one.formatted("1")), d, "tie identically; the lower index wins", "regions[0].pattern[0]");
+    }
+
+    @Test
+    void hugeWeightsTakeTheBigIntegerPathsToTheSameVerdicts() throws IOException {
+        // relu(x) + relu(y) written as relu((T/S)·relu(S·x))/T + ...: for every S, T > 0 the same function, regions and
+        // certificate (RELU2_CERT; the second layer's units are identically zero where the first layer's are off), but
+        // hidden forms of size S and T: longs throughout (1), products past 64 bits in cuts, meets and the forward pass
+        // (2^40, 2^45), BigInteger from the model on (2^70, 2^75). Each scale must reach the verdict of the first.
+        String cert = RELU2_CERT.replace("\"00\"", "\"0000\"").replace("\"01\"", "\"0101\"").replace("\"10\"", "\"1010\"").replace("\"11\"", "\"1111\"");
+        List<Consumer<ObjectNode>> edits = List.of(o -> { }, o -> ((ArrayNode) o.get("regions")).remove(3),
+                o -> reg(o, 0).set("witness", tree("[\"-1/2\", \"0\"]")), o -> ((ArrayNode) reg(o, 0).get("vertices")).remove(3),
+                o -> ((ArrayNode) reg(o, 3).get("A").get(0)).set(1, new TextNode("2")), o -> ((ArrayNode) o.get("regions")).add(reg(o, 2).deepCopy()),
+                o -> reg(o, 1).put("pattern", "0111"));
+        List<String> expected = List.of("certified 4 4 4", "volumes sum to 3, the domain's volume is 4 @ regions",
+                "not strictly inside the region @ regions[0].witness", "exact vertices @ regions[0].vertices",
+                "has 1 here, not 2 @ regions[3].A[0][1]", "repeats that of regions[2] @ regions[4].pattern",
+                "identically zero pre-activation; the pattern cannot say 1 @ regions[1].pattern[2]");
+        long[][] scales = {{0, 0}, {20, 25}, {40, 45}, {70, 75}};
+        for (long[] e : scales) {
+            String sc = BigInteger.TWO.pow((int) e[0]).toString();
+            String t = BigInteger.TWO.pow((int) e[1]).toString();
+            Path m = model("scaled" + e[0] + ".json", """
+                    {"netgeom": 1, "input": [2], "layers": [
+                     {"op": "dense", "weight": [["%1$s", "0"], ["0", "%1$s"]]}, {"op": "relu"},
+                     {"op": "dense", "weight": [["%2$s/%1$s", "0"], ["0", "%2$s/%1$s"]]}, {"op": "relu"},
+                     {"op": "dense", "weight": [["1/%2$s", "1/%2$s"]]}]}""".formatted(sc, t));
+            for (int i = 0; i < edits.size(); i++) {
+                String got;
+                try {
+                    Certifier.Report r = Certifier.certify(m, cert(cert, edits.get(i)), DomainSpec.box("-1,1"));
+                    got = "certified " + r.regions() + " " + r.affinePieces() + " " + r.domainVolume();
+                } catch (CertRejected x) {
+                    got = x.getMessage() + " @ " + x.path();
+                }
+                String[] want = expected.get(i).split(" @ ");
+                assertTrue(want.length == 1 ? got.equals(want[0]) : got.contains(want[0]) && got.endsWith(" @ " + want[1]), "scale 2^" + e[0] + ", case " + i + ": " + got);
+            }
+        }
     }
 
     @Test

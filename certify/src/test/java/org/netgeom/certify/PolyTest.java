@@ -8,12 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Exact volumes of hand-derived polytopes, including cuts through vertices (degenerate). */
 class PolyTest {
-    static BigInteger[] form(long... c) {
+    static BigInteger[] big(long... c) {
         BigInteger[] f = new BigInteger[c.length];
         for (int i = 0; i < c.length; i++) {
             f[i] = BigInteger.valueOf(c[i]);
         }
         return f;
+    }
+
+    static Z form(long... c) {
+        return Z.of(big(c));
     }
 
     static Poly cube(int k) {
@@ -68,8 +72,30 @@ class PolyTest {
     }
 
     @Test
+    void planeCutsAgreeWithTheGeneralCutsOfAPrism() {
+        // the unit square cut by random lines (the cycle walk) against the unit cube cut by the same
+        // lines as planes parallel to the third axis (the combinatorial edge test): area = volume
+        java.util.Random rnd = new java.util.Random(5);
+        for (int trial = 0; trial < 300; trial++) {
+            Poly square = cube(2);
+            Poly prism = cube(3);
+            for (int c = 0; c < 1 + rnd.nextInt(6); c++) {
+                long a = rnd.nextInt(9) - 4;
+                long b = rnd.nextInt(9) - 4;
+                long e = rnd.nextInt(9) - 2;           // lines through corners and edges too (degenerate cuts)
+                square = square.cut(form(a, b, e), 4 + c);
+                prism = prism.cut(form(a, b, 0, e), 6 + c);
+            }
+            assertEquals(prism.volume(), square.volume(), "trial " + trial);
+            if (square.volume().signum() > 0) {
+                assertEquals(2 * square.v.size(), prism.v.size(), "a prism has twice the polygon's vertices; trial " + trial);
+            }
+        }
+    }
+
+    @Test
     void determinant() {
-        assertEquals(BigInteger.valueOf(-2), Poly.det(new BigInteger[][]{form(1, 2), form(3, 4)}));
-        assertEquals(BigInteger.valueOf(3), Poly.det(new BigInteger[][]{form(0, 1, 0), form(1, 0, 0), form(0, 0, -3)}));
+        assertEquals(BigInteger.valueOf(-2), Poly.det(new BigInteger[][]{big(1, 2), big(3, 4)}));
+        assertEquals(BigInteger.valueOf(3), Poly.det(new BigInteger[][]{big(0, 1, 0), big(1, 0, 0), big(0, 0, -3)}));
     }
 }

@@ -201,13 +201,14 @@ public final class RegionsBench extends BaseCommand {
     /** Enumerates every model once; returns the total number of regions. */
     /**
      * The time the independent checker (netgeom-certify) adds: for each 2-D net, the enumeration
-     * with pieces (what {@code regions} computes) against Certifier.certify on its JSON, both
-     * best of 3, in the same run.
+     * with pieces (what {@code regions} computes) against Certifier.certify on its JSON (the model
+     * file read and the JSON tree given), both warmed up and best of max(3, R) interleaved, in the same run.
      */
     private List<Object> certifyRows(java.io.PrintWriter w) {
         List<Object> rows = new ArrayList<>();
         if (w != null) {
-            w.printf("%nthe independent check (netgeom-certify on the JSON regions writes) against the enumeration with pieces, best of 3:%n");
+            w.printf("%nthe independent check (netgeom-certify on the JSON regions writes) against the enumeration with pieces, best of %d interleaved after 4 s of warm-up:%n",
+                    Math.max(3, repeat));
             w.printf("%-17s %8s %14s %12s %10s%n", "net", "regions", "enumerate s", "certify s", "certify/enum");
         }
         for (Net n : NETS) {
@@ -233,18 +234,16 @@ public final class RegionsBench extends BaseCommand {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            double enumerate = Double.MAX_VALUE;
-            double check = Double.MAX_VALUE;
-            for (int rep = 0; rep < 3; rep++) {
-                long t0 = System.nanoTime();
-                run(models, d, Options.Arithmetic.EXACT, true);
-                enumerate = Math.min(enumerate, (System.nanoTime() - t0) / 1e9);
-                t0 = System.nanoTime();
+            // both warmed up and measured interleaved, like the rows above; the checker's code is cold until here
+            // (the enumeration's was warmed by the rows above), so it gets a longer warm-up
+            double[][] t = time(List.of(() -> run(models, d, Options.Arithmetic.EXACT, true), () -> {
                 for (int i = 0; i < models.size(); i++) {
                     org.netgeom.certify.Certifier.certify(files.get(i), results.get(i), org.netgeom.certify.DomainSpec.box("-1,1"));
                 }
-                check = Math.min(check, (System.nanoTime() - t0) / 1e9);
-            }
+                return models.size();
+            }), Math.max(3, repeat), quick, 4);
+            double enumerate = t[0][0];
+            double check = t[1][0];
             Map<String, Object> r = JsonOut.object();
             r.put("net", n.name());
             r.put("regions", regions);
@@ -284,8 +283,13 @@ public final class RegionsBench extends BaseCommand {
 
     /** The same for any benchmark of this package: {@code repeat} measurements, a short warm-up when {@code quick}. */
     static double[][] time(List<java.util.function.LongSupplier> jobs, int repeat, boolean quick) {
+        return time(jobs, repeat, quick, 1.5);
+    }
+
+    /** The same with {@code warmSeconds} of warm-up (0.2 s when quick), at most 200 rounds. */
+    static double[][] time(List<java.util.function.LongSupplier> jobs, int repeat, boolean quick, double warmSeconds) {
         long warm = System.nanoTime();
-        for (int i = 0; i < 200 && System.nanoTime() - warm < (quick ? 200_000_000L : 1_500_000_000L); i++) {
+        for (int i = 0; i < 200 && System.nanoTime() - warm < (quick ? 200_000_000L : (long) (warmSeconds * 1e9)); i++) {
             for (var j : jobs) {
                 j.getAsLong();
             }
