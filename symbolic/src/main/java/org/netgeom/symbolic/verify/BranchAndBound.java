@@ -70,7 +70,16 @@ public final class BranchAndBound {
     private final Model model;
     private final Graph g;
     private final Domain domain;
-    private final Rational[] c;
+    /** The objective min_i (rows[i]·f(x) + offsets[i]); c is rows[0] when there is one row. */
+    private final Rational[][] rows;
+    private final Rational[] offsets;
+    /** The rows whose CROWN bounds bound the objective: the rows, and their mean when there are several. */
+    private final Rational[][] boundRows;
+    private final Rational[] boundOffsets;
+    /** Decision mode: stop at a point with objective ≥ target, prune nodes whose bound is below it (null: maximise). */
+    private final Rational target;
+    /** The largest bound of a node pruned below the target (decision mode). */
+    private Rational prunedMax;
     private final Limits limits;
     private final double[] boxLo;
     private final double[] boxHi;
@@ -82,11 +91,33 @@ public final class BranchAndBound {
     private long leaves;
     private LongConsumer progress;
 
-    private BranchAndBound(Model model, Graph g, Domain domain, Rational[] c, Limits limits) {
+    private BranchAndBound(Model model, Graph g, Domain domain, Rational[][] rows, Rational[] offsets, Rational target,
+                           Limits limits) {
         this.model = model;
         this.g = g;
         this.domain = domain;
-        this.c = c;
+        this.rows = rows;
+        this.offsets = offsets;
+        this.target = target;
+        if (rows.length == 1) {
+            boundRows = rows;
+            boundOffsets = offsets;
+        } else {
+            boundRows = Arrays.copyOf(rows, rows.length + 1);
+            boundOffsets = Arrays.copyOf(offsets, rows.length + 1);
+            Rational w = Rational.of(1, rows.length);
+            Rational[] mean = new Rational[g.outputs()];
+            Arrays.fill(mean, Rational.ZERO);
+            Rational off = Rational.ZERO;
+            for (int i = 0; i < rows.length; i++) {
+                for (int j = 0; j < mean.length; j++) {
+                    mean[j] = mean[j].add(rows[i][j].multiply(w));
+                }
+                off = off.add(offsets[i].multiply(w));
+            }
+            boundRows[rows.length] = mean;
+            boundOffsets[rows.length] = off;
+        }
         this.limits = limits;
         this.rLo = domain.lower();
         this.rHi = domain.upper();
@@ -112,7 +143,30 @@ public final class BranchAndBound {
 
     /** max of c·f(x) over the domain. */
     public static Result maximize(Model model, Graph g, Domain domain, Rational[] c, Limits limits, LongConsumer progress) {
-        BranchAndBound b = new BranchAndBound(model, g, domain, c, limits);
+        BranchAndBound b = new BranchAndBound(model, g, domain, new Rational[][]{c}, new Rational[]{Rational.ZERO}, null, limits);
+        b.progress = progress;
+        return b.run();
+    }
+
+    /**
+     * Decides whether h(x) = min_i (rows[i]·f(x) + offsets[i]) reaches {@code target} on the
+     * domain (the margin of a conjunction of output constraints rows[i]·y + offsets[i] ≥ 0, with
+     * target 0). The search stops at the first point x with h(x) ≥ target ({@code complete},
+     * {@code value} = h(x) ≥ target, {@code argmax} = x: re-evaluated exactly), and prunes every
+     * node whose sound bound is below the target; when no node is left ({@code complete},
+     * {@code value} null or below the target) the maximum of h is at most {@code upper} &lt;
+     * target. A node's bound is the least of the CROWN (or IBP) bounds of the rows and of their
+     * mean (h ≤ each row, and h ≤ any convex combination of them). A leaf maximises t subject to
+     * t ≤ rows[i]·f(x) + offsets[i] over its polytope: an exact LP in (x, t) with its dual checked.
+     * With a limit, {@code complete} is false: {@code value} is the best h found, {@code upper} a
+     * sound upper bound on max h.
+     */
+    public static Result decide(Model model, Graph g, Domain domain, Rational[][] rows, Rational[] offsets, Rational target,
+                                Limits limits, LongConsumer progress) {
+        if (rows.length == 0 || rows.length != offsets.length) {
+            throw new IllegalArgumentException("decide needs as many offsets as rows, at least one");
+        }
+        BranchAndBound b = new BranchAndBound(model, g, domain, rows, offsets, target, limits);
         b.progress = progress;
         return b.run();
     }
@@ -128,8 +182,21 @@ public final class BranchAndBound {
         }
         double[] score = new double[g.units()];
         int[] vertex = new int[g.inputs()];
-        double ub = r.objectiveUpper(c, score, vertex);
-        t.bound = Rational.fromDouble(ub);
+        double ub = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < boundRows.length; i++) {
+            double[] sc = new double[g.units()];
+            int[] vx = new int[g.inputs()];
+            double u = r.objectiveUpper(boundRows[i], sc, vx);
+            if (!boundOffsets[i].isZero() && Double.isFinite(u)) {
+                u = above(Rational.fromDouble(u).add(boundOffsets[i]));
+            }
+            if (u < ub || i == 0) {
+                ub = u;
+                System.arraycopy(sc, 0, score, 0, sc.length);
+                System.arraycopy(vx, 0, vertex, 0, vx.length);
+            }
+        }
+        t.bound = Double.isFinite(ub) ? Rational.fromDouble(ub) : null;
         return new Open(t, fix, cons, strict, r, ub, score, vertex);
     }
 
@@ -154,6 +221,9 @@ public final class BranchAndBound {
         }
         nodes = 1;
         while (!queue.isEmpty()) {
+            if (reached()) {
+                return stopReached(queue, root);
+            }
             if ((limits.deadline() != 0 && System.nanoTime() > limits.deadline()) || nodes >= limits.maxNodes()) {
                 Rational upper = null;
                 for (Open o : queue) {
@@ -167,7 +237,17 @@ public final class BranchAndBound {
                 return new Result(false, best, arg, upper, nodes, leaves, root);
             }
             Open o = queue.poll();
-            if (best != null && Rational.fromDouble(o.ub).compareTo(best) <= 0) {
+            if (target != null && Double.isFinite(o.ub) && Rational.fromDouble(o.ub).compareTo(target) < 0) {
+                Rational u = Rational.fromDouble(o.ub);
+                prunedMax = prunedMax == null || u.compareTo(prunedMax) > 0 ? u : prunedMax;
+                o.tree.status = "pruned";
+                for (Open rest : queue) {
+                    rest.tree.status = "pruned";
+                }
+                queue.clear();
+                break;
+            }
+            if (target == null && best != null && Rational.fromDouble(o.ub).compareTo(best) <= 0) {
                 o.tree.status = "pruned";
                 for (Open rest : queue) {
                     rest.tree.status = "pruned";
@@ -243,7 +323,34 @@ public final class BranchAndBound {
                 progress.accept(nodes);
             }
         }
-        return new Result(true, best, arg, best, nodes, leaves, root);
+        if (reached()) {
+            return stopReached(queue, root);
+        }
+        Rational upper = best;
+        if (prunedMax != null && (upper == null || prunedMax.compareTo(upper) > 0)) {
+            upper = prunedMax;
+        }
+        return new Result(true, best, arg, upper, nodes, leaves, root);
+    }
+
+    /** Decision mode: a point reaching the target is known. */
+    private boolean reached() {
+        return target != null && best != null && best.compareTo(target) >= 0;
+    }
+
+    /** The result when the target is reached: the open nodes stay "open", upper bounds max h soundly. */
+    private Result stopReached(PriorityQueue<Open> queue, Tree root) {
+        Rational upper = best;
+        for (Open o : queue) {
+            o.tree.status = "open";
+            Rational u = Double.isFinite(o.ub) ? Rational.fromDouble(o.ub) : null;
+            if (u == null) {
+                upper = null;
+                break;
+            }
+            upper = u.compareTo(upper) > 0 ? u : upper;
+        }
+        return new Result(true, best, arg, upper, nodes, leaves, root);
     }
 
     /** The unstable unit to split (largest score, then the earliest), or −1 when all are decided. */
@@ -273,34 +380,72 @@ public final class BranchAndBound {
         }
         ExactPattern ep = new ExactPattern(g, phase, constrain);
         List<Form> cons = o.cons;
-        Form obj = ep.objective(c);
-        DualLp.Result lp = DualLp.maximize(cons, obj.coefficients());
+        DualLp.Result lp;
+        Rational value = null;
+        Rational[] point = null;
+        if (rows.length == 1) {
+            Form obj = ep.objective(rows[0]);
+            lp = DualLp.maximize(cons, obj.coefficients());
+            if (lp.status() == DualLp.Status.OPTIMAL) {
+                value = lp.value().add(obj.constant()).add(offsets[0]);
+                point = lp.point();
+            }
+        } else {
+            // max t subject to the node's constraints and rows[i]·f(x) + offsets[i] − t ≥ 0, over (x, t)
+            int n = g.inputs();
+            List<Form> ext = new ArrayList<>(cons.size() + rows.length);
+            for (Form f : cons) {
+                Rational[] a = Arrays.copyOf(f.coefficients(), n + 1);
+                a[n] = Rational.ZERO;
+                ext.add(Form.of(a, f.constant()));
+            }
+            for (int i = 0; i < rows.length; i++) {
+                Form obj = ep.objective(rows[i]);
+                Rational[] a = Arrays.copyOf(obj.coefficients(), n + 1);
+                a[n] = Rational.MINUS_ONE;
+                ext.add(Form.of(a, obj.constant().add(offsets[i])));
+            }
+            Rational[] o2 = new Rational[n + 1];
+            Arrays.fill(o2, Rational.ZERO);
+            o2[n] = Rational.ONE;
+            lp = DualLp.maximize(ext, o2);
+            cons = ext;
+            if (lp.status() == DualLp.Status.OPTIMAL) {
+                value = lp.value();
+                point = Arrays.copyOf(lp.point(), n);
+            }
+        }
         o.tree.status = "leaf";
         o.tree.lp = lp;
         o.tree.constraints = cons;
         if (lp.status() == DualLp.Status.OPTIMAL) {
-            Rational value = lp.value().add(obj.constant());
-            Rational check = dot(ExactForward.eval(model, lp.point()));
+            Rational check = objective(ExactForward.eval(model, point));
             if (!check.equals(value)) {
                 throw new IllegalStateException("leaf LP value " + value + " differs from the exact forward pass " + check);
             }
             if (best == null || value.compareTo(best) > 0) {
                 best = value;
-                arg = lp.point();
+                arg = point;
             }
         } else if (lp.status() == DualLp.Status.UNBOUNDED) {
             throw new IllegalStateException("a leaf LP over a bounded domain is unbounded");
         }
     }
 
-    private Rational dot(Rational[] y) {
-        Rational s = Rational.ZERO;
-        for (int i = 0; i < c.length; i++) {
-            if (!c[i].isZero()) {
-                s = s.add(c[i].multiply(y[i]));
+    /** The objective at the output y: min_i (rows[i]·y + offsets[i]), exactly. */
+    private Rational objective(Rational[] y) {
+        Rational h = null;
+        for (int r = 0; r < rows.length; r++) {
+            Rational s = offsets[r];
+            Rational[] c = rows[r];
+            for (int i = 0; i < c.length; i++) {
+                if (!c[i].isZero()) {
+                    s = s.add(c[i].multiply(y[i]));
+                }
             }
+            h = h == null || s.compareTo(h) < 0 ? s : h;
         }
-        return s;
+        return h;
     }
 
     /** Evaluates a point of D (skipped when outside) and keeps it when it beats the incumbent. */
@@ -315,14 +460,18 @@ public final class BranchAndBound {
             xd[j] = x[j].doubleValue();
         }
         double[] y = g.evalDouble(xd);
-        double guess = 0;
-        for (int i = 0; i < c.length; i++) {
-            guess += c[i].doubleValue() * y[i];
+        double guess = Double.POSITIVE_INFINITY;
+        for (int r = 0; r < rows.length; r++) {
+            double s = offsets[r].doubleValue();
+            for (int i = 0; i < rows[r].length; i++) {
+                s += rows[r][i].doubleValue() * y[i];
+            }
+            guess = Math.min(guess, s);
         }
         if (best != null && guess < best.doubleValue() - 1e-9 * (1 + Math.abs(guess))) {
             return;
         }
-        Rational v = dot(ExactForward.eval(model, x));
+        Rational v = objective(ExactForward.eval(model, x));
         if (best == null || v.compareTo(best) > 0) {
             best = v;
             arg = x.clone();

@@ -1,0 +1,132 @@
+package org.netgeom.symbolic.verify;
+
+import org.netgeom.ir.Model;
+import org.netgeom.ir.Rational;
+import org.netgeom.symbolic.SymbolicError;
+import org.netgeom.symbolic.exact.ExactForward;
+import org.netgeom.symbolic.poly.Domain;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * Decides a VNN-LIB property ({@link VnnSpec}) exactly, with VNN-COMP's semantics: the
+ * assertions describe a violation; {@code SAT} when some term has an input x in its box whose
+ * output f(x) satisfies all of the term's output constraints a_i·y + b_i ≥ 0 — then x is a
+ * counterexample, re-evaluated by {@link ExactForward} and checked against every constraint in
+ * exact arithmetic; {@code UNSAT} when no term has one. For each term the margin
+ * h(x) = min_i (a_i·f(x) + b_i) is decided against 0 by {@link BranchAndBound#decide}: a term
+ * is unsat when every node of its search is pruned by a sound bound below 0, proved empty (Farkas
+ * certificate) or is a leaf whose exact LP maximum of h (dual checked) is below 0. A limit
+ * (deadline, node count) gives {@code UNKNOWN}, with the best bounds of the margin reached; never a
+ * guess.
+ */
+public final class Verify {
+    private Verify() {
+    }
+
+    public enum Answer { SAT, UNSAT, UNKNOWN }
+
+    /**
+     * One term's outcome. {@code marginLower}: the best exact margin found (null: none);
+     * {@code marginUpper}: a sound upper bound on the term's largest margin (null: none). A sat
+     * term has marginLower ≥ 0; an unsat one marginUpper &lt; 0. {@code tree} is null for a term
+     * without output constraints (any point of its box satisfies it) and for one not searched
+     * because an earlier term was sat ({@code searched} false).
+     */
+    public record TermResult(int term, boolean searched, Answer answer, Rational marginLower, Rational marginUpper,
+                             long nodes, long leaves, BranchAndBound.Tree tree) {
+    }
+
+    /**
+     * The outcome: {@code term} the index of the sat term (−1 otherwise), {@code x} and {@code y}
+     * the counterexample and its exact output (null unless sat).
+     */
+    public record Outcome(Answer answer, int term, Rational[] x, Rational[] y, List<TermResult> terms, long nodes) {
+    }
+
+    /**
+     * Decides the property. Terms are searched in order and the search stops at the first sat one.
+     *
+     * @throws org.netgeom.ir.NetgeomException SPEC_UNSUPPORTED for a box with a fixed input (lower =
+     *                                         upper bound), which the search does not handle
+     */
+    public static Outcome run(Model model, VnnSpec spec, BranchAndBound.Limits limits, LongConsumer progress) {
+        Graph g = Graph.of(model);
+        if (g.inputs() != spec.inputs() || g.outputs() != spec.outputs()) {
+            throw SymbolicError.BAD_INPUT.error("the property was read for " + spec.inputs() + " inputs and " + spec.outputs()
+                    + " outputs; the model has " + g.inputs() + " and " + g.outputs());
+        }
+        for (VnnSpec.Box b : spec.boxes()) {
+            for (int j = 0; j < b.lo().length; j++) {
+                if (b.lo()[j].equals(b.hi()[j])) {
+                    throw SymbolicError.SPEC_UNSUPPORTED.error("X_" + j + " is fixed to " + b.lo()[j] + " (lower bound = upper bound); "
+                            + "netgeom verify needs boxes with interior (fold the fixed input into the model's first layer)");
+                }
+            }
+        }
+        List<TermResult> results = new ArrayList<>();
+        long nodes = 0;
+        boolean unknown = false;
+        for (int t = 0; t < spec.terms().size(); t++) {
+            VnnSpec.Term term = spec.terms().get(t);
+            VnnSpec.Box box = spec.boxes().get(term.box());
+            int m = term.constraints().size();
+            if (m == 0) {
+                Rational[] x = centre(box);
+                results.add(new TermResult(t, true, Answer.SAT, null, null, 0, 0, null));
+                return sat(model, spec, t, x, results, nodes);
+            }
+            Rational[][] rows = new Rational[m][];
+            Rational[] offs = new Rational[m];
+            for (int i = 0; i < m; i++) {
+                rows[i] = term.constraints().get(i).a();
+                offs[i] = term.constraints().get(i).b();
+            }
+            Domain d = Domain.box(box.lo(), box.hi());
+            BranchAndBound.Result r = BranchAndBound.decide(model, g, d, rows, offs, Rational.ZERO, limits, progress);
+            nodes += r.nodes();
+            boolean isSat = r.value() != null && r.value().signum() >= 0;
+            Answer a = isSat ? Answer.SAT : r.complete() ? Answer.UNSAT : Answer.UNKNOWN;
+            if (a == Answer.UNSAT && (r.upper() != null && r.upper().signum() >= 0)) {
+                throw new IllegalStateException("an unsat term with a bound " + r.upper() + " >= 0");
+            }
+            results.add(new TermResult(t, true, a, r.value(), r.upper(), r.nodes(), r.leaves(), r.tree()));
+            if (isSat) {
+                return sat(model, spec, t, r.argmax(), results, nodes);
+            }
+            unknown |= a == Answer.UNKNOWN;
+        }
+        return new Outcome(unknown ? Answer.UNKNOWN : Answer.UNSAT, -1, null, null, results, nodes);
+    }
+
+    static Rational[] centre(VnnSpec.Box b) {
+        Rational[] x = new Rational[b.lo().length];
+        for (int j = 0; j < x.length; j++) {
+            x[j] = b.lo()[j].add(b.hi()[j]).divide(Rational.TWO);
+        }
+        return x;
+    }
+
+    /** Checks the counterexample exactly (in the box, every constraint of the term holds) and builds the outcome. */
+    private static Outcome sat(Model model, VnnSpec spec, int t, Rational[] x, List<TermResult> results, long nodes) {
+        VnnSpec.Term term = spec.terms().get(t);
+        VnnSpec.Box box = spec.boxes().get(term.box());
+        for (int j = 0; j < x.length; j++) {
+            if (x[j].compareTo(box.lo()[j]) < 0 || x[j].compareTo(box.hi()[j]) > 0) {
+                throw new IllegalStateException("counterexample outside its box at X_" + j);
+            }
+        }
+        Rational[] y = ExactForward.eval(model, x);
+        for (VnnSpec.Constraint c : term.constraints()) {
+            if (c.value(y).signum() < 0) {
+                throw new IllegalStateException("counterexample violates " + c);
+            }
+        }
+        for (int s = t + 1; s < spec.terms().size(); s++) {
+            results.add(new TermResult(s, false, null, null, null, 0, 0, null));
+        }
+        return new Outcome(Answer.SAT, t, x, y, results, nodes);
+    }
+}
