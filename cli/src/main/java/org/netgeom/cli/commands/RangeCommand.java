@@ -258,7 +258,7 @@ public final class RangeCommand extends BaseCommand {
         return o;
     }
 
-    private static Map<String, Object> node(BranchAndBound.Tree t) {
+    static Map<String, Object> node(BranchAndBound.Tree t) {
         Map<String, Object> o = JsonOut.object();
         if (t.unit >= 0) {
             o.put("unit", t.unit);
