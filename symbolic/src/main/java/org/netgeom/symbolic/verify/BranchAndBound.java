@@ -471,6 +471,11 @@ public final class BranchAndBound {
         if (best != null && guess < best.doubleValue() - 1e-9 * (1 + Math.abs(guess))) {
             return;
         }
+        // decision mode: only a point that may reach the target is worth its exact evaluation (a heuristic skip; the
+        // search stays exact: leaves and bounds decide)
+        if (target != null && best != null && guess < target.doubleValue() - 1e-6 * (1 + Math.abs(guess))) {
+            return;
+        }
         Rational v = objective(ExactForward.eval(model, x));
         if (best == null || v.compareTo(best) > 0) {
             best = v;
