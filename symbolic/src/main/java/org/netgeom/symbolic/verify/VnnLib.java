@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
 public final class VnnLib {
     /** The most DNF terms a property may expand to. */
     public static final int MAX_TERMS = 100_000;
+    /** The deepest nesting of parentheses read. */
+    public static final int MAX_DEPTH = 1000;
 
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Pattern VAR = Pattern.compile("([XY])_(0|[1-9]\\d{0,8})");
@@ -40,6 +42,7 @@ public final class VnnLib {
     private final int inputs;
     private final int outputs;
     private int pos;
+    private int depth;
     private int line = 1;
     private int col = 1;
     /** Declared variables: name → position. */
@@ -120,6 +123,9 @@ public final class VnnLib {
             throw error(SymbolicError.SPEC_PARSE, "unexpected ')'", l, c);
         }
         if (ch == '(') {
+            if (++depth > MAX_DEPTH) {
+                throw error(SymbolicError.SPEC_UNSUPPORTED, "parentheses nested deeper than " + MAX_DEPTH, l, c);
+            }
             advance();
             List<Node> items = new ArrayList<>();
             while (true) {
@@ -129,6 +135,7 @@ public final class VnnLib {
                 }
                 if (text.charAt(pos) == ')') {
                     advance();
+                    depth--;
                     return new Lst(items, l, c);
                 }
                 items.add(next(false));

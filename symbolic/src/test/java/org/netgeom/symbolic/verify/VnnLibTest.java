@@ -163,5 +163,6 @@ class VnnLibTest {
         // an input the model has and the property does not declare: at the end of the text
         code(SymbolicError.SPEC_UNSUPPORTED, 2, 20, "(declare-const X_0 Real)\n(assert (<= X_0 1))", 2, 1);
         code(SymbolicError.SPEC_UNSUPPORTED, 1, 1, "\"s\"", 1, 1);
+        code(SymbolicError.SPEC_UNSUPPORTED, 2, 1001, "(declare-const X_0 Real)\n" + "(".repeat(5000), 1, 1);
     }
 }
