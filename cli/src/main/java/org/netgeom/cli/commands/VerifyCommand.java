@@ -78,7 +78,8 @@ public final class VerifyCommand extends BaseCommand {
             throw IrError.IR_IO.error("cannot read the property " + spec + ": " + e.getMessage());
         }
         VnnSpec s = VnnLib.read(text, g.inputs(), g.outputs());
-        long deadline = timeout == null ? 0 : System.nanoTime() + (long) (timeout * 1e9);
+        // at most about 30 years, so that the deadline cannot overflow
+        long deadline = timeout == null ? 0 : System.nanoTime() + (long) Math.min(timeout * 1e9, 1e18);
         Verify.Outcome o = Verify.run(m, s, new BranchAndBound.Limits(meth, maxNodes, deadline), null);
         if (json) {
             printJson(toJson(s, o, meth));

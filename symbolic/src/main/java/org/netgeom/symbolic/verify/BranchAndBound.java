@@ -226,13 +226,21 @@ public final class BranchAndBound {
             }
             if ((limits.deadline() != 0 && System.nanoTime() > limits.deadline()) || nodes >= limits.maxNodes()) {
                 Rational upper = null;
+                boolean unbounded = false;
                 for (Open o : queue) {
                     o.tree.status = "open";
+                    if (!Double.isFinite(o.ub)) {
+                        unbounded = true;
+                        continue;
+                    }
                     Rational u = Rational.fromDouble(o.ub);
                     upper = upper == null || u.compareTo(upper) > 0 ? u : upper;
                 }
                 if (best != null && (upper == null || best.compareTo(upper) > 0)) {
                     upper = best;
+                }
+                if (unbounded) {
+                    upper = null;     // an open node without a finite bound: no upper bound is known
                 }
                 return new Result(false, best, arg, upper, nodes, leaves, root);
             }

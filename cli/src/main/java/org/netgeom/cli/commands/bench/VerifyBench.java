@@ -52,7 +52,7 @@ public final class VerifyBench extends BaseCommand {
     @Option(names = "--seeds", paramLabel = "S", defaultValue = "3", description = "Random nets (seeds 1..S).")
     int seeds;
 
-    @Option(names = "--eps", paramLabel = "E1,E2,...", defaultValue = "1/64,1/16", description = "Half-widths of the input boxes.")
+    @Option(names = "--eps", paramLabel = "E1,E2,...", defaultValue = "1/64,1/16,1/4", description = "Half-widths of the input boxes.")
     String eps;
 
     @Option(names = "--timeout", paramLabel = "S", defaultValue = "60", description = "Seconds per property (then unknown).")
@@ -61,7 +61,7 @@ public final class VerifyBench extends BaseCommand {
     @Option(names = "--write", paramLabel = "DIR", description = "Also write each net (IR JSON) and property (.vnnlib) into DIR, to rerun with netgeom verify.")
     Path write;
 
-    @Option(names = "--quick", description = "One seed, two hidden layers, 10 s per property (a smoke test of the benchmark).")
+    @Option(names = "--quick", description = "One seed, two hidden layers, half-widths 1/64 and 1/4, 10 s per property (a smoke test of the benchmark).")
     boolean quick;
 
     static final int INPUTS = 5;
@@ -126,6 +126,7 @@ public final class VerifyBench extends BaseCommand {
             seeds = 1;
             layers = 2;
             timeout = 10;
+            eps = "1/64,1/4";
         }
         if (layers < 1 || width < 1 || seeds < 1 || !(timeout > 0)) {
             throw CliError.USAGE.error("--layers, --width, --seeds and --timeout must be positive");
