@@ -51,6 +51,9 @@ public final class VerifyCommand extends BaseCommand {
     @Option(names = "--no-certificate", description = "Leave the search trees out of the JSON.")
     boolean noCertificate;
 
+    @Option(names = "--no-attack", description = "Skip the float64 search for a counterexample that runs before the branch and bound.")
+    boolean noAttack;
+
     /** Exit statuses of the results. */
     static final int UNSAT = 0;
     static final int SAT = 3;
@@ -80,7 +83,7 @@ public final class VerifyCommand extends BaseCommand {
         VnnSpec s = VnnLib.read(text, g.inputs(), g.outputs());
         // at most about 30 years, so that the deadline cannot overflow
         long deadline = timeout == null ? 0 : System.nanoTime() + (long) Math.min(timeout * 1e9, 1e18);
-        Verify.Outcome o = Verify.run(m, s, new BranchAndBound.Limits(meth, maxNodes, deadline), null);
+        Verify.Outcome o = Verify.run(m, s, new BranchAndBound.Limits(meth, maxNodes, deadline), !noAttack, null);
         if (json) {
             printJson(toJson(s, o, meth));
         } else {
@@ -121,6 +124,7 @@ public final class VerifyCommand extends BaseCommand {
             t.put("box", term.box());
             t.put("constraints", term.constraints().size());
             t.put("result", r.searched() ? r.answer().name().toLowerCase() : "skipped");
+            t.put("by", r.by());
             t.put("marginLower", str(r.marginLower()));
             t.put("marginUpper", str(r.marginUpper()));
             t.put("nodes", r.nodes());
@@ -206,12 +210,15 @@ public final class VerifyCommand extends BaseCommand {
                 continue;
             }
             sb.append("  term ").append(r.term()).append(": ").append(r.answer().name().toLowerCase());
+            if (Verify.BY_ATTACK.equals(r.by())) {
+                sb.append(" (found by the float64 attack, checked exactly)");
+            }
             if (r.answer() == Verify.Answer.UNSAT) {
                 sb.append(", largest margin at most ").append(bound(r.marginUpper())).append(" < 0");
             } else if (r.answer() == Verify.Answer.UNKNOWN) {
                 sb.append(", largest margin in [").append(r.marginLower() == null ? "?" : approx(r.marginLower())).append(", ")
                         .append(bound(r.marginUpper())).append("]");
-            } else {
+            } else if (r.marginLower() != null) {
                 sb.append(", margin ").append(approx(r.marginLower())).append(" reached");
             }
             sb.append(" (").append(r.nodes()).append(" nodes, ").append(r.leaves()).append(" exact LP leaves)\n");

@@ -95,6 +95,15 @@ class VerifyCommandTest {
         assertEquals(2, o.get("boxes").size());
         assertEquals("1/4", o.get("boxes").get(0).get("lower").get(0).asText());
         assertTrue(o.get("certificate") == null);
+        String by = o.get("terms").get(o.get("counterexample").get("term").asInt()).get("by").asText();
+        assertTrue(by.equals("attack") || by.equals("branch-and-bound"), by);
+        // the branch and bound alone finds one too, with its search tree
+        CliRun b = CliRun.of("verify", MODEL.toString(), "--spec", SAT.toString(), "--json", "--no-attack");
+        assertEquals(3, b.status(), b.err());
+        JsonNode bj = b.json();
+        int term = bj.get("counterexample").get("term").asInt();
+        assertEquals("branch-and-bound", bj.get("terms").get(term).get("by").asText());
+        assertEquals(term, bj.get("certificate").get("searches").get(term).get("term").asInt());
         CliRun h = CliRun.of("verify", MODEL.toString(), "--spec", SAT.toString());
         assertEquals(3, h.status());
         assertTrue(h.out().startsWith("sat\ncounterexample"), h.out());

@@ -36,8 +36,13 @@ public final class Verify {
      * because an earlier term was sat ({@code searched} false).
      */
     public record TermResult(int term, boolean searched, Answer answer, Rational marginLower, Rational marginUpper,
-                             long nodes, long leaves, BranchAndBound.Tree tree) {
+                             long nodes, long leaves, BranchAndBound.Tree tree, String by) {
     }
+
+    /** How a term was decided: {@code box} (no output constraints), {@code attack}, {@code branch-and-bound}. */
+    public static final String BY_BOX = "box";
+    public static final String BY_ATTACK = "attack";
+    public static final String BY_SEARCH = "branch-and-bound";
 
     /**
      * The outcome: {@code term} the index of the sat term (−1 otherwise), {@code x} and {@code y}
@@ -53,6 +58,16 @@ public final class Verify {
      *                                         upper bound), which the search does not handle
      */
     public static Outcome run(Model model, VnnSpec spec, BranchAndBound.Limits limits, LongConsumer progress) {
+        return run(model, spec, limits, true, progress);
+    }
+
+    /**
+     * As {@link #run(Model, VnnSpec, BranchAndBound.Limits, LongConsumer)}; {@code attack} first
+     * runs a float64 search for a counterexample on each term ({@link Attack}: random points and
+     * sign-gradient ascent, seeded), whose best point is evaluated exactly and taken when its exact
+     * margin is ≥ 0; otherwise (and with {@code attack} false) the branch and bound decides.
+     */
+    public static Outcome run(Model model, VnnSpec spec, BranchAndBound.Limits limits, boolean attack, LongConsumer progress) {
         Graph g = Graph.of(model);
         if (g.inputs() != spec.inputs() || g.outputs() != spec.outputs()) {
             throw SymbolicError.BAD_INPUT.error("the property was read for " + spec.inputs() + " inputs and " + spec.outputs()
@@ -75,7 +90,7 @@ public final class Verify {
             int m = term.constraints().size();
             if (m == 0) {
                 Rational[] x = centre(box);
-                results.add(new TermResult(t, true, Answer.SAT, null, null, 0, 0, null));
+                results.add(new TermResult(t, true, Answer.SAT, null, null, 0, 0, null, BY_BOX));
                 return sat(model, spec, t, x, results, nodes);
             }
             Rational[][] rows = new Rational[m][];
@@ -83,6 +98,19 @@ public final class Verify {
             for (int i = 0; i < m; i++) {
                 rows[i] = term.constraints().get(i).a();
                 offs[i] = term.constraints().get(i).b();
+            }
+            if (attack) {
+                Rational[] x = Attack.search(g, rows, offs, box.lo(), box.hi(), 1 + t);
+                Rational[] y = ExactForward.eval(model, x);
+                Rational h = null;
+                for (VnnSpec.Constraint c : term.constraints()) {
+                    Rational v = c.value(y);
+                    h = h == null || v.compareTo(h) < 0 ? v : h;
+                }
+                if (h.signum() >= 0) {
+                    results.add(new TermResult(t, true, Answer.SAT, h, null, 0, 0, null, BY_ATTACK));
+                    return sat(model, spec, t, x, results, nodes);
+                }
             }
             Domain d = Domain.box(box.lo(), box.hi());
             BranchAndBound.Result r = BranchAndBound.decide(model, g, d, rows, offs, Rational.ZERO, limits, progress);
@@ -92,7 +120,7 @@ public final class Verify {
             if (a == Answer.UNSAT && (r.upper() != null && r.upper().signum() >= 0)) {
                 throw new IllegalStateException("an unsat term with a bound " + r.upper() + " >= 0");
             }
-            results.add(new TermResult(t, true, a, r.value(), r.upper(), r.nodes(), r.leaves(), r.tree()));
+            results.add(new TermResult(t, true, a, r.value(), r.upper(), r.nodes(), r.leaves(), r.tree(), BY_SEARCH));
             if (isSat) {
                 return sat(model, spec, t, r.argmax(), results, nodes);
             }
@@ -125,7 +153,7 @@ public final class Verify {
             }
         }
         for (int s = t + 1; s < spec.terms().size(); s++) {
-            results.add(new TermResult(s, false, null, null, null, 0, 0, null));
+            results.add(new TermResult(s, false, null, null, null, 0, 0, null, null));
         }
         return new Outcome(Answer.SAT, t, x, y, results, nodes);
     }

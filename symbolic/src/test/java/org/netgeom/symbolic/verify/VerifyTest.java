@@ -39,6 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class VerifyTest {
 
+    /** Properties found sat by the attack. */
+    static final int[] ATTACKS = {0};
+
     /** A term: rows a_i, offsets b_i, and its reference maximum margin H*. */
     record Conj(Rational[][] a, Rational[] b, Rational best) {
         Conj shift(Rational s) {
@@ -140,6 +143,7 @@ class VerifyTest {
 
     @Test
     void agreesWithTheRegionEnumerationOn168Properties() {
+        ATTACKS[0] = 0;
         int properties = 0;
         int sat = 0;
         int conjunctions = 0;
@@ -198,18 +202,29 @@ class VerifyTest {
             }
         }
         assertEquals(168, properties);
+        assertTrue(ATTACKS[0] > 10 && ATTACKS[0] < sat, "the attack finds some counterexamples, not all: " + ATTACKS[0]);
         System.out.println("VerifyTest: " + properties + " properties, " + sat + " sat, " + conjunctions
-                + " with a conjunction of several constraints, " + nodes + " branch-and-bound nodes");
+                + " with a conjunction of several constraints, " + nodes + " branch-and-bound nodes, " + ATTACKS[0]
+                + " sat ones found by the attack");
         assertTrue(conjunctions >= 60, "conjunctions: " + conjunctions);
         assertTrue(nodes > 10L * properties, "the searches branch: " + nodes + " nodes");
         assertTrue(sat > 40 && sat < 128, "a mix of sat and unsat: " + sat);
     }
 
-    /** Runs verify on the property and checks it against the reference; returns the nodes searched. */
+    /**
+     * Runs verify on the property, with the branch and bound alone and with the float attack first,
+     * and checks both against the reference; returns the nodes searched by the first.
+     */
     static long check(Model m, Domain d, int n, int k, List<Conj> terms, String what) {
         VnnSpec spec = VnnLib.read(vnnlib(n, k, d, terms), n, k);
         assertEquals(terms.size(), spec.terms().size(), what);
-        Verify.Outcome o = Verify.run(m, spec, BranchAndBound.Limits.defaults(), null);
+        long nodes = check(m, d, n, terms, spec, false, what + " (branch and bound only)");
+        check(m, d, n, terms, spec, true, what + " (attack first)");
+        return nodes;
+    }
+
+    static long check(Model m, Domain d, int n, List<Conj> terms, VnnSpec spec, boolean attack, String what) {
+        Verify.Outcome o = Verify.run(m, spec, BranchAndBound.Limits.defaults(), attack, null);
         int first = -1;
         for (int i = 0; i < terms.size() && first < 0; i++) {
             first = terms.get(i).best().signum() >= 0 ? i : -1;
@@ -235,7 +250,14 @@ class VerifyTest {
             assertEquals(Arrays.asList(y), Arrays.asList(o.y()), what);
             Rational h = margin(y, c.a(), c.b());
             assertTrue(h.signum() >= 0 && h.compareTo(c.best()) <= 0, what + ": counterexample margin " + h);
-            assertNotNull(o.terms().get(first).tree(), what);
+            Verify.TermResult tr = o.terms().get(first);
+            if (tr.by().equals(Verify.BY_ATTACK)) {
+                assertTrue(attack, what);
+                ATTACKS[0]++;
+            } else {
+                assertEquals(Verify.BY_SEARCH, tr.by(), what);
+                assertNotNull(tr.tree(), what);
+            }
         }
         return o.nodes();
     }

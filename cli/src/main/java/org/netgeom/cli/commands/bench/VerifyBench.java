@@ -156,7 +156,8 @@ public final class VerifyBench extends BaseCommand {
             w.printf("netgeom bench verify: ACAS-Xu-shaped nets 5-%s-5 (relu, seeded weights j/64), properties \"Y_j is minimal\" on boxes "
                     + "of half-width %s; timeout %.0f s per property; reference: the root CROWN bound alone; %s%n",
                     layers + "x" + width, this.eps, timeout, BenchEnv.jvm());
-            w.printf("%-28s %8s %10s %9s %8s %12s %10s%n", "property", "result", "seconds", "nodes", "leaves", "crown alone", "crown s");
+            w.printf("%-28s %8s %17s %10s %9s %8s %12s %10s%n", "property", "result", "by", "seconds", "nodes", "leaves", "crown alone",
+                    "crown s");
             w.flush();
         }
         // warm-up: the first property with a short limit
@@ -176,6 +177,8 @@ public final class VerifyBench extends BaseCommand {
             Map<String, Object> row = JsonOut.object();
             row.put("property", p.name());
             row.put("result", o.answer().name().toLowerCase());
+            String by = o.term() >= 0 ? o.terms().get(o.term()).by() : Verify.BY_SEARCH;
+            row.put("by", by);
             row.put("seconds", secs);
             row.put("nodes", o.nodes());
             row.put("leaves", leaves);
@@ -184,7 +187,7 @@ public final class VerifyBench extends BaseCommand {
             row.put("crownSeconds", crownSecs);
             rows.add(row);
             if (!json) {
-                w.printf("%-28s %8s %10.3f %9d %8d %12s %10.4f%n", p.name(), o.answer().name().toLowerCase(), secs, o.nodes(), leaves,
+                w.printf("%-28s %8s %17s %10.3f %9d %8d %12s %10.4f%n", p.name(), o.answer().name().toLowerCase(), by, secs, o.nodes(), leaves,
                         crown < 0 ? "verified" : "unknown", crownSecs);
                 w.flush();
             }

@@ -63,7 +63,7 @@ class BenchCommandsTest {
         for (JsonNode p : j.get("properties")) {
             String r = p.get("result").asText();
             assertTrue(r.equals("sat") || r.equals("unsat") || r.equals("unknown"), r);
-            assertTrue(p.get("nodes").asLong() >= 1);
+            assertTrue(p.get("nodes").asLong() >= 1 || p.get("by").asText().equals("attack"), p.toString());
             // CROWN alone proving the property means it is unsat
             assertTrue(!p.get("crownVerified").asBoolean() || r.equals("unsat"), p.toString());
         }
