@@ -20,7 +20,8 @@ import java.util.function.LongConsumer;
  * is unsat when every node of its search is pruned by a sound bound below 0, proved empty (Farkas
  * certificate) or is a leaf whose exact LP maximum of h (dual checked) is below 0. A limit
  * (deadline, node count) gives {@code UNKNOWN}, with the best bounds of the margin reached; never a
- * guess.
+ * guess. Before the search, a float64 attack ({@link Attack}) may propose a counterexample; it
+ * counts only when its exact margin is ≥ 0.
  */
 public final class Verify {
     private Verify() {
