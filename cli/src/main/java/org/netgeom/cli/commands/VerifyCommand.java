@@ -5,6 +5,7 @@ import org.netgeom.cli.JsonOut;
 import org.netgeom.ir.IrError;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
+import org.netgeom.ir.io.AtomicFiles;
 import org.netgeom.symbolic.verify.BranchAndBound;
 import org.netgeom.symbolic.verify.Graph;
 import org.netgeom.symbolic.verify.Relaxation;
@@ -51,6 +52,10 @@ public final class VerifyCommand extends BaseCommand {
     @Option(names = "--no-certificate", description = "Leave the search trees out of the JSON.")
     boolean noCertificate;
 
+    @Option(names = "--result", paramLabel = "FILE",
+            description = "Also write the result in VNN-COMP's result-file format (sat with the counterexample as decimals, unsat, timeout, unknown).")
+    Path result;
+
     @Option(names = "--no-attack", description = "Skip the float64 search for a counterexample that runs before the branch and bound.")
     boolean noAttack;
 
@@ -84,6 +89,10 @@ public final class VerifyCommand extends BaseCommand {
         // at most about 30 years, so that the deadline cannot overflow
         long deadline = timeout == null ? 0 : System.nanoTime() + (long) Math.min(timeout * 1e9, 1e18);
         Verify.Outcome o = Verify.run(m, s, new BranchAndBound.Limits(meth, maxNodes, deadline), !noAttack, null);
+        if (result != null) {
+            boolean timedOut = deadline != 0 && System.nanoTime() - deadline > 0;
+            AtomicFiles.writeString(result, vnnCompResult(o, timedOut));
+        }
         if (json) {
             printJson(toJson(s, o, meth));
         } else {
@@ -94,6 +103,33 @@ public final class VerifyCommand extends BaseCommand {
             case SAT -> SAT;
             case UNSAT -> UNSAT;
             case UNKNOWN -> UNKNOWN;
+        };
+    }
+
+    /** Significant digits of the decimals in the VNN-COMP result file. */
+    static final int RESULT_DIGITS = 20;
+
+    /**
+     * VNN-COMP's result file: "unsat", "timeout" (the deadline passed), "unknown" (another limit),
+     * or "sat" and the counterexample {@code ((X_0 v) (Y_0 v) ...)}, one pair a line, the values
+     * rounded to 20 significant digits (the exact values are in the JSON).
+     */
+    static String vnnCompResult(Verify.Outcome o, boolean timedOut) {
+        return switch (o.answer()) {
+            case UNSAT -> "unsat\n";
+            case UNKNOWN -> timedOut ? "timeout\n" : "unknown\n";
+            case SAT -> {
+                StringBuilder sb = new StringBuilder("sat\n(");
+                for (int j = 0; j < o.x().length; j++) {
+                    sb.append(j == 0 ? "(" : " (").append("X_").append(j).append(' ').append(o.x()[j].toDecimalString(RESULT_DIGITS))
+                            .append(")\n");
+                }
+                for (int j = 0; j < o.y().length; j++) {
+                    sb.append(" (Y_").append(j).append(' ').append(o.y()[j].toDecimalString(RESULT_DIGITS)).append(')')
+                            .append(j == o.y().length - 1 ? ")\n" : "\n");
+                }
+                yield sb.toString();
+            }
         };
     }
 

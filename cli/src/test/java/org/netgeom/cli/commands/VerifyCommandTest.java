@@ -110,6 +110,30 @@ class VerifyCommandTest {
     }
 
     @Test
+    void vnnCompResultFiles(@TempDir Path dir) throws IOException {
+        Path sat = dir.resolve("sat.txt");
+        CliRun r = CliRun.of("verify", MODEL.toString(), "--spec", SAT.toString(), "--result", sat.toString(), "--json");
+        assertEquals(3, r.status(), r.err());
+        JsonNode cx = r.json().get("counterexample");
+        String[] lines = Files.readString(sat).split("\n");
+        assertEquals("sat", lines[0]);
+        assertEquals(5, lines.length);
+        // ((X_0 v) ... (Y_1 v)): the decimals round the exact values of the JSON
+        assertTrue(lines[1].startsWith("((X_0 ") && lines[4].startsWith(" (Y_1 ") && lines[4].endsWith("))"), String.join("|", lines));
+        String y1 = lines[4].substring(6, lines[4].length() - 2);
+        assertEquals(q(cx.get("y").get(1)).doubleValue(), Double.parseDouble(y1), 1e-15);
+        Path unsat = dir.resolve("unsat.txt");
+        assertEquals(0, CliRun.of("verify", MODEL.toString(), "--spec", UNSAT.toString(), "--result", unsat.toString()).status());
+        assertEquals("unsat\n", Files.readString(unsat));
+        Path unknown = dir.resolve("unknown.txt");
+        assertEquals(4, CliRun.of("verify", MODEL.toString(), "--spec", UNSAT.toString(), "--max-nodes", "1", "--result", unknown.toString()).status());
+        assertEquals("unknown\n", Files.readString(unknown));
+        Path timeout = dir.resolve("timeout.txt");
+        assertEquals(4, CliRun.of("verify", MODEL.toString(), "--spec", UNSAT.toString(), "--timeout", "1e-9", "--result", timeout.toString()).status());
+        assertEquals("timeout\n", Files.readString(timeout));
+    }
+
+    @Test
     void aLimitGivesUnknownWithSoundBounds() {
         Rational ref = referenceMax();
         CliRun r = CliRun.of("verify", MODEL.toString(), "--spec", UNSAT.toString(), "--max-nodes", "1", "--json");
