@@ -1,6 +1,9 @@
 package org.netgeom.symbolic.verify;
 
+import org.netgeom.ir.Layer;
 import org.netgeom.ir.Model;
+import org.netgeom.ir.Shape;
+import org.netgeom.ir.Tensor;
 import org.netgeom.ir.Rational;
 import org.netgeom.symbolic.SymbolicError;
 import org.netgeom.symbolic.exact.ExactForward;
@@ -44,6 +47,89 @@ public final class Verify {
     public static final String BY_BOX = "box";
     public static final String BY_ATTACK = "attack";
     public static final String BY_SEARCH = "branch-and-bound";
+    /** Every input fixed by the box: decided by the exact forward pass at that point. */
+    public static final String BY_POINT = "point";
+
+    /**
+     * The inputs a box leaves free: where lo = hi the input is fixed, and the search runs on the
+     * model with a leading dense layer x = E·u + x_fixed (E picks the free inputs), over the box of
+     * the free ones. {@code free} lists their indices; {@link #lift} maps u back to x.
+     */
+    record Free(Model model, Graph graph, Rational[] lo, Rational[] hi, int[] free, Rational[] fixed) {
+        static Free of(Model m, Graph g, VnnSpec.Box b) {
+            int n = b.lo().length;
+            List<Integer> fr = new ArrayList<>();
+            for (int j = 0; j < n; j++) {
+                if (!b.lo()[j].equals(b.hi()[j])) {
+                    fr.add(j);
+                }
+            }
+            int[] free = fr.stream().mapToInt(Integer::intValue).toArray();
+            if (free.length == n) {
+                return new Free(m, g, b.lo(), b.hi(), free, null);
+            }
+            Rational[] fixed = new Rational[n];
+            for (int j = 0; j < n; j++) {
+                fixed[j] = b.lo()[j].equals(b.hi()[j]) ? b.lo()[j] : Rational.ZERO;
+            }
+            Rational[] lo = new Rational[free.length];
+            Rational[] hi = new Rational[free.length];
+            for (int k = 0; k < free.length; k++) {
+                lo[k] = b.lo()[free[k]];
+                hi[k] = b.hi()[free[k]];
+            }
+            if (free.length == 0) {
+                return new Free(m, g, lo, hi, free, fixed);
+            }
+            if (m.input().rank() != 1) {
+                throw SymbolicError.SPEC_UNSUPPORTED.error("the box fixes some inputs (lower bound = upper bound, e.g. X_"
+                        + firstFixed(b) + ") of a model whose input has shape " + m.input()
+                        + "; netgeom verify folds fixed inputs into a leading dense layer, for vector inputs only");
+            }
+            Rational[][] e = new Rational[n][free.length];
+            for (int j = 0; j < n; j++) {
+                java.util.Arrays.fill(e[j], Rational.ZERO);
+            }
+            for (int k = 0; k < free.length; k++) {
+                e[free[k]][k] = Rational.ONE;
+            }
+            List<Layer> layers = new ArrayList<>();
+            layers.add(new Layer.Dense("fixed-inputs", Tensor.matrix(e), Tensor.vector(fixed)));
+            layers.addAll(m.layers());
+            Model r = new Model(m.name(), Shape.of(free.length), layers);
+            return new Free(r, Graph.of(r), lo, hi, free, fixed);
+        }
+
+        private static int firstFixed(VnnSpec.Box b) {
+            for (int j = 0; j < b.lo().length; j++) {
+                if (b.lo()[j].equals(b.hi()[j])) {
+                    return j;
+                }
+            }
+            return -1;
+        }
+
+        /** The full input of the free coordinates u. */
+        Rational[] lift(Rational[] u) {
+            if (fixed == null) {
+                return u;
+            }
+            Rational[] x = fixed.clone();
+            for (int k = 0; k < free.length; k++) {
+                x[free[k]] = u[k];
+            }
+            return x;
+        }
+    }
+
+    static Rational margin(VnnSpec.Term term, Rational[] y) {
+        Rational h = null;
+        for (VnnSpec.Constraint c : term.constraints()) {
+            Rational v = c.value(y);
+            h = h == null || v.compareTo(h) < 0 ? v : h;
+        }
+        return h;
+    }
 
     /**
      * The outcome: {@code term} the index of the sat term (−1 otherwise), {@code x} and {@code y}
@@ -55,8 +141,8 @@ public final class Verify {
     /**
      * Decides the property. Terms are searched in order and the search stops at the first sat one.
      *
-     * @throws org.netgeom.ir.NetgeomException SPEC_UNSUPPORTED for a box with a fixed input (lower =
-     *                                         upper bound), which the search does not handle
+     * @throws org.netgeom.ir.NetgeomException SPEC_UNSUPPORTED for a box that fixes some but not all
+     *                                         inputs of a model whose input is not a vector
      */
     public static Outcome run(Model model, VnnSpec spec, BranchAndBound.Limits limits, LongConsumer progress) {
         return run(model, spec, limits, true, progress);
@@ -74,13 +160,9 @@ public final class Verify {
             throw SymbolicError.BAD_INPUT.error("the property was read for " + spec.inputs() + " inputs and " + spec.outputs()
                     + " outputs; the model has " + g.inputs() + " and " + g.outputs());
         }
+        List<Free> views = new ArrayList<>();
         for (VnnSpec.Box b : spec.boxes()) {
-            for (int j = 0; j < b.lo().length; j++) {
-                if (b.lo()[j].equals(b.hi()[j])) {
-                    throw SymbolicError.SPEC_UNSUPPORTED.error("X_" + j + " is fixed to " + b.lo()[j] + " (lower bound = upper bound); "
-                            + "netgeom verify needs boxes with interior (fold the fixed input into the model's first layer)");
-                }
-            }
+            views.add(Free.of(model, g, b));
         }
         List<TermResult> results = new ArrayList<>();
         long nodes = 0;
@@ -100,21 +182,27 @@ public final class Verify {
                 rows[i] = term.constraints().get(i).a();
                 offs[i] = term.constraints().get(i).b();
             }
-            if (attack) {
-                Rational[] x = Attack.search(g, rows, offs, box.lo(), box.hi(), 1 + t);
-                Rational[] y = ExactForward.eval(model, x);
-                Rational h = null;
-                for (VnnSpec.Constraint c : term.constraints()) {
-                    Rational v = c.value(y);
-                    h = h == null || v.compareTo(h) < 0 ? v : h;
+            Free v = views.get(term.box());
+            if (v.free().length == 0) {
+                // every input fixed: the box is one point, decided by the exact forward pass there
+                Rational[] x = v.lift(new Rational[0]);
+                Rational h = margin(term, ExactForward.eval(model, x));
+                results.add(new TermResult(t, true, h.signum() >= 0 ? Answer.SAT : Answer.UNSAT, h, h, 0, 0, null, BY_POINT));
+                if (h.signum() >= 0) {
+                    return sat(model, spec, t, x, results, nodes);
                 }
+                continue;
+            }
+            if (attack) {
+                Rational[] x = v.lift(Attack.search(v.graph(), rows, offs, v.lo(), v.hi(), 1 + t));
+                Rational h = margin(term, ExactForward.eval(model, x));
                 if (h.signum() >= 0) {
                     results.add(new TermResult(t, true, Answer.SAT, h, null, 0, 0, null, BY_ATTACK));
                     return sat(model, spec, t, x, results, nodes);
                 }
             }
-            Domain d = Domain.box(box.lo(), box.hi());
-            BranchAndBound.Result r = BranchAndBound.decide(model, g, d, rows, offs, Rational.ZERO, limits, progress);
+            Domain d = Domain.box(v.lo(), v.hi());
+            BranchAndBound.Result r = BranchAndBound.decide(v.model(), v.graph(), d, rows, offs, Rational.ZERO, limits, progress);
             nodes += r.nodes();
             boolean isSat = r.value() != null && r.value().signum() >= 0;
             Answer a = isSat ? Answer.SAT : r.complete() ? Answer.UNSAT : Answer.UNKNOWN;
@@ -123,7 +211,7 @@ public final class Verify {
             }
             results.add(new TermResult(t, true, a, r.value(), r.upper(), r.nodes(), r.leaves(), r.tree(), BY_SEARCH));
             if (isSat) {
-                return sat(model, spec, t, r.argmax(), results, nodes);
+                return sat(model, spec, t, v.lift(r.argmax()), results, nodes);
             }
             unknown |= a == Answer.UNKNOWN;
         }
