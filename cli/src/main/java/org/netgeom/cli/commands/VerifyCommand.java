@@ -2,8 +2,10 @@ package org.netgeom.cli.commands;
 
 import org.netgeom.cli.CliError;
 import org.netgeom.cli.JsonOut;
+import org.netgeom.cli.ProgressBars;
 import org.netgeom.ir.IrError;
 import org.netgeom.ir.Model;
+import org.netgeom.ir.Progress;
 import org.netgeom.ir.Rational;
 import org.netgeom.ir.io.AtomicFiles;
 import org.netgeom.symbolic.verify.BranchAndBound;
@@ -88,7 +90,14 @@ public final class VerifyCommand extends BaseCommand {
         VnnSpec s = VnnLib.read(text, g.inputs(), g.outputs());
         // at most about 30 years, so that the deadline cannot overflow
         long deadline = timeout == null ? 0 : System.nanoTime() + (long) Math.min(timeout * 1e9, 1e18);
-        Verify.Outcome o = Verify.run(m, s, new BranchAndBound.Limits(meth, maxNodes, deadline), !noAttack, null);
+        Progress bar = ProgressBars.forStderr();
+        bar.start("verify (nodes)", -1);
+        Verify.Outcome o;
+        try {
+            o = Verify.run(m, s, new BranchAndBound.Limits(meth, maxNodes, deadline), !noAttack, bar::set);
+        } finally {
+            bar.done();
+        }
         if (result != null) {
             boolean timedOut = deadline != 0 && System.nanoTime() - deadline > 0;
             AtomicFiles.writeString(result, vnnCompResult(o, timedOut));

@@ -153,6 +153,7 @@ public final class Verify {
      * runs a float64 search for a counterexample on each term ({@link Attack}: random points and
      * sign-gradient ascent, seeded), whose best point is evaluated exactly and taken when its exact
      * margin is ≥ 0; otherwise (and with {@code attack} false) the branch and bound decides.
+     * {@code progress} (may be null) receives the nodes searched so far, over all terms.
      */
     public static Outcome run(Model model, VnnSpec spec, BranchAndBound.Limits limits, boolean attack, LongConsumer progress) {
         Graph g = Graph.of(model);
@@ -202,7 +203,9 @@ public final class Verify {
                 }
             }
             Domain d = Domain.box(v.lo(), v.hi());
-            BranchAndBound.Result r = BranchAndBound.decide(v.model(), v.graph(), d, rows, offs, Rational.ZERO, limits, progress);
+            long base = nodes;
+            LongConsumer pc = progress == null ? null : k -> progress.accept(base + k);
+            BranchAndBound.Result r = BranchAndBound.decide(v.model(), v.graph(), d, rows, offs, Rational.ZERO, limits, pc);
             nodes += r.nodes();
             boolean isSat = r.value() != null && r.value().signum() >= 0;
             Answer a = isSat ? Answer.SAT : r.complete() ? Answer.UNSAT : Answer.UNKNOWN;
