@@ -166,6 +166,9 @@ public final class VnnLib {
     }
 
     private VnnSpec run() {
+        // assertions whose DNF is one conjunction are collected in `common` (linear in their size); the others are
+        // crossed with each other and, at the end, each of their terms gets the common conjunction
+        List<Ineq> common = new ArrayList<>();
         List<List<Ineq>> dnf = List.of(List.of());
         Node n;
         while ((n = next(true)) != null) {
@@ -177,7 +180,12 @@ public final class VnnLib {
                     if (cmd.items().size() != 2) {
                         throw error(SymbolicError.SPEC_PARSE, "assert takes one formula", cmd);
                     }
-                    dnf = and(dnf, formula(cmd.items().get(1)), cmd);
+                    List<List<Ineq>> f = formula(cmd.items().get(1));
+                    if (f.size() == 1) {
+                        common.addAll(f.get(0));
+                    } else {
+                        dnf = and(dnf, f, cmd);
+                    }
                 }
                 case "check-sat", "get-model", "exit", "set-logic", "set-info", "set-option" -> {
                 }
@@ -191,7 +199,14 @@ public final class VnnLib {
                         + " is not declared (every input must be declared and bounded)", line, col);
             }
         }
-        return terms(dnf);
+        List<List<Ineq>> all = new ArrayList<>(dnf.size());
+        for (List<Ineq> t : dnf) {
+            List<Ineq> u = new ArrayList<>(common.size() + t.size());
+            u.addAll(common);
+            u.addAll(t);
+            all.add(u);
+        }
+        return terms(all);
     }
 
     private static String head(Lst l) {

@@ -100,6 +100,32 @@ class VnnLibTest {
     }
 
     @Test
+    void largeImagePropertiesWithTheDisjunctionFirst() {
+        // MNIST-sized: 784 bounded inputs, 10 outputs, the output disjunction asserted before the box
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 784; i++) {
+            sb.append("(declare-const X_").append(i).append(" Real)\n");
+        }
+        for (int j = 0; j < 10; j++) {
+            sb.append("(declare-const Y_").append(j).append(" Real)\n");
+        }
+        sb.append("(assert (or");
+        for (int j = 1; j < 10; j++) {
+            sb.append(" (and (>= Y_").append(j).append(" Y_0))");
+        }
+        sb.append("))\n");
+        for (int i = 0; i < 784; i++) {
+            sb.append("(assert (<= X_").append(i).append(" 0.0392156862745098))\n(assert (>= X_").append(i).append(" 0.0))\n");
+        }
+        VnnSpec s = VnnLib.read(sb.toString(), 784, 10);
+        assertEquals(9, s.terms().size());
+        assertEquals(1, s.boxes().size());
+        assertEquals(q("392156862745098/10000000000000000"), s.boxes().get(0).hi()[783]);
+        assertEquals(1, s.terms().get(8).constraints().size());
+        assertArrayEquals(qs("-1", "0", "0", "0", "0", "0", "0", "0", "0", "1"), s.terms().get(8).constraints().get(0).a());
+    }
+
+    @Test
     void falseTermsAreDropped() {
         VnnSpec s = VnnLib.read(DECL2 + "(assert (or (and (<= X_0 -1) (>= X_0 1) (<= X_1 1) (>= X_1 0)) (and (<= 1 0) "
                 + "(<= X_0 1) (>= X_0 0) (<= X_1 1) (>= X_1 0)) (and (<= X_0 1) (>= X_0 0) (<= X_1 1) (>= X_1 0) (<= 0 1))))"
