@@ -376,4 +376,66 @@ class VerifyTest {
         }
         assertEquals(18 * 5, properties);
     }
+
+    /** Exact interval arithmetic through dense and relu layers (the test's own, not the search's relaxation). */
+    static Rational[][] exactIntervals(Model m, Rational[] lo, Rational[] hi) {
+        Rational[] l = lo.clone();
+        Rational[] h = hi.clone();
+        for (Layer layer : m.layers()) {
+            if (layer instanceof Layer.Dense dn) {
+                Rational[] nl = new Rational[dn.out()];
+                Rational[] nh = new Rational[dn.out()];
+                for (int i = 0; i < dn.out(); i++) {
+                    Rational[] w = dn.weight().row(i);
+                    Rational a = dn.bias() == null ? Rational.ZERO : dn.bias().rational(i);
+                    Rational b = a;
+                    for (int j = 0; j < w.length; j++) {
+                        a = a.add(w[j].signum() >= 0 ? w[j].multiply(l[j]) : w[j].multiply(h[j]));
+                        b = b.add(w[j].signum() >= 0 ? w[j].multiply(h[j]) : w[j].multiply(l[j]));
+                    }
+                    nl[i] = a;
+                    nh[i] = b;
+                }
+                l = nl;
+                h = nh;
+            } else {
+                for (int i = 0; i < l.length; i++) {
+                    l[i] = l[i].max(Rational.ZERO);
+                    h[i] = h[i].max(Rational.ZERO);
+                }
+            }
+        }
+        return new Rational[][]{l, h};
+    }
+
+    /**
+     * 32 inputs (the attack's simultaneous-perturbation path): "Y_0 >= f(c)_0 - 1/100" is sat (the
+     * box centre c is a witness), "Y_0 >= U + 1" is unsat for U the exact interval bound of Y_0.
+     */
+    @Test
+    void manyInputsWitnessAndIntervalReferences() {
+        for (int seed = 1; seed <= 3; seed++) {
+            Model m = RandomNets.mlp(seed, 32, new int[]{12, 8}, 2, "relu", 8);
+            Rational[] lo = new Rational[32];
+            Rational[] hi = new Rational[32];
+            Arrays.fill(lo, Rational.of(-1, 4));
+            Arrays.fill(hi, Rational.of(1, 4));
+            Rational[] centre = new Rational[32];
+            Arrays.fill(centre, Rational.ZERO);
+            Rational y0 = ExactForward.eval(m, centre)[0];
+            Rational upper = exactIntervals(m, lo, hi)[1][0];
+            Rational[][] row = {{Rational.ONE, Rational.ZERO}};
+            for (boolean attack : new boolean[]{true, false}) {
+                Conj satP = new Conj(row, new Rational[]{y0.negate().add(Rational.of(1, 100))}, Rational.ZERO);
+                Verify.Outcome o = Verify.run(m, VnnLib.read(vnnlib(32, 2, lo, hi, List.of(satP)), 32, 2), BranchAndBound.Limits.defaults(),
+                        attack, null);
+                assertEquals(Verify.Answer.SAT, o.answer(), "seed " + seed);
+                assertTrue(ExactForward.eval(m, o.x())[0].compareTo(y0.subtract(Rational.of(1, 100))) >= 0);
+                Conj unsatP = new Conj(row, new Rational[]{upper.negate().subtract(Rational.ONE)}, Rational.ZERO);
+                Verify.Outcome u = Verify.run(m, VnnLib.read(vnnlib(32, 2, lo, hi, List.of(unsatP)), 32, 2), BranchAndBound.Limits.defaults(),
+                        attack, null);
+                assertEquals(Verify.Answer.UNSAT, u.answer(), "seed " + seed);
+            }
+        }
+    }
 }
