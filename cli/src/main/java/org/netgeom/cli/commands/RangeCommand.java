@@ -264,6 +264,11 @@ public final class RangeCommand extends BaseCommand {
             o.put("unit", t.unit);
             o.put("phase", t.phase);
         }
+        if (t.input >= 0) {
+            o.put("input", t.input);
+            o.put("side", t.side == 0 ? "low" : "high");
+            o.put("at", t.at.toString());
+        }
         o.put("status", t.status);
         if (t.bound != null) {
             o.put("bound", t.bound.toString());

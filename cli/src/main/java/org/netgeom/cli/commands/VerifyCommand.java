@@ -54,12 +54,21 @@ public final class VerifyCommand extends BaseCommand {
     @Option(names = "--no-certificate", description = "Leave the search trees out of the JSON.")
     boolean noCertificate;
 
+    @Option(names = "--input-splits", paramLabel = "K",
+            description = "The most input bisections on a path of the search before units are split (default: 2 per input for up to 8 inputs, else 0).")
+    Integer inputSplits;
+
     @Option(names = "--result", paramLabel = "FILE",
             description = "Also write the result in VNN-COMP's result-file format (sat with the counterexample as decimals, unsat, timeout, unknown).")
     Path result;
 
     @Option(names = "--no-attack", description = "Skip the float64 search for a counterexample that runs before the branch and bound.")
     boolean noAttack;
+
+    /** The default of --input-splits: two bisections per input for up to 8 inputs (low-dimensional boxes), else none. */
+    public static int defaultInputSplits(int inputs) {
+        return inputs <= 8 ? 2 * inputs : 0;
+    }
 
     /** Exit statuses of the results. */
     static final int UNSAT = 0;
@@ -79,8 +88,12 @@ public final class VerifyCommand extends BaseCommand {
         if (timeout != null && !(timeout > 0)) {
             throw CliError.USAGE.error("--timeout must be a positive number of seconds");
         }
+        if (inputSplits != null && inputSplits < 0) {
+            throw CliError.USAGE.error("--input-splits must be 0 or more");
+        }
         Model m = readModel(model);
         Graph g = Graph.of(m);
+        int splits = inputSplits != null ? inputSplits : defaultInputSplits(g.inputs());
         String text;
         try {
             text = Files.readString(spec, StandardCharsets.UTF_8);
@@ -94,7 +107,7 @@ public final class VerifyCommand extends BaseCommand {
         bar.start("verify (nodes)", -1);
         Verify.Outcome o;
         try {
-            o = Verify.run(m, s, new BranchAndBound.Limits(meth, maxNodes, deadline), !noAttack, bar::set);
+            o = Verify.run(m, s, new BranchAndBound.Limits(meth, maxNodes, deadline, splits), !noAttack, bar::set);
         } finally {
             bar.done();
         }

@@ -68,6 +68,11 @@ class VerifyCommandTest {
         CliRun h = CliRun.of("verify", MODEL.toString(), "--spec", UNSAT.toString());
         assertEquals(0, h.status());
         assertTrue(h.out().startsWith("unsat\n"), h.out());
+        // unit splits only: the same answer, a sound bound again
+        CliRun u = CliRun.of("verify", MODEL.toString(), "--spec", UNSAT.toString(), "--input-splits", "0", "--json");
+        assertEquals(0, u.status(), u.err());
+        Rational up0 = q(u.json().get("terms").get(0).get("marginUpper"));
+        assertTrue(up0.signum() < 0 && up0.compareTo(ref) >= 0);
     }
 
     @Test
@@ -198,6 +203,9 @@ class VerifyCommandTest {
         CliRun missing = CliRun.of("verify", MODEL.toString(), "--spec", dir.resolve("nope.vnnlib").toString(), "--json");
         assertEquals(2, missing.status());
         assertEquals("IR_IO", missing.code());
+        CliRun splits = CliRun.of("verify", MODEL.toString(), "--spec", UNSAT.toString(), "--input-splits", "-1", "--json");
+        assertEquals(2, splits.status());
+        assertEquals("USAGE", splits.code());
         CliRun timeout = CliRun.of("verify", MODEL.toString(), "--spec", UNSAT.toString(), "--timeout", "0", "--json");
         assertEquals(2, timeout.status());
         assertEquals("USAGE", timeout.code());

@@ -29,10 +29,21 @@ import java.util.function.LongConsumer;
  * re-evaluated by {@link ExactForward}.
  */
 public final class BranchAndBound {
-    /** Limits: method of the bounds, the most nodes, a deadline (System.nanoTime, 0 none). */
-    public record Limits(Relaxation.Method method, long maxNodes, long deadline) {
+    /**
+     * Limits: method of the bounds, the most nodes, a deadline (System.nanoTime, 0 none), and the
+     * most input splits on a path from the root (0: units only).
+     */
+    public record Limits(Relaxation.Method method, long maxNodes, long deadline, int inputSplits) {
+        public Limits(Relaxation.Method method, long maxNodes, long deadline) {
+            this(method, maxNodes, deadline, 0);
+        }
+
         public static Limits defaults() {
             return new Limits(Relaxation.Method.CROWN, 2_000_000, 0);
+        }
+
+        public Limits withInputSplits(int k) {
+            return new Limits(method, maxNodes, deadline, k);
         }
     }
 
@@ -47,9 +58,13 @@ public final class BranchAndBound {
 
     /** A node of the certificate tree. */
     public static final class Tree {
-        /** The unit split to reach this node and its phase (−1 at the root). */
+        /** The unit split to reach this node and its phase (−1 at the root and for an input split). */
         public final int unit;
         public final int phase;
+        /** An input split: the input, the side (0: x ≤ at, 1: x > at) and the point (input −1 otherwise). */
+        public int input = -1;
+        public int side = -1;
+        public Rational at;
         /** "branch", "pruned" (bound ≤ the maximum), "empty" (the relaxation proves the set empty), "leaf", "open". */
         public String status;
         /** The relaxation's upper bound (exact value of the double), null for "empty". */
@@ -171,11 +186,22 @@ public final class BranchAndBound {
         return b.run();
     }
 
-    private record Open(Tree tree, int[] fix, List<Form> cons, List<Boolean> strict, Relaxation rel, double ub, double[] score, int[] vertex) {
+    private record Open(Tree tree, int[] fix, List<Form> cons, List<Boolean> strict, Relaxation rel, double ub, double[] score, int[] vertex,
+                        Rational[] lo, Rational[] hi, int inputDepth) {
     }
 
-    private Open node(Tree t, int[] fix, List<Form> cons, List<Boolean> strict) {
-        Relaxation r = new Relaxation(g, limits.method(), boxLo, boxHi, fix);
+    private Open node(Tree t, int[] fix, List<Form> cons, List<Boolean> strict, Rational[] lo, Rational[] hi, int inputDepth) {
+        double[] dl = boxLo;
+        double[] dh = boxHi;
+        if (lo != rLo || hi != rHi) {
+            dl = new double[lo.length];
+            dh = new double[hi.length];
+            for (int j = 0; j < lo.length; j++) {
+                dl[j] = below(lo[j]);
+                dh[j] = above(hi[j]);
+            }
+        }
+        Relaxation r = new Relaxation(g, limits.method(), dl, dh, fix);
         if (r.infeasible()) {
             t.status = "empty";
             return null;
@@ -197,7 +223,7 @@ public final class BranchAndBound {
             }
         }
         t.bound = Double.isFinite(ub) ? Rational.fromDouble(ub) : null;
-        return new Open(t, fix, cons, strict, r, ub, score, vertex);
+        return new Open(t, fix, cons, strict, r, ub, score, vertex, lo, hi, inputDepth);
     }
 
     private Result run() {
@@ -208,7 +234,7 @@ public final class BranchAndBound {
         for (int i = 0; i < domain.constraints().size(); i++) {
             strict0.add(true);
         }
-        Open first = node(root, fix0, new ArrayList<>(domain.constraints()), strict0);
+        Open first = node(root, fix0, new ArrayList<>(domain.constraints()), strict0, rLo, rHi, 0);
         // starting incumbents: the centre of the bounding box, when inside D
         Rational[] centre = new Rational[rLo.length];
         for (int j = 0; j < centre.length; j++) {
@@ -268,13 +294,20 @@ public final class BranchAndBound {
                 leaf(o);
                 continue;
             }
-            // a guess: the vertex of the box that maximises the linear bound
+            // a guess: the vertex of the node's box that maximises the linear bound
             Rational[] v = new Rational[rLo.length];
             for (int j = 0; j < v.length; j++) {
-                v[j] = o.vertex[j] == 1 ? rHi[j] : rLo[j];
+                v[j] = o.vertex[j] == 1 ? o.hi[j] : o.lo[j];
             }
             candidate(v);
             o.tree.status = "branch";
+            if (o.inputDepth < limits.inputSplits()) {
+                splitInput(o, queue);
+                if (progress != null) {
+                    progress.accept(nodes);
+                }
+                continue;
+            }
             // the unit's pre-activation is affine on the node's polytope (all earlier units are decided)
             int opIndex = g.unit(u).op();
             int[] phase = new int[g.units()];
@@ -322,7 +355,7 @@ public final class BranchAndBound {
                     t.farkas = mg.certificate();
                     continue;
                 }
-                Open child = node(t, fix, cons, st);
+                Open child = node(t, fix, cons, st, o.lo, o.hi, o.inputDepth);
                 if (child != null) {
                     queue.add(child);
                 }
@@ -359,6 +392,62 @@ public final class BranchAndBound {
             upper = u.compareTo(upper) > 0 ? u : upper;
         }
         return new Result(true, best, arg, upper, nodes, leaves, root);
+    }
+
+    /**
+     * Splits the node's box at the midpoint of its widest input relative to the domain's box (the
+     * first such): x_j ≤ m (low) and x_j > m (high) cover the node; each child's relaxation runs on
+     * its half box (ReluVal-style bisection, Wang et al. 2018).
+     */
+    private void splitInput(Open o, PriorityQueue<Open> queue) {
+        int n = g.inputs();
+        int j = 0;
+        Rational widest = null;
+        for (int k = 0; k < n; k++) {
+            Rational full = rHi[k].subtract(rLo[k]);
+            Rational w = full.isZero() ? Rational.ZERO : o.hi[k].subtract(o.lo[k]).divide(full);
+            if (widest == null || w.compareTo(widest) > 0) {
+                widest = w;
+                j = k;
+            }
+        }
+        Rational mid = o.lo[j].add(o.hi[j]).divide(Rational.TWO);
+        for (int side = 0; side < 2; side++) {
+            Tree t = new Tree(-1, -1);
+            t.input = j;
+            t.side = side;
+            t.at = mid;
+            o.tree.children.add(t);
+            nodes++;
+            Rational[] a = new Rational[n];
+            Arrays.fill(a, Rational.ZERO);
+            a[j] = side == 0 ? Rational.MINUS_ONE : Rational.ONE;
+            List<Form> cons = new ArrayList<>(o.cons);
+            List<Boolean> st = new ArrayList<>(o.strict);
+            cons.add(Form.of(a, side == 0 ? mid : mid.negate()));       // low: m − x_j ≥ 0; high: x_j − m > 0
+            st.add(side == 1);
+            boolean[] strict = new boolean[cons.size()];
+            for (int i = 0; i < strict.length; i++) {
+                strict[i] = st.get(i);
+            }
+            ExactLp.Margin mg = ExactLp.decide(cons, strict);
+            if (!mg.feasible()) {
+                t.status = "empty";
+                t.farkas = mg.certificate();
+                continue;
+            }
+            Rational[] lo = o.lo.clone();
+            Rational[] hi = o.hi.clone();
+            if (side == 0) {
+                hi[j] = mid;
+            } else {
+                lo[j] = mid;
+            }
+            Open child = node(t, o.fix.clone(), cons, st, lo, hi, o.inputDepth + 1);
+            if (child != null) {
+                queue.add(child);
+            }
+        }
     }
 
     /** The unstable unit to split (largest score, then the earliest), or −1 when all are decided. */

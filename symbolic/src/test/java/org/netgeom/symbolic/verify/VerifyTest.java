@@ -248,13 +248,15 @@ class VerifyTest {
     static long check(Model m, Domain d, int n, int k, List<Conj> terms, String what) {
         VnnSpec spec = VnnLib.read(vnnlib(n, k, d, terms), n, k);
         assertEquals(terms.size(), spec.terms().size(), what);
-        long nodes = check(m, d, n, terms, spec, false, what + " (branch and bound only)");
-        check(m, d, n, terms, spec, true, what + " (attack first)");
+        long nodes = check(m, d, n, terms, spec, false, BranchAndBound.Limits.defaults(), what + " (branch and bound only)");
+        check(m, d, n, terms, spec, true, BranchAndBound.Limits.defaults(), what + " (attack first)");
+        check(m, d, n, terms, spec, false, BranchAndBound.Limits.defaults().withInputSplits(2 * n), what + " (input splits)");
         return nodes;
     }
 
-    static long check(Model m, Domain d, int n, List<Conj> terms, VnnSpec spec, boolean attack, String what) {
-        Verify.Outcome o = Verify.run(m, spec, BranchAndBound.Limits.defaults(), attack, null);
+    static long check(Model m, Domain d, int n, List<Conj> terms, VnnSpec spec, boolean attack, BranchAndBound.Limits lim,
+                      String what) {
+        Verify.Outcome o = Verify.run(m, spec, lim, attack, null);
         int first = -1;
         for (int i = 0; i < terms.size() && first < 0; i++) {
             first = terms.get(i).best().signum() >= 0 ? i : -1;
@@ -345,9 +347,11 @@ class VerifyTest {
             for (Rational shift : new Rational[]{best.negate(), best.negate().subtract(eps), best.negate().add(eps)}) {
                 Conj p = base.shift(shift);
                 VnnSpec spec = VnnLib.read(vnnlib(n, k, lo, hi, List.of(p)), n, k);
-                for (boolean attack : new boolean[]{false, true}) {
-                    Verify.Outcome o = Verify.run(m, spec, BranchAndBound.Limits.defaults(), attack, null);
-                    String w = what + " shift " + shift + (attack ? " (attack)" : "");
+                for (int mode = 0; mode < 3; mode++) {
+                    boolean attack = mode == 1;
+                    BranchAndBound.Limits lim = mode == 2 ? BranchAndBound.Limits.defaults().withInputSplits(3) : BranchAndBound.Limits.defaults();
+                    Verify.Outcome o = Verify.run(m, spec, lim, attack, null);
+                    String w = what + " shift " + shift + (attack ? " (attack)" : mode == 2 ? " (input splits)" : "");
                     assertEquals(p.best().signum() >= 0 ? Verify.Answer.SAT : Verify.Answer.UNSAT, o.answer(), w);
                     if (o.answer() == Verify.Answer.SAT) {
                         assertEquals(c, o.x()[fix], w);

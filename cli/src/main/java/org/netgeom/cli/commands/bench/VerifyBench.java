@@ -58,6 +58,9 @@ public final class VerifyBench extends BaseCommand {
     @Option(names = "--timeout", paramLabel = "S", defaultValue = "60", description = "Seconds per property (then unknown).")
     double timeout;
 
+    @Option(names = "--input-splits", paramLabel = "K", description = "Input bisections per path before unit splits (default as verify's: 10).")
+    Integer inputSplits;
+
     @Option(names = "--write", paramLabel = "DIR", description = "Also write each net (IR JSON) and property (.vnnlib) into DIR, to rerun with netgeom verify.")
     Path write;
 
@@ -132,6 +135,10 @@ public final class VerifyBench extends BaseCommand {
             throw CliError.USAGE.error("--layers, --width, --seeds and --timeout must be positive");
         }
         Rational[] eps = org.netgeom.cli.Args.rationals(this.eps, "--eps");
+        int splits = inputSplits != null ? inputSplits : org.netgeom.cli.commands.VerifyCommand.defaultInputSplits(INPUTS);
+        if (splits < 0) {
+            throw CliError.USAGE.error("--input-splits must be 0 or more");
+        }
         List<Prop> props = new ArrayList<>();
         for (int s = 1; s <= seeds; s++) {
             Model m = net(s, layers, width);
@@ -154,8 +161,8 @@ public final class VerifyBench extends BaseCommand {
         var w = out();
         if (!json) {
             w.printf("netgeom bench verify: ACAS-Xu-shaped nets 5-%s-5 (relu, seeded weights j/64), properties \"Y_j is minimal\" on boxes "
-                    + "of half-width %s; timeout %.0f s per property; reference: the root CROWN bound alone; %s%n",
-                    layers + "x" + width, this.eps, timeout, BenchEnv.jvm());
+                    + "of half-width %s; timeout %.0f s per property; %d input splits per path; reference: the root CROWN bound alone; %s%n",
+                    layers + "x" + width, this.eps, timeout, splits, BenchEnv.jvm());
             w.printf("%-28s %8s %17s %10s %9s %8s %12s %10s%n", "property", "result", "by", "seconds", "nodes", "leaves", "crown alone",
                     "crown s");
             w.flush();
@@ -167,8 +174,8 @@ public final class VerifyBench extends BaseCommand {
         for (Prop p : props) {
             long t0 = System.nanoTime();
             VnnSpec spec = VnnLib.read(p.text(), INPUTS, OUTPUTS);
-            Verify.Outcome o = Verify.run(p.model(), spec,
-                    new BranchAndBound.Limits(Relaxation.Method.CROWN, Long.MAX_VALUE, System.nanoTime() + (long) (timeout * 1e9)), null);
+            Verify.Outcome o = Verify.run(p.model(), spec, new BranchAndBound.Limits(Relaxation.Method.CROWN, Long.MAX_VALUE,
+                    System.nanoTime() + (long) (timeout * 1e9), splits), null);
             double secs = (System.nanoTime() - t0) / 1e9;
             long t1 = System.nanoTime();
             double crown = crownAlone(p.model(), spec);
@@ -197,6 +204,7 @@ public final class VerifyBench extends BaseCommand {
             out.put("layers", layers);
             out.put("width", width);
             out.put("timeout", timeout);
+            out.put("inputSplits", splits);
             out.put("properties", rows);
             out.put("reference", BenchEnv.reference("the root CROWN bound of the margin alone"));
             printJson(out);
