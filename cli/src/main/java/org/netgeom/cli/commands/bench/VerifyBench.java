@@ -58,7 +58,7 @@ public final class VerifyBench extends BaseCommand {
     @Option(names = "--timeout", paramLabel = "S", defaultValue = "60", description = "Seconds per property (then unknown).")
     double timeout;
 
-    @Option(names = "--input-splits", paramLabel = "K", description = "Input bisections per path before unit splits (default as verify's: 10).")
+    @Option(names = "--input-splits", paramLabel = "K", description = "Input bisections per path before unit splits (default as verify's: 25).")
     Integer inputSplits;
 
     @Option(names = "--write", paramLabel = "DIR", description = "Also write each net (IR JSON) and property (.vnnlib) into DIR, to rerun with netgeom verify.")
