@@ -29,7 +29,7 @@ import java.util.Map;
 /**
  * The {@code netgeom} command. Exit status: 0 success, 2 user error
  * ({@code error[CODE]: message (at PATH)} on stderr, or {@code {"error": {...}}} on stdout with
- * {@code --json}), 1 internal error; {@code check} adds 3 (violated) and 4 (inconclusive); a rejected certificate is 5
+ * {@code --json}), 1 internal error; {@code check} adds 3 (violated) and 4 (inconclusive), and so does {@code verify} (3 sat, 4 unknown); a rejected certificate is 5
  * ({@code CERT_REJECTED}).
  */
 @Command(name = "netgeom", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -45,6 +45,7 @@ import java.util.Map;
                 LossSurfaceCommand.class,
                 PerturbCommand.class,
                 org.netgeom.cli.commands.RangeCommand.class,
+                org.netgeom.cli.commands.VerifyCommand.class,
                 KernelCommand.class,
                 TrainCommand.class,
                 JacobianCommand.class,

@@ -23,5 +23,13 @@ public enum SymbolicError implements ErrorCode {
     /** The loss is not piecewise quadratic in the parameters (cross-entropy), so no exact surface exists. */
     NOT_QUADRATIC,
     /** The data set has no examples (or no targets where a loss needs them). */
-    EMPTY_DATA
+    EMPTY_DATA,
+    /** A VNN-LIB property file is malformed (unbalanced parentheses, a bad number, an undeclared variable); the message ends "at line:col". */
+    SPEC_PARSE,
+    /**
+     * A VNN-LIB property uses a construct outside the supported subset (docs/verify.md): a non-linear
+     * term, a constraint mixing inputs and outputs, an unbounded input, a variable beyond the model's
+     * inputs or outputs, a strict inequality.
+     */
+    SPEC_UNSUPPORTED
 }

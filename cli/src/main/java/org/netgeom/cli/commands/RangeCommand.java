@@ -472,11 +472,16 @@ public final class RangeCommand extends BaseCommand {
         return o;
     }
 
-    private static Map<String, Object> node(BranchAndBound.Tree t) {
+    static Map<String, Object> node(BranchAndBound.Tree t) {
         Map<String, Object> o = JsonOut.object();
         if (t.unit >= 0) {
             o.put("unit", t.unit);
             o.put("phase", t.phase);
+        }
+        if (t.input >= 0) {
+            o.put("input", t.input);
+            o.put("side", t.side == 0 ? "low" : "high");
+            o.put("at", t.at.toString());
         }
         o.put("status", t.status);
         if (t.bound != null) {

@@ -29,10 +29,21 @@ import java.util.function.LongConsumer;
  * re-evaluated by {@link ExactForward}.
  */
 public final class BranchAndBound {
-    /** Limits: method of the bounds, the most nodes, a deadline (System.nanoTime, 0 none). */
-    public record Limits(Relaxation.Method method, long maxNodes, long deadline) {
+    /**
+     * Limits: method of the bounds, the most nodes, a deadline (System.nanoTime, 0 none), and the
+     * most input splits on a path from the root (0: units only).
+     */
+    public record Limits(Relaxation.Method method, long maxNodes, long deadline, int inputSplits) {
+        public Limits(Relaxation.Method method, long maxNodes, long deadline) {
+            this(method, maxNodes, deadline, 0);
+        }
+
         public static Limits defaults() {
             return new Limits(Relaxation.Method.CROWN, 2_000_000, 0);
+        }
+
+        public Limits withInputSplits(int k) {
+            return new Limits(method, maxNodes, deadline, k);
         }
     }
 
@@ -47,9 +58,13 @@ public final class BranchAndBound {
 
     /** A node of the certificate tree. */
     public static final class Tree {
-        /** The unit split to reach this node and its phase (−1 at the root). */
+        /** The unit split to reach this node and its phase (−1 at the root and for an input split). */
         public final int unit;
         public final int phase;
+        /** An input split: the input, the side (0: x ≤ at, 1: x > at) and the point (input −1 otherwise). */
+        public int input = -1;
+        public int side = -1;
+        public Rational at;
         /** "branch", "pruned" (bound ≤ the maximum), "empty" (the relaxation proves the set empty), "leaf", "open". */
         public String status;
         /** The relaxation's upper bound (exact value of the double), null for "empty". */
@@ -70,7 +85,16 @@ public final class BranchAndBound {
     private final Model model;
     private final Graph g;
     private final Domain domain;
-    private final Rational[] c;
+    /** The objective min_i (rows[i]·f(x) + offsets[i]); c is rows[0] when there is one row. */
+    private final Rational[][] rows;
+    private final Rational[] offsets;
+    /** The rows whose CROWN bounds bound the objective: the rows, and their mean when there are several. */
+    private final Rational[][] boundRows;
+    private final Rational[] boundOffsets;
+    /** Decision mode: stop at a point with objective ≥ target, prune nodes whose bound is below it (null: maximise). */
+    private final Rational target;
+    /** The largest bound of a node pruned below the target (decision mode). */
+    private Rational prunedMax;
     private final Limits limits;
     private final double[] boxLo;
     private final double[] boxHi;
@@ -82,11 +106,33 @@ public final class BranchAndBound {
     private long leaves;
     private LongConsumer progress;
 
-    private BranchAndBound(Model model, Graph g, Domain domain, Rational[] c, Limits limits) {
+    private BranchAndBound(Model model, Graph g, Domain domain, Rational[][] rows, Rational[] offsets, Rational target,
+                           Limits limits) {
         this.model = model;
         this.g = g;
         this.domain = domain;
-        this.c = c;
+        this.rows = rows;
+        this.offsets = offsets;
+        this.target = target;
+        if (rows.length == 1) {
+            boundRows = rows;
+            boundOffsets = offsets;
+        } else {
+            boundRows = Arrays.copyOf(rows, rows.length + 1);
+            boundOffsets = Arrays.copyOf(offsets, rows.length + 1);
+            Rational w = Rational.of(1, rows.length);
+            Rational[] mean = new Rational[g.outputs()];
+            Arrays.fill(mean, Rational.ZERO);
+            Rational off = Rational.ZERO;
+            for (int i = 0; i < rows.length; i++) {
+                for (int j = 0; j < mean.length; j++) {
+                    mean[j] = mean[j].add(rows[i][j].multiply(w));
+                }
+                off = off.add(offsets[i].multiply(w));
+            }
+            boundRows[rows.length] = mean;
+            boundOffsets[rows.length] = off;
+        }
         this.limits = limits;
         this.rLo = domain.lower();
         this.rHi = domain.upper();
@@ -112,25 +158,72 @@ public final class BranchAndBound {
 
     /** max of c·f(x) over the domain. */
     public static Result maximize(Model model, Graph g, Domain domain, Rational[] c, Limits limits, LongConsumer progress) {
-        BranchAndBound b = new BranchAndBound(model, g, domain, c, limits);
+        BranchAndBound b = new BranchAndBound(model, g, domain, new Rational[][]{c}, new Rational[]{Rational.ZERO}, null, limits);
         b.progress = progress;
         return b.run();
     }
 
-    private record Open(Tree tree, int[] fix, List<Form> cons, List<Boolean> strict, Relaxation rel, double ub, double[] score, int[] vertex) {
+    /**
+     * Decides whether h(x) = min_i (rows[i]·f(x) + offsets[i]) reaches {@code target} on the
+     * domain (the margin of a conjunction of output constraints rows[i]·y + offsets[i] ≥ 0, with
+     * target 0). The search stops at the first point x with h(x) ≥ target ({@code complete},
+     * {@code value} = h(x) ≥ target, {@code argmax} = x: re-evaluated exactly), and prunes every
+     * node whose sound bound is below the target; when no node is left ({@code complete},
+     * {@code value} null or below the target) the maximum of h is at most {@code upper} &lt;
+     * target. A node's bound is the least of the CROWN (or IBP) bounds of the rows and of their
+     * mean (h ≤ each row, and h ≤ any convex combination of them). A leaf maximises t subject to
+     * t ≤ rows[i]·f(x) + offsets[i] over its polytope: an exact LP in (x, t) with its dual checked.
+     * With a limit, {@code complete} is false: {@code value} is the best h found, {@code upper} a
+     * sound upper bound on max h.
+     */
+    public static Result decide(Model model, Graph g, Domain domain, Rational[][] rows, Rational[] offsets, Rational target,
+                                Limits limits, LongConsumer progress) {
+        if (rows.length == 0 || rows.length != offsets.length) {
+            throw new IllegalArgumentException("decide needs as many offsets as rows, at least one");
+        }
+        BranchAndBound b = new BranchAndBound(model, g, domain, rows, offsets, target, limits);
+        b.progress = progress;
+        return b.run();
     }
 
-    private Open node(Tree t, int[] fix, List<Form> cons, List<Boolean> strict) {
-        Relaxation r = new Relaxation(g, limits.method(), boxLo, boxHi, fix);
+    private record Open(Tree tree, int[] fix, List<Form> cons, List<Boolean> strict, Relaxation rel, double ub, double[] score, int[] vertex,
+                        Rational[] lo, Rational[] hi, int inputDepth) {
+    }
+
+    private Open node(Tree t, int[] fix, List<Form> cons, List<Boolean> strict, Rational[] lo, Rational[] hi, int inputDepth) {
+        double[] dl = boxLo;
+        double[] dh = boxHi;
+        if (lo != rLo || hi != rHi) {
+            dl = new double[lo.length];
+            dh = new double[hi.length];
+            for (int j = 0; j < lo.length; j++) {
+                dl[j] = below(lo[j]);
+                dh[j] = above(hi[j]);
+            }
+        }
+        Relaxation r = new Relaxation(g, limits.method(), dl, dh, fix);
         if (r.infeasible()) {
             t.status = "empty";
             return null;
         }
         double[] score = new double[g.units()];
         int[] vertex = new int[g.inputs()];
-        double ub = r.objectiveUpper(c, score, vertex);
-        t.bound = Rational.fromDouble(ub);
-        return new Open(t, fix, cons, strict, r, ub, score, vertex);
+        double ub = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < boundRows.length; i++) {
+            double[] sc = new double[g.units()];
+            int[] vx = new int[g.inputs()];
+            double u = r.objectiveUpper(boundRows[i], sc, vx);
+            if (!boundOffsets[i].isZero() && Double.isFinite(u)) {
+                u = above(Rational.fromDouble(u).add(boundOffsets[i]));
+            }
+            if (u < ub || i == 0) {
+                ub = u;
+                System.arraycopy(sc, 0, score, 0, sc.length);
+                System.arraycopy(vx, 0, vertex, 0, vx.length);
+            }
+        }
+        t.bound = Double.isFinite(ub) ? Rational.fromDouble(ub) : null;
+        return new Open(t, fix, cons, strict, r, ub, score, vertex, lo, hi, inputDepth);
     }
 
     private Result run() {
@@ -141,7 +234,7 @@ public final class BranchAndBound {
         for (int i = 0; i < domain.constraints().size(); i++) {
             strict0.add(true);
         }
-        Open first = node(root, fix0, new ArrayList<>(domain.constraints()), strict0);
+        Open first = node(root, fix0, new ArrayList<>(domain.constraints()), strict0, rLo, rHi, 0);
         // starting incumbents: the centre of the bounding box, when inside D
         Rational[] centre = new Rational[rLo.length];
         for (int j = 0; j < centre.length; j++) {
@@ -154,20 +247,41 @@ public final class BranchAndBound {
         }
         nodes = 1;
         while (!queue.isEmpty()) {
+            if (reached()) {
+                return stopReached(queue, root);
+            }
             if ((limits.deadline() != 0 && System.nanoTime() > limits.deadline()) || nodes >= limits.maxNodes()) {
                 Rational upper = null;
+                boolean unbounded = false;
                 for (Open o : queue) {
                     o.tree.status = "open";
+                    if (!Double.isFinite(o.ub)) {
+                        unbounded = true;
+                        continue;
+                    }
                     Rational u = Rational.fromDouble(o.ub);
                     upper = upper == null || u.compareTo(upper) > 0 ? u : upper;
                 }
                 if (best != null && (upper == null || best.compareTo(upper) > 0)) {
                     upper = best;
                 }
+                if (unbounded) {
+                    upper = null;     // an open node without a finite bound: no upper bound is known
+                }
                 return new Result(false, best, arg, upper, nodes, leaves, root);
             }
             Open o = queue.poll();
-            if (best != null && Rational.fromDouble(o.ub).compareTo(best) <= 0) {
+            if (target != null && Double.isFinite(o.ub) && Rational.fromDouble(o.ub).compareTo(target) < 0) {
+                Rational u = Rational.fromDouble(o.ub);
+                prunedMax = prunedMax == null || u.compareTo(prunedMax) > 0 ? u : prunedMax;
+                o.tree.status = "pruned";
+                for (Open rest : queue) {
+                    rest.tree.status = "pruned";
+                }
+                queue.clear();
+                break;
+            }
+            if (target == null && best != null && Rational.fromDouble(o.ub).compareTo(best) <= 0) {
                 o.tree.status = "pruned";
                 for (Open rest : queue) {
                     rest.tree.status = "pruned";
@@ -180,13 +294,20 @@ public final class BranchAndBound {
                 leaf(o);
                 continue;
             }
-            // a guess: the vertex of the box that maximises the linear bound
+            // a guess: the vertex of the node's box that maximises the linear bound
             Rational[] v = new Rational[rLo.length];
             for (int j = 0; j < v.length; j++) {
-                v[j] = o.vertex[j] == 1 ? rHi[j] : rLo[j];
+                v[j] = o.vertex[j] == 1 ? o.hi[j] : o.lo[j];
             }
             candidate(v);
             o.tree.status = "branch";
+            if (o.inputDepth < limits.inputSplits()) {
+                splitInput(o, queue);
+                if (progress != null) {
+                    progress.accept(nodes);
+                }
+                continue;
+            }
             // the unit's pre-activation is affine on the node's polytope (all earlier units are decided)
             int opIndex = g.unit(u).op();
             int[] phase = new int[g.units()];
@@ -234,7 +355,7 @@ public final class BranchAndBound {
                     t.farkas = mg.certificate();
                     continue;
                 }
-                Open child = node(t, fix, cons, st);
+                Open child = node(t, fix, cons, st, o.lo, o.hi, o.inputDepth);
                 if (child != null) {
                     queue.add(child);
                 }
@@ -243,7 +364,90 @@ public final class BranchAndBound {
                 progress.accept(nodes);
             }
         }
-        return new Result(true, best, arg, best, nodes, leaves, root);
+        if (reached()) {
+            return stopReached(queue, root);
+        }
+        Rational upper = best;
+        if (prunedMax != null && (upper == null || prunedMax.compareTo(upper) > 0)) {
+            upper = prunedMax;
+        }
+        return new Result(true, best, arg, upper, nodes, leaves, root);
+    }
+
+    /** Decision mode: a point reaching the target is known. */
+    private boolean reached() {
+        return target != null && best != null && best.compareTo(target) >= 0;
+    }
+
+    /** The result when the target is reached: the open nodes stay "open", upper bounds max h soundly. */
+    private Result stopReached(PriorityQueue<Open> queue, Tree root) {
+        Rational upper = best;
+        for (Open o : queue) {
+            o.tree.status = "open";
+            Rational u = Double.isFinite(o.ub) ? Rational.fromDouble(o.ub) : null;
+            if (u == null) {
+                upper = null;
+                break;
+            }
+            upper = u.compareTo(upper) > 0 ? u : upper;
+        }
+        return new Result(true, best, arg, upper, nodes, leaves, root);
+    }
+
+    /**
+     * Splits the node's box at the midpoint of its widest input relative to the domain's box (the
+     * first such): x_j ≤ m (low) and x_j > m (high) cover the node; each child's relaxation runs on
+     * its half box (ReluVal-style bisection, Wang et al. 2018).
+     */
+    private void splitInput(Open o, PriorityQueue<Open> queue) {
+        int n = g.inputs();
+        int j = 0;
+        Rational widest = null;
+        for (int k = 0; k < n; k++) {
+            Rational full = rHi[k].subtract(rLo[k]);
+            Rational w = full.isZero() ? Rational.ZERO : o.hi[k].subtract(o.lo[k]).divide(full);
+            if (widest == null || w.compareTo(widest) > 0) {
+                widest = w;
+                j = k;
+            }
+        }
+        Rational mid = o.lo[j].add(o.hi[j]).divide(Rational.TWO);
+        for (int side = 0; side < 2; side++) {
+            Tree t = new Tree(-1, -1);
+            t.input = j;
+            t.side = side;
+            t.at = mid;
+            o.tree.children.add(t);
+            nodes++;
+            Rational[] a = new Rational[n];
+            Arrays.fill(a, Rational.ZERO);
+            a[j] = side == 0 ? Rational.MINUS_ONE : Rational.ONE;
+            List<Form> cons = new ArrayList<>(o.cons);
+            List<Boolean> st = new ArrayList<>(o.strict);
+            cons.add(Form.of(a, side == 0 ? mid : mid.negate()));       // low: m − x_j ≥ 0; high: x_j − m > 0
+            st.add(side == 1);
+            boolean[] strict = new boolean[cons.size()];
+            for (int i = 0; i < strict.length; i++) {
+                strict[i] = st.get(i);
+            }
+            ExactLp.Margin mg = ExactLp.decide(cons, strict);
+            if (!mg.feasible()) {
+                t.status = "empty";
+                t.farkas = mg.certificate();
+                continue;
+            }
+            Rational[] lo = o.lo.clone();
+            Rational[] hi = o.hi.clone();
+            if (side == 0) {
+                hi[j] = mid;
+            } else {
+                lo[j] = mid;
+            }
+            Open child = node(t, o.fix.clone(), cons, st, lo, hi, o.inputDepth + 1);
+            if (child != null) {
+                queue.add(child);
+            }
+        }
     }
 
     /** The unstable unit to split (largest score, then the earliest), or −1 when all are decided. */
@@ -273,34 +477,72 @@ public final class BranchAndBound {
         }
         ExactPattern ep = new ExactPattern(g, phase, constrain);
         List<Form> cons = o.cons;
-        Form obj = ep.objective(c);
-        DualLp.Result lp = DualLp.maximize(cons, obj.coefficients());
+        DualLp.Result lp;
+        Rational value = null;
+        Rational[] point = null;
+        if (rows.length == 1) {
+            Form obj = ep.objective(rows[0]);
+            lp = DualLp.maximize(cons, obj.coefficients());
+            if (lp.status() == DualLp.Status.OPTIMAL) {
+                value = lp.value().add(obj.constant()).add(offsets[0]);
+                point = lp.point();
+            }
+        } else {
+            // max t subject to the node's constraints and rows[i]·f(x) + offsets[i] − t ≥ 0, over (x, t)
+            int n = g.inputs();
+            List<Form> ext = new ArrayList<>(cons.size() + rows.length);
+            for (Form f : cons) {
+                Rational[] a = Arrays.copyOf(f.coefficients(), n + 1);
+                a[n] = Rational.ZERO;
+                ext.add(Form.of(a, f.constant()));
+            }
+            for (int i = 0; i < rows.length; i++) {
+                Form obj = ep.objective(rows[i]);
+                Rational[] a = Arrays.copyOf(obj.coefficients(), n + 1);
+                a[n] = Rational.MINUS_ONE;
+                ext.add(Form.of(a, obj.constant().add(offsets[i])));
+            }
+            Rational[] o2 = new Rational[n + 1];
+            Arrays.fill(o2, Rational.ZERO);
+            o2[n] = Rational.ONE;
+            lp = DualLp.maximize(ext, o2);
+            cons = ext;
+            if (lp.status() == DualLp.Status.OPTIMAL) {
+                value = lp.value();
+                point = Arrays.copyOf(lp.point(), n);
+            }
+        }
         o.tree.status = "leaf";
         o.tree.lp = lp;
         o.tree.constraints = cons;
         if (lp.status() == DualLp.Status.OPTIMAL) {
-            Rational value = lp.value().add(obj.constant());
-            Rational check = dot(ExactForward.eval(model, lp.point()));
+            Rational check = objective(ExactForward.eval(model, point));
             if (!check.equals(value)) {
                 throw new IllegalStateException("leaf LP value " + value + " differs from the exact forward pass " + check);
             }
             if (best == null || value.compareTo(best) > 0) {
                 best = value;
-                arg = lp.point();
+                arg = point;
             }
         } else if (lp.status() == DualLp.Status.UNBOUNDED) {
             throw new IllegalStateException("a leaf LP over a bounded domain is unbounded");
         }
     }
 
-    private Rational dot(Rational[] y) {
-        Rational s = Rational.ZERO;
-        for (int i = 0; i < c.length; i++) {
-            if (!c[i].isZero()) {
-                s = s.add(c[i].multiply(y[i]));
+    /** The objective at the output y: min_i (rows[i]·y + offsets[i]), exactly. */
+    private Rational objective(Rational[] y) {
+        Rational h = null;
+        for (int r = 0; r < rows.length; r++) {
+            Rational s = offsets[r];
+            Rational[] c = rows[r];
+            for (int i = 0; i < c.length; i++) {
+                if (!c[i].isZero()) {
+                    s = s.add(c[i].multiply(y[i]));
+                }
             }
+            h = h == null || s.compareTo(h) < 0 ? s : h;
         }
-        return s;
+        return h;
     }
 
     /** Evaluates a point of D (skipped when outside) and keeps it when it beats the incumbent. */
@@ -315,14 +557,23 @@ public final class BranchAndBound {
             xd[j] = x[j].doubleValue();
         }
         double[] y = g.evalDouble(xd);
-        double guess = 0;
-        for (int i = 0; i < c.length; i++) {
-            guess += c[i].doubleValue() * y[i];
+        double guess = Double.POSITIVE_INFINITY;
+        for (int r = 0; r < rows.length; r++) {
+            double s = offsets[r].doubleValue();
+            for (int i = 0; i < rows[r].length; i++) {
+                s += rows[r][i].doubleValue() * y[i];
+            }
+            guess = Math.min(guess, s);
         }
         if (best != null && guess < best.doubleValue() - 1e-9 * (1 + Math.abs(guess))) {
             return;
         }
-        Rational v = dot(ExactForward.eval(model, x));
+        // decision mode: only a point that may reach the target is worth its exact evaluation (a heuristic skip; the
+        // search stays exact: leaves and bounds decide)
+        if (target != null && best != null && guess < target.doubleValue() - 1e-6 * (1 + Math.abs(guess))) {
+            return;
+        }
+        Rational v = objective(ExactForward.eval(model, x));
         if (best == null || v.compareTo(best) > 0) {
             best = v;
             arg = x.clone();

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
                 KernelBench.class,
                 BenchTrainCommand.class,
                 BenchHessianCommand.class,
-                LipschitzBench.class})
+                LipschitzBench.class,
+                VerifyBench.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -55,4 +55,17 @@ class BenchCommandsTest {
                     n.get("lipschitzOverFloat64").asDouble(), 1e-9);
         }
     }
+
+    @Test
+    void benchVerifyReportsEveryProperty() throws Exception {
+        JsonNode j = run("bench", "verify", "--quick", "--json");
+        assertEquals(2, j.get("properties").size());
+        for (JsonNode p : j.get("properties")) {
+            String r = p.get("result").asText();
+            assertTrue(r.equals("sat") || r.equals("unsat") || r.equals("unknown"), r);
+            assertTrue(p.get("nodes").asLong() >= 1 || p.get("by").asText().equals("attack"), p.toString());
+            // CROWN alone proving the property means it is unsat
+            assertTrue(!p.get("crownVerified").asBoolean() || r.equals("unsat"), p.toString());
+        }
+    }
 }
