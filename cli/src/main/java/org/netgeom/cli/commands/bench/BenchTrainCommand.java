@@ -108,6 +108,7 @@ public final class BenchTrainCommand extends BaseCommand {
         Peak.Result peak = Peak.measure(threads, prec == Precision.F32);
         Map<String, Object> pk = new LinkedHashMap<>();
         pk.put("gflops", peak.gflops());
+        pk.put("measured", new ArrayList<>(List.of(peak.gflops())));
         pk.put("threads", peak.threads());
         pk.put("lanes", peak.lanes());
         pk.put("method", peak.method());
@@ -132,6 +133,14 @@ public final class BenchTrainCommand extends BaseCommand {
                 javaTimes[s - warmup] = (t1 - t0) / 1e9;
             }
         }
+        // the peak once more after the engine: a single measurement can be disturbed (another process, the clock
+        // ramping up) and then reads low; the larger of the two is the ceiling reported
+        Peak.Result again = Peak.measure(threads, prec == Precision.F32);
+        @SuppressWarnings("unchecked")
+        List<Double> measured = (List<Double>) pk.get("measured");
+        measured.add(again.gflops());
+        pk.put("gflops", Math.max(peak.gflops(), again.gflops()));
+        pk.put("method", peak.method() + ", the larger of a measurement before and one after the Java engine");
         double javaMed = BenchJob.median(javaTimes);
         o.put("javaMsPerStep", javaMed * 1e3);
         o.put("javaBestMsPerStep", min(javaTimes) * 1e3);
@@ -235,7 +244,11 @@ public final class BenchTrainCommand extends BaseCommand {
         p.println("bench train: " + o.get("job") + ", " + threads + " threads (load average " + o.get("load") + ")");
         Map<?, ?> pk = (Map<?, ?>) o.get("peak");
         double peak = (Double) pk.get("gflops");
-        p.printf(Locale.ROOT, "  machine peak   %7.1f GFLOP/s %s (measured: %s)%n", peak, o.get("dtype"), pk.get("method"));
+        p.printf(Locale.ROOT, "  machine peak   %7.1f GFLOP/s %s (measured: %s; measurements %s)%n", peak, o.get("dtype"), pk.get("method"),
+                ((List<?>) pk.get("measured")).stream().map(v -> String.format(Locale.ROOT, "%.1f", (Double) v)).toList());
+        if ((Double) o.get("javaGflops") > peak) {
+            p.println("  note: the Java engine ran above the measured peak, so both peak measurements were disturbed; re-run on a quiet machine");
+        }
         p.printf(Locale.ROOT, "  Java engine  %8.2f ms/step (best %.2f)  %7.2f steps/s  %6.1f GFLOP/s = %.0f%% of peak  (%s, %s)%n",
                 (Double) o.get("javaMsPerStep"), (Double) o.get("javaBestMsPerStep"), (Double) o.get("javaStepsPerSecond"),
                 (Double) o.get("javaGflops"), 100 * (Double) o.get("javaGflops") / peak, o.get("kernel"), o.get("java"));
