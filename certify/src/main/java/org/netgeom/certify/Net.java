@@ -572,7 +572,15 @@ final class Net {
         int k = v.n.length == 0 ? 0 : v.n[0].length;
         if (op instanceof Lin l) {
             BigInteger[][] out = new BigInteger[l.idx.length][];
+            long[][] zl = longs(v.n);
+            long[][] wl = zl == null ? null : longWeights(l);
+            long dl = v.d.bitLength() < 63 ? v.d.longValue() : 0;
             for (int i = 0; i < out.length; i++) {
+                // long arithmetic where no step overflows (Math.*Exact), else BigInteger: exact either way
+                out[i] = zl != null && wl[i] != null && dl != 0 ? linRowLong(l, i, zl, wl[i], dl, k) : null;
+                if (out[i] != null) {
+                    continue;
+                }
                 BigInteger[] s = new BigInteger[k];
                 Arrays.fill(s, BigInteger.ZERO);
                 for (int t = 0; t < l.idx[i].length; t++) {
@@ -595,7 +603,13 @@ final class Net {
                 int unit = w.pos;
                 char ch = w.next();
                 BigInteger[] z = v.n[i];
-                boolean zero = Arrays.stream(z).allMatch(q -> q.signum() == 0);
+                boolean zero = true;
+                for (BigInteger q : z) {
+                    if (q.signum() != 0) {
+                        zero = false;
+                        break;
+                    }
+                }
                 if (ch != '0' && ch != '1') {
                     throw new CertRejected("pattern character '" + ch + "' where a sign unit needs 0 or 1", "pattern[" + unit + "]");
                 }
@@ -605,7 +619,10 @@ final class Net {
                 if (!zero) {
                     w.ineqs.add(new Ineq(ch == '1' ? z : neg(z), unit));
                 }
-                out[i] = scale(z, ch == '1' ? a.pos : a.neg);
+                BigInteger c = ch == '1' ? a.pos : a.neg;
+                // rows are never changed in place except by reduce (below, only when den ≠ 1), so a
+                // row scaled by 1 may be shared
+                out[i] = c.equals(BigInteger.ONE) && a.den.equals(BigInteger.ONE) ? z : scale(z, c);
             }
             return a.den.equals(BigInteger.ONE) ? new Vec(out, v.d) : reduce(out, v.d.multiply(a.den));
         }
@@ -663,6 +680,64 @@ final class Net {
             out[v.n.length + i] = scale(body.n[i], v.d);
         }
         return reduce(out, v.d.multiply(body.d));
+    }
+
+    private static final java.util.Map<Lin, long[][]> LONG_WEIGHTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The weights of l as longs, per row (null for a row with an entry or its bias beyond 62 bits). */
+    private static long[][] longWeights(Lin l) {
+        return LONG_WEIGHTS.computeIfAbsent(l, x -> {
+            long[][] o = new long[x.w.length][];
+            for (int i = 0; i < o.length; i++) {
+                boolean fits = x.c[i].bitLength() < 63;
+                long[] r = new long[x.w[i].length + 1];
+                for (int t = 0; t < x.w[i].length && fits; t++) {
+                    fits = x.w[i][t].bitLength() < 63;
+                    r[t] = fits ? x.w[i][t].longValue() : 0;
+                }
+                r[x.w[i].length] = fits ? x.c[i].longValue() : 0;
+                o[i] = fits ? r : null;
+            }
+            return o;
+        });
+    }
+
+    /** The entries as longs, or null when one is beyond 62 bits. */
+    private static long[][] longs(BigInteger[][] n) {
+        long[][] o = new long[n.length][];
+        for (int i = 0; i < n.length; i++) {
+            o[i] = new long[n[i].length];
+            for (int j = 0; j < n[i].length; j++) {
+                if (n[i][j].bitLength() >= 63) {
+                    return null;
+                }
+                o[i][j] = n[i][j].longValue();
+            }
+        }
+        return o;
+    }
+
+    /** Row i of the linear op in long arithmetic, or null on overflow. */
+    private static BigInteger[] linRowLong(Lin l, int i, long[][] z, long[] w, long d, int k) {
+        long[] s = new long[k];
+        int[] idx = l.idx[i];
+        try {
+            for (int t = 0; t < idx.length; t++) {
+                long[] zz = z[idx[t]];
+                long c = w[t];
+                for (int j = 0; j < k; j++) {
+                    s[j] = Math.addExact(s[j], Math.multiplyExact(c, zz[j]));
+                }
+            }
+            s[k - 1] = Math.addExact(s[k - 1], Math.multiplyExact(w[idx.length], d));
+        } catch (ArithmeticException e) {
+            return null;
+        }
+        BigInteger[] o = new BigInteger[k];
+        for (int j = 0; j < k; j++) {
+            o[j] = BigInteger.valueOf(s[j]);
+        }
+        return o;
     }
 
     static Vec reduce(BigInteger[][] n, BigInteger d) {

@@ -54,6 +54,63 @@ final class Poly {
         return new Poly(k, v, t);
     }
 
+    /** The unit roundoff 2^-53 doubled: the filter's error bound is (terms + 7)·2^-52·Σ|terms|. */
+    private static final double FILTER = 0x1p-52;
+
+    /** The doubles nearest to each vertex's homogeneous coordinates (correctly rounded), made on first use. */
+    private double[][] dv;
+
+    private double[][] doubles() {
+        if (dv == null) {
+            double[][] d = new double[v.size()][];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = doubles(v.get(i));
+            }
+            dv = d;
+        }
+        return dv;
+    }
+
+    static double[] doubles(BigInteger[] h) {
+        double[] d = new double[h.length];
+        for (int j = 0; j < h.length; j++) {
+            d[j] = h[j].doubleValue();
+        }
+        return d;
+    }
+
+    /**
+     * The sign of h·p decided in float64, or 0 when the float value is too close to zero to be
+     * sure (then the caller decides exactly). h and p are integer vectors and hd, pd their
+     * correctly rounded doubles: each product of hd_j·pd_j carries a relative error of at most
+     * (1 + u)³ − 1 &lt; 3.01u from the two conversions and the multiplication (u = 2^-53), and the
+     * recursive sum of the m = h.length products adds at most γ_{m−1}·Σ|terms| (Higham 2002,
+     * Eq. 3.5); so |fl(h·p) − h·p| ≤ (m + 3)·1.01·u·Σ|terms|, and the filter's (m + 7)·2u·Σ|terms|,
+     * taken of the computed Σ|terms|, bounds it with a margin over two. Integers are 0 or ≥ 1 in
+     * magnitude, so no product underflows; an infinite or huge sum (≥ 2^1000) is left to exact
+     * arithmetic.
+     */
+    static int filteredSign(double[] hd, double[] pd) {
+        double s = 0;
+        double m = 0;
+        for (int j = 0; j < hd.length; j++) {
+            double t = hd[j] * pd[j];
+            s += t;
+            m += Math.abs(t);
+        }
+        if (!(m < 0x1p1000)) {
+            return 0;
+        }
+        double err = (hd.length + 7) * FILTER * m;
+        return s > err ? 1 : s < -err ? -1 : 0;
+    }
+
+    /** The exact sign of h·p (float filter, exact fallback). */
+    static int sign(BigInteger[] h, BigInteger[] p) {
+        int f = filteredSign(doubles(h), doubles(p));
+        return f != 0 ? f : dot(h, p).signum();
+    }
+
     static BigInteger dot(BigInteger[] h, BigInteger[] p) {
         BigInteger s = BigInteger.ZERO;
         for (int j = 0; j < h.length; j++) {
@@ -67,6 +124,16 @@ final class Poly {
     /** This polytope ∩ {h ≥ 0}, h = (coefficients, constant); the new inequality is number idx. */
     Poly cut(BigInteger[] h, int idx) {
         int n = v.size();
+        // every vertex strictly inside (decided by the exact filter): the cut changes nothing
+        double[] hd = doubles(h);
+        double[][] d = doubles();
+        boolean inside = true;
+        for (int i = 0; i < n && inside; i++) {
+            inside = filteredSign(hd, d[i]) > 0;
+        }
+        if (inside) {
+            return this;
+        }
         int[] s = new int[n];
         BigInteger[] val = new BigInteger[n];
         boolean anyNeg = false;
