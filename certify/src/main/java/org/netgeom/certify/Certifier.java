@@ -390,12 +390,13 @@ public final class Certifier {
         Chunk[] done = new Chunk[chunks];
         java.util.stream.IntStream.range(0, chunks).parallel()
                 .forEach(c -> done[c] = chunk(ctx, c * chunk, Math.min(count, (c + 1) * chunk)));
-        Q total = Q.ZERO;
+        List<Q> vols = new ArrayList<>(chunks);
         for (Chunk c : done) {
             run.regs.addAll(c.regs);
             run.inequalities += c.inequalities;
-            total = total.add(c.volume);
+            vols.add(c.volume);
         }
+        Q total = sum(vols);
         if (total.compareTo(run.domainVolume) != 0) {
             throw new CertRejected("the regions' exact volumes sum to " + total + ", the domain's volume is " + run.domainVolume
                     + (total.compareTo(run.domainVolume) < 0 ? ": regions are missing" : ""), list);
@@ -405,6 +406,25 @@ public final class Certifier {
 
     private record Ctx(Net net, JsonNode regions, String list, int k, int n, List<BigInteger[]> domCons, int base, Net.Vec input,
                        Poly poly, Q[] origin, Q[][] dirs, boolean pieces) {
+    }
+
+    /** The exact sum, added pairwise (operands of balanced size: far fewer large gcds than a running sum). */
+    static Q sum(List<Q> xs) {
+        if (xs.isEmpty()) {
+            return Q.ZERO;
+        }
+        List<Q> cur = xs;
+        while (cur.size() > 1) {
+            List<Q> next = new ArrayList<>((cur.size() + 1) / 2);
+            for (int i = 0; i + 1 < cur.size(); i += 2) {
+                next.add(cur.get(i).add(cur.get(i + 1)));
+            }
+            if (cur.size() % 2 == 1) {
+                next.add(cur.get(cur.size() - 1));
+            }
+            cur = next;
+        }
+        return cur.get(0);
     }
 
     private record Chunk(List<Reg> regs, Q volume, long inequalities) {
@@ -422,7 +442,7 @@ public final class Certifier {
         polyAt[0] = cx.poly;
         List<Net.Ineq> prefix = new ArrayList<>();
         String prev = "";
-        Q total = Q.ZERO;
+        List<Q> vols = new ArrayList<>(to - from);
         long inequalities = 0;
         List<Reg> regs = new ArrayList<>(to - from);
         for (int r = from; r < to; r++) {
@@ -482,7 +502,7 @@ public final class Certifier {
             if (vol.signum() <= 0) {
                 throw new CertRejected("the region's polytope has no interior", at);
             }
-            total = total.add(vol);
+            vols.add(vol);
             if (reg.has("vertices")) {
                 checkVertices(reg.get("vertices"), p, k, at + ".vertices");
             }
@@ -506,7 +526,7 @@ public final class Certifier {
             List<BigInteger[]> forms = w.ineqs.stream().map(Net.Ineq::form).toList();
             regs.add(new Reg(pattern, p, forms, Arrays.deepToString(canon.n()) + "/" + canon.d(), canon.n(), canon.d(), piece, vol));
         }
-        return new Chunk(regs, total, inequalities);
+        return new Chunk(regs, sum(vols), inequalities);
     }
 
     /** u_j − lo ≥ 0 (lower) or hi − u_j ≥ 0, as integer forms. */
@@ -538,16 +558,32 @@ public final class Certifier {
     }
 
     private static void checkVertices(JsonNode vs, Poly p, int k, String at) {
-        Set<String> mine = new HashSet<>();
-        for (BigInteger[] h : p.v) {
-            mine.add(Arrays.toString(point(h)));
-        }
-        Set<String> theirs = new HashSet<>();
-        for (int i = 0; vs.isArray() && i < vs.size(); i++) {
-            theirs.add(Arrays.toString(vector(vs.get(i), k, at + "[" + i + "]")));
-        }
-        if (!mine.equals(theirs) || vs.size() != mine.size()) {
+        // the listed vertices must be exactly the polytope's vertex set (no repeats): each listed
+        // point q equals the homogeneous vertex h iff q_j·h_k = h_j for all j (q_j = n_j/d_j: n_j·h_k = h_j·d_j)
+        if (!vs.isArray() || vs.size() != p.v.size()) {
             throw new CertRejected("the listed vertices are not the region's exact vertices", at);
+        }
+        boolean[] used = new boolean[p.v.size()];
+        for (int i = 0; i < vs.size(); i++) {
+            Q[] q = vector(vs.get(i), k, at + "[" + i + "]");
+            boolean found = false;
+            for (int c = 0; c < used.length && !found; c++) {
+                if (used[c]) {
+                    continue;
+                }
+                BigInteger[] h = p.v.get(c);
+                boolean eq = true;
+                for (int j = 0; j < k && eq; j++) {
+                    eq = q[j].n().multiply(h[k]).equals(h[j].multiply(q[j].d()));
+                }
+                if (eq) {
+                    used[c] = true;
+                    found = true;
+                }
+            }
+            if (!found) {
+                throw new CertRejected("the listed vertices are not the region's exact vertices", at);
+            }
         }
     }
 }

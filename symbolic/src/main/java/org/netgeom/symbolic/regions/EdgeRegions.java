@@ -102,7 +102,7 @@ final class EdgeRegions {
                 try {
                     int end = Math.min(count, (c + 1) * chunk);
                     for (int i = c * chunk; i < end; i++) {
-                        Exact e = exact(rp, s, sorted[i], domain, n);
+                        Exact e = exact(rp, s, sorted[i], domain, n, options.ownCoverage());
                         sorted[i] = null;
                         checks.addAndGet(e.checks);
                         area[i] = e.area;
@@ -116,7 +116,7 @@ final class EdgeRegions {
         } finally {
             options.progress().done();
         }
-        if (n == 2) {
+        if (n == 2 && options.ownCoverage()) {
             Rational sum = Rational.ZERO;
             for (int i = 0; i < count; i++) {
                 sum = sum.add(area[i]);
@@ -229,7 +229,7 @@ final class EdgeRegions {
         }
     }
 
-    private static Exact exact(Replay rp, EdgeSearch s, EdgeSearch.Reg r, Domain domain, int n) {
+    private static Exact exact(Replay rp, EdgeSearch s, EdgeSearch.Reg r, Domain domain, int n, boolean coverage) {
         int units = s.units;
         String pattern = rp.walk(r.bits);
         Form[] forms = rp.forms;
@@ -275,24 +275,31 @@ final class EdgeRegions {
                 label[i] = lab;
             }
             List<Point> pts = new ArrayList<>(m);
+            boolean[] met = new boolean[m];
             for (int i = 0; i < m; i++) {
                 Rational[] q = meet(edge[(i + m - 1) % m], edge[i]);
+                met[i] = q != null;
                 if (q == null) {
                     q = s.exact(vs[order[i]]);
                 }
                 pts.add(new Point(q));
             }
-            Rational twice = Rational.ZERO;
+            Rational twice = null;
+            if (coverage) {
+                // the exact area, for the coverage check (its sum must be the domain's)
+                twice = Rational.ZERO;
+                for (int i = 0; i < m; i++) {
+                    Point a = pts.get(i);
+                    Point b = pts.get((i + 1) % m);
+                    twice = twice.add(a.get(0).multiply(b.get(1)).subtract(b.get(0).multiply(a.get(1))));
+                }
+                if (twice.signum() <= 0) {
+                    throw new Rejected("pattern " + pattern + ": the vertices are not a counter-clockwise polygon");
+                }
+            }
             for (int i = 0; i < m; i++) {
-                Point a = pts.get(i);
-                Point b = pts.get((i + 1) % m);
-                twice = twice.add(a.get(0).multiply(b.get(1)).subtract(b.get(0).multiply(a.get(1))));
-            }
-            if (twice.signum() <= 0) {
-                throw new Rejected("pattern " + pattern + ": the vertices are not a counter-clockwise polygon");
-            }
-            for (Point q : pts) {
-                checks += require(forms, dom, q, 0, pattern);
+                // vertex i is the exact meet of edges i-1 and i: those two forms vanish there by construction
+                checks += require(forms, dom, pts.get(i), met[i] ? edge[(i + m - 1) % m] : null, met[i] ? edge[i] : null, pattern);
             }
             List<Cell.Facet> facets = new ArrayList<>(m);
             for (int i = 0; i < m; i++) {
@@ -300,7 +307,7 @@ final class EdgeRegions {
             }
             Point w = witness(forms, dom, c, pts, pattern);
             checks += units + dom.size();
-            return new Exact(Cell.of(pattern, w, pts, facets, data), twice.divide(Rational.TWO), checks);
+            return new Exact(Cell.of(pattern, w, pts, facets, data), twice == null ? null : twice.divide(Rational.TWO), checks);
         }
         Point w;
         try {
@@ -366,14 +373,15 @@ final class EdgeRegions {
     }
 
     /** Every inequality holds (≥ 0) at q; returns the number checked. */
-    private static long require(Form[] forms, List<Form> dom, Point q, int unused, String pattern) {
+    private static long require(Form[] forms, List<Form> dom, Point q, Form skipA, Form skipB, String pattern) {
         for (Form f : dom) {
-            if (f.signAt(q) < 0) {
+            if (f != skipA && f != skipB && f.signAt(q) < 0) {
                 throw new Rejected("pattern " + pattern + ": a vertex outside the domain");
             }
         }
         for (int u = 0; u < forms.length; u++) {
-            if (forms[u] != null && forms[u].signAt(q) < 0) {
+            Form f = forms[u];
+            if (f != null && f != skipA && f != skipB && f.signAt(q) < 0) {
                 throw new Rejected("pattern " + pattern + ": a vertex violates unit " + u);
             }
         }
