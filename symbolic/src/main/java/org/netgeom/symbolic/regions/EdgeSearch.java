@@ -443,9 +443,11 @@ final class EdgeSearch {
             m = Math.max(m, Math.abs(val));
             diff = Math.max(diff, Math.abs(qb - qa));
         }
-        mag[v] = m;
+        double ma = mag[a];
+        double mb = mag[b];
+        mag[v] = Math.max(m, Math.max(ma, mb));     // the 1e-9 filter's scale, as before
         exv[v] = (Math.max(exv[a], exv[b]) + cx) * (1 + 8 * uu) + PointEvaluator.TINY;
-        ez[v] = (Math.max(ea, eb) + et * (diff + ea + eb) + 4 * uu * (mag[a] + mag[b] + m)) * (1 + 8 * uu) + PointEvaluator.TINY;
+        ez[v] = (Math.max(ea, eb) + et * (diff + ea + eb) + 4 * uu * (ma + mb + m)) * (1 + 8 * uu) + PointEvaluator.TINY;
         if (strict && (!Double.isFinite(ez[v]) || !Double.isFinite(exv[v]))) {
             // the float data say nothing here: the exact coordinates and values decide
             seedExact(v);
