@@ -5,19 +5,21 @@ The complex is kept as vertices (coordinates, the set of hyperplanes through eac
 (vertex lists); each unit splits the regions whose vertices have strictly opposite signs, at the
 zeros of its pre-activation on their edges (an edge: no third vertex of the region on every
 hyperplane through both ends). Pre-activations are evaluated at all vertices at once with torch.
-Reads JSON {"nets": [{"inputs": n, "layers": [[W, b], ...]}]} on stdin, prints one JSON line per net:
-{"regions": N, "seconds": s} and a final {"torch": version, "threads": t}.
+Reads JSON {"nets": [{"inputs": n, "layers": [[W, b], ...], "lo": -1, "hi": 1}]} on stdin (lo, hi: the
+box [lo, hi]^n, default [-1, 1]), prints one JSON line per net: {"regions": N, "seconds": s,
+"maxRssMB": the process's peak resident memory so far} and a final {"torch": version, "threads": t}.
 """
 import json
+import resource
 import sys
 import time
 
 import torch
 
 
-def regions(n, layers):
+def regions(n, layers, lo=-1.0, hi=1.0):
     torch.set_default_dtype(torch.float64)
-    corners = [[1.0 if (m >> j) & 1 else -1.0 for j in range(n)] for m in range(1 << n)]
+    corners = [[hi if (m >> j) & 1 else lo for j in range(n)] for m in range(1 << n)]
     xs = torch.tensor(corners)
     zsets = [frozenset(-(2 + 2 * j) if (m >> j) & 1 else -(1 + 2 * j) for j in range(n)) for m in range(1 << n)]
     regs = [list(range(1 << n))]
@@ -77,8 +79,9 @@ def main():
     for net in spec["nets"]:
         layers = [(torch.tensor(w, dtype=torch.float64), torch.tensor(b, dtype=torch.float64)) for w, b in net["layers"]]
         t0 = time.perf_counter()
-        n = regions(net["inputs"], layers)
-        print(json.dumps({"regions": n, "seconds": time.perf_counter() - t0}), flush=True)
+        n = regions(net["inputs"], layers, net.get("lo", -1.0), net.get("hi", 1.0))
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+        print(json.dumps({"regions": n, "seconds": time.perf_counter() - t0, "maxRssMB": rss}), flush=True)
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads()}))
 
 

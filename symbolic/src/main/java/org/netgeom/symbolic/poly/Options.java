@@ -11,8 +11,11 @@ import org.netgeom.ir.Progress;
  *                      {@link #VERTEX_MODE_MAX_DIMENSION} variables, LP above)
  * @param arithmetic    exact (filtered or purely rational) or the uncertified float64 run
  * @param niceWitnesses prefer witnesses with small dyadic denominators (each still checked exactly)
+ * @param ownCoverage   the edge search's own exact 2-D coverage check (exact areas summing to the
+ *                      domain's; on by default); off only where the caller has the result certified
+ *                      by netgeom-certify, which proves coverage itself (exact volumes)
  */
-public record Options(long budget, Progress progress, Mode mode, Arithmetic arithmetic, boolean niceWitnesses) {
+public record Options(long budget, Progress progress, Mode mode, Arithmetic arithmetic, boolean niceWitnesses, boolean ownCoverage) {
     /** The default budget, 10^6 cells. */
     public static final long DEFAULT_BUDGET = 1_000_000;
     /** AUTO uses vertex representations up to this many variables. */
@@ -39,27 +42,32 @@ public record Options(long budget, Progress progress, Mode mode, Arithmetic arit
     }
 
     public static Options defaults() {
-        return new Options(DEFAULT_BUDGET, Progress.NONE, Mode.AUTO, Arithmetic.EXACT, true);
+        return new Options(DEFAULT_BUDGET, Progress.NONE, Mode.AUTO, Arithmetic.EXACT, true, true);
     }
 
     public Options withBudget(long b) {
-        return new Options(b, progress, mode, arithmetic, niceWitnesses);
+        return new Options(b, progress, mode, arithmetic, niceWitnesses, ownCoverage);
     }
 
     public Options withProgress(Progress p) {
-        return new Options(budget, p == null ? Progress.NONE : p, mode, arithmetic, niceWitnesses);
+        return new Options(budget, p == null ? Progress.NONE : p, mode, arithmetic, niceWitnesses, ownCoverage);
     }
 
     public Options withMode(Mode m) {
-        return new Options(budget, progress, m, arithmetic, niceWitnesses);
+        return new Options(budget, progress, m, arithmetic, niceWitnesses, ownCoverage);
     }
 
     public Options withArithmetic(Arithmetic a) {
-        return new Options(budget, progress, mode, a, niceWitnesses);
+        return new Options(budget, progress, mode, a, niceWitnesses, ownCoverage);
+    }
+
+    /** See {@code ownCoverage}: only for callers that certify the result independently. */
+    public Options withOwnCoverage(boolean c) {
+        return new Options(budget, progress, mode, arithmetic, niceWitnesses, c);
     }
 
     public Options withNiceWitnesses(boolean n) {
-        return new Options(budget, progress, mode, arithmetic, n);
+        return new Options(budget, progress, mode, arithmetic, n, ownCoverage);
     }
 
     /** The representation used for k variables. */

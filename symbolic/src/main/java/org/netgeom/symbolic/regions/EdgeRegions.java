@@ -84,25 +84,39 @@ final class EdgeRegions {
         List<EdgeSearch.Reg> regs = s.regions;
         s.regions = null;
         int count = regs.size();
+        // exact replay in the lexicographic order of the patterns: consecutive regions share the
+        // longest prefixes, and a region replays the program only from where its pattern departs
+        // from the previous one's (the forms of a layer depend only on the earlier units' signs)
+        EdgeSearch.Reg[] sorted = regs.toArray(new EdgeSearch.Reg[0]);
+        regs.clear();
+        Arrays.parallelSort(sorted, EdgeRegions::comparePatterns);
         Region[] out = new Region[count];
-        ThreadLocal<NetworkProgram> programs = ThreadLocal.withInitial(() -> NetworkProgram.forModel(model, inputMap, false));
         Rational[] area = new Rational[Math.max(1, count)];
         AtomicLong checks = new AtomicLong();
+        int chunk = 512;
+        int chunks = (count + chunk - 1) / chunk;
         options.progress().start("regions (exact maps and witnesses)", count);
         try {
-            IntStream.range(0, count).parallel().forEach(i -> {
-                EdgeSearch.Reg r = regs.get(i);
-                regs.set(i, null);
-                Exact e = exact(programs.get(), s, r, domain, n);
-                checks.addAndGet(e.checks);
-                area[i] = e.area;
-                out[i] = new Region(i, e.cell, inputMap);
-                options.progress().step(1);
+            IntStream.range(0, chunks).parallel().forEach(c -> {
+                Replay rp = new Replay(NetworkProgram.forModel(model, inputMap, false), s.units);
+                try {
+                    int end = Math.min(count, (c + 1) * chunk);
+                    for (int i = c * chunk; i < end; i++) {
+                        Exact e = exact(rp, s, sorted[i], domain, n, options.ownCoverage());
+                        sorted[i] = null;
+                        checks.addAndGet(e.checks);
+                        area[i] = e.area;
+                        out[i] = new Region(i, e.cell, inputMap);
+                    }
+                    options.progress().step(end - c * chunk);
+                } finally {
+                    rp.close();
+                }
             });
         } finally {
             options.progress().done();
         }
-        if (n == 2) {
+        if (n == 2 && options.ownCoverage()) {
             Rational sum = Rational.ZERO;
             for (int i = 0; i < count; i++) {
                 sum = sum.add(area[i]);
@@ -131,28 +145,72 @@ final class EdgeRegions {
     private record Exact(Cell<NetworkProgram.Outputs> cell, Rational area, long checks) {
     }
 
-    private static Exact exact(NetworkProgram p, EdgeSearch s, EdgeSearch.Reg r, Domain domain, int n) {
-        int units = s.units;
-        char[] pat = new char[units];
-        for (int u = 0; u < units; u++) {
-            pat[u] = (r.bits[u >>> 6] >>> (u & 63) & 1) != 0 ? '1' : '0';
+    /** Lexicographic order of the patterns ('0' before '1', unit 0 first). */
+    static int comparePatterns(EdgeSearch.Reg a, EdgeSearch.Reg b) {
+        for (int i = 0; i < a.bits.length; i++) {
+            long x = a.bits[i] ^ b.bits[i];
+            if (x != 0) {
+                long low = x & -x;
+                return (a.bits[i] & low) != 0 ? 1 : -1;
+            }
         }
-        String pattern = new String(pat);
-        Form[] forms = new Form[units];       // the unit's inequality form > 0 on the region, null when identically zero
+        return 0;
+    }
+
+    /**
+     * The exact program walked along one pattern after another: the units and forms of the
+     * common prefix with the previous pattern are kept, the rest is replayed.
+     */
+    static final class Replay {
+        final NetworkProgram p;
+        final int units;
+        final char[] pat;
+        final Form[] z;           // the unit's pre-activation at each depth on the current path
+        final Form[] forms;       // the unit's inequality form > 0 on the region, null when identically zero
+        int depth;                // units decided on the current path
+        int fetched;              // z[0..fetched-1] are valid for the current prefix
         NetworkProgram.Outputs data;
-        int depth = 0;
-        try {
+
+        Replay(NetworkProgram p, int units) {
+            this.p = p;
+            this.units = units;
+            this.pat = new char[units];
+            this.z = new Form[units];
+            this.forms = new Form[units];
+        }
+
+        /** Walks to {@code bits}' pattern; returns it as a string. */
+        String walk(long[] bits) {
+            int common = 0;
+            while (common < depth && (bits[common >>> 6] >>> (common & 63) & 1) == (pat[common] == '1' ? 1 : 0)) {
+                common++;
+            }
+            while (depth > common) {
+                p.undo();
+                depth--;
+            }
+            fetched = Math.min(fetched, common + 1);
+            for (int u = common; u < units; u++) {
+                pat[u] = (bits[u >>> 6] >>> (u & 63) & 1) != 0 ? '1' : '0';
+            }
+            String pattern = new String(pat);
             for (; depth < units; depth++) {
-                Unit un = p.next();
-                if (!(un instanceof Unit.Sign sgn)) {
-                    throw new Rejected("unit " + depth + " is not a sign unit");
+                if (fetched <= depth) {
+                    Unit un = p.next();
+                    if (!(un instanceof Unit.Sign sgn)) {
+                        throw new Rejected("unit " + depth + " is not a sign unit");
+                    }
+                    z[depth] = sgn.z();
+                    fetched = depth + 1;
                 }
-                Form z = sgn.z();
+                Form f = z[depth];
                 int c = pat[depth] == '1' ? 1 : 0;
-                if (!z.isZero()) {
-                    forms[depth] = c == 1 ? z : z.negate();
+                if (!f.isZero()) {
+                    forms[depth] = c == 1 ? f : f.negate();
                 } else if (c == 1) {
                     throw new Rejected("pattern " + pattern + ": unit " + depth + " is identically zero but marked '1'");
+                } else {
+                    forms[depth] = null;
                 }
                 p.decide(c);
             }
@@ -160,11 +218,22 @@ final class EdgeRegions {
                 throw new Rejected("the program has more units than the search");
             }
             data = p.leaf();
-        } finally {
-            for (int i = 0; i < depth; i++) {
+            return pattern;
+        }
+
+        void close() {
+            while (depth > 0) {
                 p.undo();
+                depth--;
             }
         }
+    }
+
+    private static Exact exact(Replay rp, EdgeSearch s, EdgeSearch.Reg r, Domain domain, int n, boolean coverage) {
+        int units = s.units;
+        String pattern = rp.walk(r.bits);
+        Form[] forms = rp.forms;
+        NetworkProgram.Outputs data = rp.data;
         List<Form> dom = domain.constraints();
         long checks = 0;
         int[] vs = r.v;
@@ -206,24 +275,31 @@ final class EdgeRegions {
                 label[i] = lab;
             }
             List<Point> pts = new ArrayList<>(m);
+            boolean[] met = new boolean[m];
             for (int i = 0; i < m; i++) {
                 Rational[] q = meet(edge[(i + m - 1) % m], edge[i]);
+                met[i] = q != null;
                 if (q == null) {
                     q = s.exact(vs[order[i]]);
                 }
                 pts.add(new Point(q));
             }
-            Rational twice = Rational.ZERO;
+            Rational twice = null;
+            if (coverage) {
+                // the exact area, for the coverage check (its sum must be the domain's)
+                twice = Rational.ZERO;
+                for (int i = 0; i < m; i++) {
+                    Point a = pts.get(i);
+                    Point b = pts.get((i + 1) % m);
+                    twice = twice.add(a.get(0).multiply(b.get(1)).subtract(b.get(0).multiply(a.get(1))));
+                }
+                if (twice.signum() <= 0) {
+                    throw new Rejected("pattern " + pattern + ": the vertices are not a counter-clockwise polygon");
+                }
+            }
             for (int i = 0; i < m; i++) {
-                Point a = pts.get(i);
-                Point b = pts.get((i + 1) % m);
-                twice = twice.add(a.get(0).multiply(b.get(1)).subtract(b.get(0).multiply(a.get(1))));
-            }
-            if (twice.signum() <= 0) {
-                throw new Rejected("pattern " + pattern + ": the vertices are not a counter-clockwise polygon");
-            }
-            for (Point q : pts) {
-                checks += require(forms, dom, q, 0, pattern);
+                // vertex i is the exact meet of edges i-1 and i: those two forms vanish there by construction
+                checks += require(forms, dom, pts.get(i), met[i] ? edge[(i + m - 1) % m] : null, met[i] ? edge[i] : null, pattern);
             }
             List<Cell.Facet> facets = new ArrayList<>(m);
             for (int i = 0; i < m; i++) {
@@ -231,7 +307,7 @@ final class EdgeRegions {
             }
             Point w = witness(forms, dom, c, pts, pattern);
             checks += units + dom.size();
-            return new Exact(Cell.of(pattern, w, pts, facets, data), twice.divide(Rational.TWO), checks);
+            return new Exact(Cell.of(pattern, w, pts, facets, data), twice == null ? null : twice.divide(Rational.TWO), checks);
         }
         Point w;
         try {
@@ -297,14 +373,15 @@ final class EdgeRegions {
     }
 
     /** Every inequality holds (≥ 0) at q; returns the number checked. */
-    private static long require(Form[] forms, List<Form> dom, Point q, int unused, String pattern) {
+    private static long require(Form[] forms, List<Form> dom, Point q, Form skipA, Form skipB, String pattern) {
         for (Form f : dom) {
-            if (f.signAt(q) < 0) {
+            if (f != skipA && f != skipB && f.signAt(q) < 0) {
                 throw new Rejected("pattern " + pattern + ": a vertex outside the domain");
             }
         }
         for (int u = 0; u < forms.length; u++) {
-            if (forms[u] != null && forms[u].signAt(q) < 0) {
+            Form f = forms[u];
+            if (f != null && f != skipA && f != skipB && f.signAt(q) < 0) {
                 throw new Rejected("pattern " + pattern + ": a vertex violates unit " + u);
             }
         }

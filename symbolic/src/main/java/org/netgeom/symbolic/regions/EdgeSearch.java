@@ -35,7 +35,6 @@ import java.util.stream.IntStream;
  * exactly and re-checks it.
  */
 final class EdgeSearch {
-    static final double TOL = 1e-9;
 
     /** A region under construction: its vertices and its pattern bits (1 = '1'). */
     static final class Reg {
@@ -64,15 +63,33 @@ final class EdgeSearch {
     int[] pb;
     int[] ph;
     Rational[][] ex;
+    /** A proven bound on the max-norm distance of the float coordinates from the exact vertex. */
+    double[] exv;
     // the current block
     private int blk = -1;
     private int w;
     private double[] z;
     private byte[] sg;
     private double[] mag;
+    /** A proven bound on |z̃ − z| over the current block's units at each vertex (z exact). */
+    private double[] ez;
     private final Map<Integer, Rational[]> exactBlock = new HashMap<>();
     List<Reg> regions = new ArrayList<>();
     long exactSigns;
+    /** Float decisions outside the 10⁻⁹ filter but inside the proven bound (not strict mode): checked downstream. */
+    long unprovenSigns;
+    /**
+     * Strict: every float decision is proven by the a-priori bound, all others are exact. Otherwise
+     * a float value within the bound but beyond TOL·(the layer's magnitude at the vertex) is taken
+     * as it is (counted in unprovenSigns): the bound compounds through chains of vertices made
+     * inside a layer (each generation multiplies it by about 1 + 5·Lip/slope), so strict mode
+     * decides a quarter of the vertices exactly on a 64-wide net and is several times slower.
+     * Either way the result is re-derived exactly and certified downstream.
+     */
+    boolean strict = Boolean.getBoolean("netgeom.edges.strict");
+    static final double TOL = 1e-9;
+    /** Exact decisions where the float value's sign (or its zero) differed from the exact sign. */
+    long floatWrong;
     long splits;
 
     EdgeSearch(PointEvaluator ev, Rational[] lo, Rational[] hi, long budget, Progress progress) {
@@ -90,6 +107,7 @@ final class EdgeSearch {
         pb = new int[cap];
         ph = new int[cap];
         ex = new Rational[cap][];
+        exv = new double[cap];
     }
 
     /** Runs the search; the regions are then in {@link #regions}. */
@@ -108,9 +126,7 @@ final class EdgeSearch {
             Arrays.sort(z0);
             int v = add(-1, -1, -1, z0);
             ex[v] = c;
-            for (int j = 0; j < n; j++) {
-                x[v * n + j] = c[j].doubleValue();
-            }
+            seed(v);
             all[m] = v;
         }
         regions.add(new Reg(all, new long[(units + 63) / 64]));
@@ -126,6 +142,10 @@ final class EdgeSearch {
         } finally {
             progress.done();
         }
+        if (System.getenv("NETGEOM_TIMING") != null) {
+            System.err.println("edge search: " + nv + " vertices, " + regions.size() + " regions, " + exactSigns + " exact sign decisions, " + unprovenSigns + " float decisions beyond the proven bound ("
+                    + floatWrong + " float signs wrong)");
+        }
         z = null;
         sg = null;
     }
@@ -139,10 +159,12 @@ final class EdgeSearch {
             pb = Arrays.copyOf(pb, cap);
             ph = Arrays.copyOf(ph, cap);
             ex = Arrays.copyOf(ex, cap);
+            exv = Arrays.copyOf(exv, cap);
             if (z != null) {
                 z = Arrays.copyOf(z, cap * w);
                 sg = Arrays.copyOf(sg, cap * w);
                 mag = Arrays.copyOf(mag, cap);
+                ez = Arrays.copyOf(ez, cap);
             }
         }
         pa[nv] = a;
@@ -159,10 +181,15 @@ final class EdgeSearch {
         z = new double[cap * w];
         sg = new byte[cap * w];
         mag = new double[cap];
+        ez = new double[cap];
         exactBlock.clear();
-        ThreadLocal<double[][]> scratch = ThreadLocal.withInitial(ev::scratch);
+        ThreadLocal<double[][][]> scratch = ThreadLocal.withInitial(() -> new double[][][]{ev.scratch(), ev.scratch()});
         IntStream.range(0, nv).parallel().forEach(v -> {
-            ev.evalFloat(x, v * n, b, scratch.get(), z, v * w);
+            if (ex[v] != null) {
+                seed(v);          // exact coordinates known: start again from their nearest doubles
+            }
+            double[][][] sc = scratch.get();
+            ez[v] = ev.evalFloatErr(x, v * n, exv[v], b, sc[0], sc[1], z, v * w);
             double m = 0;
             for (int j = 0; j < w; j++) {
                 m = Math.max(m, Math.abs(z[v * w + j]));
@@ -174,27 +201,58 @@ final class EdgeSearch {
         }
     }
 
-    /** Decides the signs of units from..w-1 of the current block at vertex v. */
+    /** The float coordinates of a vertex with exact coordinates: their nearest doubles, within u·|x|. */
+    private void seed(int v) {
+        double e = 0;
+        for (int j = 0; j < n; j++) {
+            double d = ex[v][j].doubleValue();
+            x[v * n + j] = d;
+            e = Math.max(e, PointEvaluator.U * Math.abs(d) * (1 + 2 * PointEvaluator.U) + PointEvaluator.TINY);
+        }
+        exv[v] = e;
+    }
+
+    /**
+     * Decides the signs of units from..w-1 of the current block at vertex v: by the float value
+     * where it is farther from zero than the proven bound ez[v] on its error (so the float sign is
+     * the exact sign), else exactly (and the vertex's float values become the exact ones rounded).
+     */
     private void signs(int v, int from) {
-        double tol = TOL * mag[v];
         for (int j = from; j < w; j++) {
             double zz = z[v * w + j];
-            if (zz > tol) {
+            double e = ez[v];
+            if (zz > e) {
                 sg[v * w + j] = 1;
-            } else if (zz < -tol) {
+            } else if (zz < -e) {
                 sg[v * w + j] = -1;
+            } else if (!strict && Math.abs(zz) > TOL * mag[v]) {
+                unprovenSigns++;
+                sg[v * w + j] = (byte) (zz > 0 ? 1 : -1);
             } else {
                 exactSigns++;
-                sg[v * w + j] = (byte) exactValues(v)[j].signum();
+                int exact = exactValues(v)[j].signum();
+                if (exact != (int) Math.signum(zz)) {
+                    floatWrong++;
+                }
+                sg[v * w + j] = (byte) exact;
             }
         }
     }
 
+    /** The exact pre-activations of the block at v; v's float values are replaced by them, rounded. */
     private Rational[] exactValues(int v) {
         Rational[] r = exactBlock.get(v);
         if (r == null) {
             r = ev.evalExact(exact(v), blk);
             exactBlock.put(v, r);
+            double m = 0;
+            for (int q = 0; q < w; q++) {
+                double d = r[q].doubleValue();
+                z[v * w + q] = d;
+                m = Math.max(m, Math.abs(d));
+            }
+            mag[v] = m;
+            ez[v] = PointEvaluator.U * m * (1 + 2 * PointEvaluator.U) + PointEvaluator.TINY;
         }
         return r;
     }
@@ -341,23 +399,67 @@ final class EdgeSearch {
         return true;
     }
 
+    /**
+     * The vertex where unit j (of the current block; unit u overall) vanishes on the edge {a, b},
+     * z_j(a) &gt; 0 &gt; z_j(b) (decided). Float coordinates and values by linear interpolation at
+     * t̃ = fl(z̃_a / (z̃_a − z̃_b)), with proven error bounds: with |z̃ − z| ≤ E at a and b and the
+     * signs certain (z̃_a &gt; 0 &gt; z̃_b), the exact t = z_a/(z_a − z_b) satisfies
+     * |z̃_a/D̃ − t| ≤ (E_a + t(E_a + E_b))/D̃ ≤ (2E_a + E_b)/D̃ for D̃ = z̃_a − z̃_b, plus the
+     * rounding of the subtraction and the division; the block's pre-activations are affine along
+     * the edge (it lies in one region of the earlier layers' complex), so each value at the
+     * vertex is z(a) + t(z(b) − z(a)) and its error is at most max(E_a, E_b) + |t̃ − t|·(|z̃_b −
+     * z̃_a| + E_a + E_b) + the rounding of the interpolation; the coordinates likewise.
+     */
     private int vertexOn(int a, int b, int j, int u) {
         double za = z[a * w + j];
         double zb = z[b * w + j];
         double t = za / (za - zb);
         int v = add(a, b, u, append(intersect(zs[a], zs[b]), u));
+        final double uu = PointEvaluator.U;
+        double ea = ez[a];
+        double eb = ez[b];
+        double et;
+        if (za > 0 && zb < 0 && Double.isFinite(ea) && Double.isFinite(eb) && Double.isFinite(t)) {
+            double dd = za - zb;
+            et = (2 * ea + eb + 2 * eb) / dd * (1 + 8 * uu) + 4 * uu + PointEvaluator.TINY;
+        } else {
+            et = Double.POSITIVE_INFINITY;
+        }
+        double cx = 0;
         for (int i = 0; i < n; i++) {
-            x[v * n + i] = x[a * n + i] + t * (x[b * n + i] - x[a * n + i]);
+            double xa = x[a * n + i];
+            double xb = x[b * n + i];
+            double xv = xa + t * (xb - xa);
+            x[v * n + i] = xv;
+            cx = Math.max(cx, et * (Math.abs(xb - xa) + exv[a] + exv[b]) + 4 * uu * (Math.abs(xa) + Math.abs(xb) + Math.abs(xv)));
         }
         double m = 0;
+        double diff = 0;
         for (int q = 0; q < w; q++) {
-            double val = z[a * w + q] + t * (z[b * w + q] - z[a * w + q]);
+            double qa = z[a * w + q];
+            double qb = z[b * w + q];
+            double val = qa + t * (qb - qa);
             z[v * w + q] = val;
             m = Math.max(m, Math.abs(val));
+            diff = Math.max(diff, Math.abs(qb - qa));
         }
-        mag[v] = Math.max(m, Math.max(mag[a], mag[b]));
+        double ma = mag[a];
+        double mb = mag[b];
+        mag[v] = Math.max(m, Math.max(ma, mb));     // the 1e-9 filter's scale, as before
+        exv[v] = (Math.max(exv[a], exv[b]) + cx) * (1 + 8 * uu) + PointEvaluator.TINY;
+        ez[v] = (Math.max(ea, eb) + et * (diff + ea + eb) + 4 * uu * (ma + mb + m)) * (1 + 8 * uu) + PointEvaluator.TINY;
+        if (strict && (!Double.isFinite(ez[v]) || !Double.isFinite(exv[v]))) {
+            // the float data say nothing here: the exact coordinates and values decide
+            seedExact(v);
+        }
         sg[v * w + j] = 0;
         return v;
+    }
+
+    private void seedExact(int v) {
+        exact(v);
+        seed(v);
+        exactValues(v);
     }
 
     static int[] append(int[] s, int u) {

@@ -171,6 +171,108 @@ final class PointEvaluator {
         System.arraycopy(s[blockSrc[b]], 0, out, off, blockWidth[b]);
     }
 
+    /** The unit roundoff of float64, u = 2^-53. */
+    static final double U = 0x1p-53;
+    /** An absolute slack for subnormal results (every bound below adds it once per operation). */
+    static final double TINY = 0x1p-1000;
+
+    /**
+     * As {@link #evalFloat} at the double point ũ, which is within {@code eu} (max norm) of an
+     * exact point u, and returns a proven bound E with |z̃_q − z_q(u)| ≤ E for every unit q of
+     * block b, where z̃ is what this writes to {@code out} (the same values as evalFloat).
+     *
+     * <p>Each value carries an error bound e, propagated with the standard a-priori bounds of
+     * floating-point arithmetic (Higham 2002, Eq. 3.5, Lemma 3.1): a dot product of m terms
+     * computed recursively has |fl(Σ) − Σ̃| ≤ γ_m Σ|terms|, γ_m = m·u/(1 − m·u); a weight w̃ =
+     * fl(w) (correctly rounded) has |w̃ − w| ≤ u|w|. So for d = bias + Σ_q w_q·s_q with inputs s̃_q
+     * within e_q of s_q: |d̃ − d| ≤ γ_{m+2}·(|bias̃| + Σ|w̃_q||s̃_q|)·(1 + 2u) + (1 + 2u)·Σ|w̃_q|e_q,
+     * bounded here with (m + 4)·2u in place of γ_{m+2}(1 + 2u) (a margin over 1.9 for m·u ≤ 2^-20)
+     * and (1 + 2^-40) on the propagated part, whose own float evaluation adds less than
+     * (m + 2)·u relatively. A piecewise-linear activation with slopes s is max|s|-Lipschitz, so
+     * it maps e to max|s|·e plus the rounding of the product and of the slopes (3u|d̃|); a sum adds
+     * the errors and u|d̃|.
+     */
+    double evalFloatErr(double[] u, int uOff, double eu, int b, double[][] s, double[][] se, double[] out, int off) {
+        int last = blockIns[b];
+        for (int pc = 0; pc < last; pc++) {
+            NetworkCompiler.Ins in = ins[pc];
+            if (in instanceof NetworkCompiler.In x) {
+                double[] d = s[x.dst()];
+                double[] de = se[x.dst()];
+                for (int i = 0; i < d.length; i++) {
+                    double v = inB[i];
+                    double abs = Math.abs(inB[i]);
+                    double prop = 0;
+                    for (int j = 0; j < k; j++) {
+                        double t = inA[i][j] * u[uOff + j];
+                        v += t;
+                        abs += Math.abs(t);
+                        prop += Math.abs(inA[i][j]) * eu;
+                    }
+                    d[i] = v;
+                    de[i] = (k + 4) * 2 * U * abs + prop * (1 + 0x1p-40) + TINY;
+                }
+            } else if (in instanceof NetworkCompiler.Lin x) {
+                IntMatrix m = x.m();
+                double[] src = s[x.src()];
+                double[] srce = se[x.src()];
+                double[] d = s[x.dst()];
+                double[] de = se[x.dst()];
+                int[] st = m.start;
+                int[] col = m.col;
+                double[] val = m.dval;
+                for (int i = 0; i < m.rows; i++) {
+                    double v = m.dbias[i];
+                    double abs = Math.abs(v);
+                    double prop = 0;
+                    for (int q = st[i]; q < st[i + 1]; q++) {
+                        double t = val[q] * src[col[q]];
+                        v += t;
+                        abs += Math.abs(t);
+                        prop += Math.abs(val[q]) * srce[col[q]];
+                    }
+                    d[i] = v;
+                    de[i] = (st[i + 1] - st[i] + 4) * 2 * U * abs + prop * (1 + 0x1p-40) + TINY;
+                }
+            } else if (in instanceof NetworkCompiler.Act x) {
+                double[] src = s[x.src()];
+                double[] srce = se[x.src()];
+                double[] d = s[x.dst()];
+                double[] de = se[x.dst()];
+                double lip = Math.max(Math.abs(x.posD()), Math.abs(x.negD())) * (1 + 4 * U);
+                for (int i = 0; i < src.length; i++) {
+                    double z = src[i];
+                    d[i] = z > 0 ? z * x.posD() : z * x.negD();
+                    de[i] = lip * srce[i] + 3 * U * Math.abs(d[i]) + TINY;
+                }
+            } else if (in instanceof NetworkCompiler.Add x) {
+                double[] a = s[x.a()];
+                double[] bb = s[x.b()];
+                double[] ae = se[x.a()];
+                double[] be = se[x.b()];
+                double[] d = s[x.dst()];
+                double[] de = se[x.dst()];
+                if (x.concat()) {
+                    System.arraycopy(a, 0, d, 0, a.length);
+                    System.arraycopy(bb, 0, d, a.length, bb.length);
+                    System.arraycopy(ae, 0, de, 0, ae.length);
+                    System.arraycopy(be, 0, de, ae.length, be.length);
+                } else {
+                    for (int i = 0; i < d.length; i++) {
+                        d[i] = a[i] + bb[i];
+                        de[i] = (ae[i] + be[i]) * (1 + 4 * U) + 2 * U * Math.abs(d[i]) + TINY;
+                    }
+                }
+            }
+        }
+        System.arraycopy(s[blockSrc[b]], 0, out, off, blockWidth[b]);
+        double e = 0;
+        for (double x : se[blockSrc[b]]) {
+            e = Math.max(e, x);
+        }
+        return e;
+    }
+
     /** The pre-activations of block {@code b} at the rational point u, exactly. */
     Rational[] evalExact(Rational[] u, int b) {
         Rational[][] s = new Rational[size.length][];

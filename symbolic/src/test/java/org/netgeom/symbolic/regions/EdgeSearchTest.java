@@ -173,4 +173,61 @@ class EdgeSearchTest {
                 org.netgeom.ir.NetgeomException.class, () -> Regions.resolve(one, AffineMap.identity(1), box(1), Options.defaults(),
                         Regions.Search.EDGES)).code());
     }
+
+    /**
+     * Near-ties: second-layer units that vanish exactly at vertices created in the first layer,
+     * (a, b) = (p/q, r/s) with thirds, sevenths, tenths: not doubles, so the vertex's float
+     * coordinates are off and its float pre-activation is a tiny number of either sign or zero,
+     * while the exact value is 0. The proven error bound must send each of these to the exact
+     * decision (some of whose float signs are wrong), and the result must be the cell search's.
+     */
+    @Test
+    void nearTiesAreDecidedExactly() {
+        Rational[][] pts = {{q(1, 3), q(1, 3)}, {q(1, 7), q(-2, 7)}, {q(3, 10), q(7, 10)}, {q(-2, 9), q(1, 11)},
+                {q(5, 13), q(-1, 3)}, {q(1, 10), q(1, 5)}};
+        long wrong = 0;
+        long exact = 0;
+        for (Rational[] p : pts) {
+            Rational a = p[0];
+            Rational b = p[1];
+            // layer 1: x − a, y − b, x + y + 3 (positive on the box), 2x − y + 4 (positive)
+            Rational[][] w1 = {{q(1), q(0)}, {q(0), q(1)}, {q(1), q(1)}, {q(2), q(-1)}};
+            Rational[] b1 = {a.negate(), b.negate(), q(3), q(4)};
+            // layer 2: (x + y + 3) − (3 + a + b) = x + y − a − b, through (a, b); (2x − y + 4) − (4 + 2a − b); and a
+            // combination of the relus through the same point
+            Rational[][] w2 = {{q(0), q(0), q(1), q(0)}, {q(0), q(0), q(0), q(1)}, {q(1), q(-1), q(1), q(-1)}};
+            Rational[] b2 = {q(3).add(a).add(b).negate(), q(4).add(a.multiply(q(2))).subtract(b).negate(),
+                    q(3).add(a).add(b).negate().add(q(4).add(a.multiply(q(2))).subtract(b))};
+            Model m = new Model("near-tie", Shape.of(2), List.of(TestNets.dense(w1, b1), RandomNets.activation("relu"),
+                    TestNets.dense(w2, b2), RandomNets.activation("relu"), TestNets.dense(new Rational[][]{{q(1), q(2), q(-1)}}, q(0))));
+            AffineMap in = AffineMap.identity(2);
+            EdgeSearch s = new EdgeSearch(new PointEvaluator(NetworkProgram.forModel(m, in, false), in), box(2).lower(), box(2).upper(),
+                    Options.DEFAULT_BUDGET, org.netgeom.ir.Progress.NONE);
+            s.strict = true;          // every float decision proven, all others exact
+            s.run();
+            wrong += s.floatWrong;
+            exact += s.exactSigns;
+            RegionSet c = Regions.enumerate(m, in, box(2), Options.defaults(), Regions.Search.CELLS);
+            TreeSet<String> strict = new TreeSet<>();
+            for (EdgeSearch.Reg r : s.regions) {
+                StringBuilder sb = new StringBuilder();
+                for (int u = 0; u < s.units; u++) {
+                    sb.append((r.bits[u >>> 6] >>> (u & 63) & 1) != 0 ? '1' : '0');
+                }
+                strict.add(sb.toString());
+            }
+            TreeSet<String> ref = new TreeSet<>(c.regions().stream().map(Region::pattern).toList());
+            assertEquals(ref, strict, "strict edge search vs cells, near tie at " + Arrays.toString(p));
+            // the default search (proven bound, then the unproven 1e-9 filter) is either right, or its
+            // exact re-derivation catches it: never a wrong result
+            try {
+                RegionSet e = Regions.enumerate(m, in, box(2), Options.defaults(), Regions.Search.EDGES);
+                assertEquals(ref, new TreeSet<>(e.regions().stream().map(Region::pattern).toList()));
+            } catch (IllegalStateException rejected) {
+                assertTrue(rejected.getMessage().contains("failed its exact check"), rejected.getMessage());
+            }
+        }
+        assertTrue(exact >= pts.length, "every near tie is decided exactly (" + exact + ")");
+        assertTrue(wrong > 0, "some of those float signs are wrong, so the exact decisions mattered");
+    }
 }

@@ -40,6 +40,10 @@ public final class RegionsBench extends BaseCommand {
     @Option(names = "--scale", description = "Only the rows at scale: widths 64-256, edge search vs a float64 edge-subdivision reference in torch.")
     boolean scale;
 
+    @Option(names = "--rows", paramLabel = "ID,...", description = "With --scale: the rows to run (2d-64, 2d-128, 2d-256, 3d-64, 3d-128, "
+            + "4d-64, 4d-128, slice-784, or all; default: all but 3d-128 and 4d-128).")
+    String rowIds;
+
     @Option(names = "--quick", description = "One run, two seeds, no rational-only mode (a smoke test of the benchmark).")
     boolean quick;
 
@@ -61,7 +65,7 @@ public final class RegionsBench extends BaseCommand {
         if (scale) {
             List<Object> rows = new ArrayList<>();
             try {
-                RegionsScaleBench.run(w, json, rows, quick);
+                RegionsScaleBench.run(w, json, rows, quick, rowIds);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

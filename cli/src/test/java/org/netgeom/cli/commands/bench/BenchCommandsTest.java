@@ -8,6 +8,7 @@ import org.netgeom.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,5 +68,18 @@ class BenchCommandsTest {
             // CROWN alone proving the property means it is unsat
             assertTrue(!p.get("crownVerified").asBoolean() || r.equals("unsat"), p.toString());
         }
+    }
+
+    @Test
+    void benchRegionsScaleRowsAreChosenByName() {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int rc = Main.run(new String[]{"bench", "regions", "--scale", "--rows", "2d-64,nope"}, new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8));
+        assertEquals(2, rc);
+        assertTrue(e.toString(StandardCharsets.UTF_8).contains("no row 'nope'"), e.toString(StandardCharsets.UTF_8));
+        assertEquals(List.of("2d-64", "slice-784"), RegionsScaleBench.pick("2d-64,slice-784", false).stream().map(RegionsScaleBench.Net::id).toList());
+        assertEquals(1, RegionsScaleBench.pick(null, true).size());
+        assertTrue(RegionsScaleBench.pick(null, false).stream().noneMatch(n -> n.id().equals("4d-128")));
     }
 }
