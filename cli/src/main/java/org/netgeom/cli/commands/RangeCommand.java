@@ -67,6 +67,10 @@ public final class RangeCommand extends BaseCommand {
     @Option(names = "--no-certificate", description = "Leave the search trees out of the JSON.")
     boolean noCertificate;
 
+    @Option(names = "--input-splits", paramLabel = "K",
+            description = "The most input bisections on a path of the search before units are split (default: 5 per input for up to 8 inputs, else 0, as verify).")
+    Integer inputSplits;
+
     @Option(names = "--eps-sweep", paramLabel = "A,B,N",
             description = "With --linf CENTER: the exact range and the IBP/CROWN bounds for N radii from A to B (implies --compare).")
     String epsSweep;
@@ -116,7 +120,11 @@ public final class RangeCommand extends BaseCommand {
             }
         }
         long deadline = timeout == null ? 0 : System.nanoTime() + (long) (timeout * 1e9);
-        BranchAndBound.Limits lim = new BranchAndBound.Limits(meth, maxNodes, deadline);
+        if (inputSplits != null && inputSplits < 0) {
+            throw CliError.USAGE.error("--input-splits must be 0 or more");
+        }
+        BranchAndBound.Limits lim = new BranchAndBound.Limits(meth, maxNodes, deadline,
+                inputSplits != null ? inputSplits : VerifyCommand.defaultInputSplits(m.input().size()));
         if (epsSweep != null) {
             return sweep(m, g, forms, labels, lim, meth);
         }

@@ -160,4 +160,17 @@ class RangeCommandTest {
         assertEquals(2, linf.status());
         assertEquals("BAD_INPUT", linf.code());
     }
+
+    /** Input splitting (the default for few inputs) changes the search, never the exact range or its witnesses' values. */
+    @Test
+    void inputSplitsChangeTheSearchNotTheRange() {
+        com.fasterxml.jackson.databind.JsonNode split = CliRun.of("range", MODEL.toString(), "--box=-1,1", "--no-certificate", "--json").json();
+        com.fasterxml.jackson.databind.JsonNode units = CliRun.of("range", MODEL.toString(), "--box=-1,1", "--input-splits", "0",
+                "--no-certificate", "--json").json();
+        for (int i = 0; i < split.get("outputs").size(); i++) {
+            assertEquals(units.get("outputs").get(i).get("min"), split.get("outputs").get(i).get("min"));
+            assertEquals(units.get("outputs").get(i).get("max"), split.get("outputs").get(i).get("max"));
+        }
+        assertEquals("USAGE", CliRun.of("range", MODEL.toString(), "--box=-1,1", "--input-splits", "-1", "--json").code());
+    }
 }
