@@ -88,16 +88,12 @@ public sealed interface Layer
          * {@code torch.where(x > 0, pos·x, neg·x)} gives). docs/ir.md, "Kinks".
          */
         public Scalar slopeAtZero() {
-            return slopeAtZero(op, neg);
+            return slopeAtZero(op, neg, Rational.ZERO);
         }
 
         /** {@link #slopeAtZero()} for an op spelling and its negative-side slope. */
         public static <S> S slopeAtZero(String op, S neg, S zero) {
             return op.equals("abs") ? zero : neg;
-        }
-
-        private static Scalar slopeAtZero(String op, Scalar neg) {
-            return slopeAtZero(op, neg, Rational.ZERO);
         }
 
         public <R> R accept(LayerVisitor<R> v) {

@@ -97,9 +97,7 @@ public final class OnnxImport {
     /** The interpreter (found once per JVM). */
     public static synchronized String python() {
         if (python == null) {
-            String env = System.getenv("NETGEOM_PYTHON");
-            python = find(env != null && !env.isBlank() ? List.of(env)
-                    : List.of("/usr/bin/python3", "python3", "/usr/local/bin/python3", "python"));
+            python = find(org.netgeom.numeric.torch.TorchBridge.candidates());
         }
         return python;
     }

@@ -55,11 +55,20 @@ public final class TorchBridge {
     /** The bridge (found and extracted once per JVM). */
     public static synchronized TorchBridge get() {
         if (instance == null) {
-            String env = System.getenv("NETGEOM_PYTHON");
-            instance = find(env != null && !env.isBlank() ? List.of(env)
-                    : List.of("/usr/bin/python3", "python3", "/usr/local/bin/python3", "python"));
+            instance = find(candidates());
         }
         return instance;
+    }
+
+    /**
+     * The Python interpreters netgeom tries, in order: {@code NETGEOM_PYTHON} alone when it is set,
+     * else Debian's {@code /usr/bin/python3} first, then the usual names on the PATH (the torch
+     * bridge and the ONNX import both look for theirs here).
+     */
+    public static List<String> candidates() {
+        String env = System.getenv("NETGEOM_PYTHON");
+        return env != null && !env.isBlank() ? List.of(env)
+                : List.of("/usr/bin/python3", "python3", "/usr/local/bin/python3", "python");
     }
 
     /** The first candidate interpreter that can import torch; {@link NumericError#TORCH_UNAVAILABLE} when none can. */

@@ -210,7 +210,8 @@ final class AffinePieces {
         return a.compareTo(b) <= 0 ? new Rational[]{a, b} : new Rational[]{b, a};
     }
 
-    private static int find(int[] p, int i) {
+    /** Union-find with path halving over a parent array (also SplitMerge's). */
+    static int find(int[] p, int i) {
         while (p[i] != i) {
             p[i] = p[p[i]];
             i = p[i];
@@ -218,7 +219,7 @@ final class AffinePieces {
         return i;
     }
 
-    private static void union(int[] p, int a, int b) {
+    static void union(int[] p, int a, int b) {
         p[find(p, a)] = find(p, b);
     }
 }

@@ -280,7 +280,7 @@ public final class SplitMerge {
         for (List<Piece> ps : byPattern.values()) {
             label[i] = offset[ps.get(0).box()] + ps.get(0).localPiece();
             for (Piece p : ps) {
-                union(parent, label[i], offset[p.box()] + p.localPiece());
+                AffinePieces.union(parent, label[i], offset[p.box()] + p.localPiece());
                 for (CutFacet c : p.cuts()) {
                     buckets.computeIfAbsent(new Bucket(regions.get(i).map(), c.coordinate(), c.at()), x -> new ArrayList<>())
                             .add(new Side(i, c));
@@ -300,7 +300,7 @@ public final class SplitMerge {
             }
             for (Side x : below) {
                 for (Side y : above) {
-                    if (find(parent, label[x.region()]) == find(parent, label[y.region()])) {
+                    if (AffinePieces.find(parent, label[x.region()]) == AffinePieces.find(parent, label[y.region()])) {
                         continue;
                     }
                     boolean share;
@@ -313,14 +313,14 @@ public final class SplitMerge {
                                 e.getKey().coordinate(), e.getKey().at(), partial.domain(), cons, x.region(), y.region());
                     }
                     if (share) {
-                        union(parent, label[x.region()], label[y.region()]);
+                        AffinePieces.union(parent, label[x.region()], label[y.region()]);
                     }
                 }
             }
         }
         Map<Integer, List<Integer>> comps = new LinkedHashMap<>();
         for (int r = 0; r < n; r++) {
-            comps.computeIfAbsent(find(parent, label[r]), x -> new ArrayList<>()).add(r);
+            comps.computeIfAbsent(AffinePieces.find(parent, label[r]), x -> new ArrayList<>()).add(r);
         }
         List<List<Integer>> ordered = new ArrayList<>(comps.values());
         if (k == 1) {
@@ -377,18 +377,6 @@ public final class SplitMerge {
         strict[strict.length - 2] = false;
         strict[strict.length - 1] = false;
         return ExactLp.decide(cons, strict).feasible();
-    }
-
-    private static int find(int[] p, int i) {
-        while (p[i] != i) {
-            p[i] = p[p[i]];
-            i = p[i];
-        }
-        return i;
-    }
-
-    private static void union(int[] p, int a, int b) {
-        p[find(p, a)] = find(p, b);
     }
 
     /** The vertices of the convex union of the pieces: 1-D the two ends, 2-D counter-clockwise. */

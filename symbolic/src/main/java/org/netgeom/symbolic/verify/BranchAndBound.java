@@ -345,14 +345,7 @@ public final class BranchAndBound {
                         }
                     }
                 }
-                boolean[] strict = new boolean[cons.size()];
-                for (int i = 0; i < strict.length; i++) {
-                    strict[i] = st.get(i);
-                }
-                ExactLp.Margin mg = ExactLp.decide(cons, strict);
-                if (!mg.feasible()) {
-                    t.status = "empty";
-                    t.farkas = mg.certificate();
+                if (provenEmpty(t, cons, st)) {
                     continue;
                 }
                 Open child = node(t, fix, cons, st, o.lo, o.hi, o.inputDepth);
@@ -426,14 +419,7 @@ public final class BranchAndBound {
             List<Boolean> st = new ArrayList<>(o.strict);
             cons.add(Form.of(a, side == 0 ? mid : mid.negate()));       // low: m − x_j ≥ 0; high: x_j − m > 0
             st.add(side == 1);
-            boolean[] strict = new boolean[cons.size()];
-            for (int i = 0; i < strict.length; i++) {
-                strict[i] = st.get(i);
-            }
-            ExactLp.Margin mg = ExactLp.decide(cons, strict);
-            if (!mg.feasible()) {
-                t.status = "empty";
-                t.farkas = mg.certificate();
+            if (provenEmpty(t, cons, st)) {
                 continue;
             }
             Rational[] lo = o.lo.clone();
@@ -448,6 +434,24 @@ public final class BranchAndBound {
                 queue.add(child);
             }
         }
+    }
+
+    /**
+     * Decides a child's constraints by exact LP; an empty child is marked so in its tree node with
+     * the Farkas certificate that proves it (and is not searched).
+     */
+    private static boolean provenEmpty(Tree t, List<Form> cons, List<Boolean> st) {
+        boolean[] strict = new boolean[cons.size()];
+        for (int i = 0; i < strict.length; i++) {
+            strict[i] = st.get(i);
+        }
+        ExactLp.Margin mg = ExactLp.decide(cons, strict);
+        if (mg.feasible()) {
+            return false;
+        }
+        t.status = "empty";
+        t.farkas = mg.certificate();
+        return true;
     }
 
     /** The unstable unit to split (largest score, then the earliest), or −1 when all are decided. */
