@@ -105,25 +105,31 @@ public final class ExactForward extends ArrayDomain<Rational> implements Interpr
         throw SymbolicError.NOT_EXACT.error(fn.op + " has no exact rational values; use the float64 engine (omit --exact)");
     }
 
+    /**
+     * A batch normalisation's channel as the exact affine map z ↦ g·z + c (g = weight/√(var + eps),
+     * c = bias − g·mean); {@code NOT_EXACT} when √(var + eps) is not a positive rational.
+     */
+    public static Rational[] channelMap(Layer.BatchNorm l, int ch) {
+        Rational var = l.var().rational(ch).add(l.eps().rational());
+        Rational sd = var.sqrtExact();
+        if (sd == null || sd.isZero()) {
+            throw SymbolicError.NOT_EXACT.error("batchnorm" + (l.name() == null ? "" : " '" + l.name() + "'") + " channel " + ch + ": √(var + eps) = √("
+                    + var + ") is not a positive rational, so the exact engine cannot use it (choose var so that var + eps "
+                    + "is a square, or use the float64 engine)");
+        }
+        Rational g = (l.weight() == null ? Rational.ONE : l.weight().rational(ch)).divide(sd);
+        Rational b = l.bias() == null ? Rational.ZERO : l.bias().rational(ch);
+        return new Rational[]{g, b.subtract(g.multiply(l.mean().rational(ch)))};
+    }
+
     @Override
     public Rational[] normalise(Layer.BatchNorm l, int per, Rational[] v) {
-        int c = l.features();
-        Rational eps = l.eps().rational();
         Rational[] y = new Rational[v.length];
-        for (int ch = 0; ch < c; ch++) {
-            Rational var = l.var().rational(ch).add(eps);
-            Rational sd = var.sqrtExact();
-            if (sd == null || sd.isZero()) {
-                throw SymbolicError.NOT_EXACT.error("batchnorm" + (l.name() == null ? "" : " '" + l.name() + "'") + " channel " + ch + ": √(var + eps) = √("
-                        + var + ") is not a positive rational, so the exact engine cannot use it (choose var so that var + eps "
-                        + "is a square, or use the float64 engine)");
-            }
-            Rational g = (l.weight() == null ? Rational.ONE : l.weight().rational(ch)).divide(sd);
-            Rational mean = l.mean().rational(ch);
-            Rational b = l.bias() == null ? Rational.ZERO : l.bias().rational(ch);
+        for (int ch = 0; ch < l.features(); ch++) {
+            Rational[] gc = channelMap(l, ch);
             for (int k = 0; k < per; k++) {
                 int i = ch * per + k;
-                y[i] = g.multiply(v[i].subtract(mean)).add(b);
+                y[i] = gc[0].multiply(v[i]).add(gc[1]);
             }
         }
         return y;
