@@ -67,6 +67,22 @@ public final class Certifier {
         throw new CertRejected("not a result netgeom-certify knows (regions --json, perturb --lipschitz --json, loss-surface --line --json)", null);
     }
 
+    /**
+     * Certifies a region set that arrives one region at a time ({@code regions --json --stream}):
+     * {@code header} carries the claimed {@code activationRegions}, {@code affinePieces} (and in
+     * 1-D {@code breakpoints}); each region is read from {@code regions} only after the one before
+     * has been checked, so the result's JSON never has to be held whole. The checks are those of
+     * {@link #certify(Path, JsonNode, DomainSpec, Map)}.
+     */
+    public static Report certifyRegions(Path model, JsonNode header, java.util.Iterator<JsonNode> regions, DomainSpec domain,
+            Map<String, String> bindings) {
+        if (header == null || !header.has("activationRegions")) {
+            throw new CertRejected("the result has no activationRegions", "activationRegions");
+        }
+        Net net = Net.read(model, bindings);
+        return run(net, regions, "regions", domain, true).finishRegions(header);
+    }
+
     /** One region as the checker derived it. */
     /** map: the exact map as one integer vector (A and b row by row over one denominator, then the denominator; lowest terms, so equal maps have equal vectors). */
     record Reg(String pattern, Poly poly, List<Net.Ineq> ineqs, Z map, Z[] a, BigInteger den, int piece) {
@@ -158,7 +174,7 @@ public final class Certifier {
         /** dim(C_i ∩ C_j) = k − 1: the closures share a facet of positive (k−1)-volume. */
         private boolean adjacent(Reg a, Reg b) {
             Poly p = a.poly;
-            int idx = base + a.ineqs.size();
+            int idx = Math.max(a.poly.h.length, base);          // fresh indices, past every one a.poly uses
             for (Net.Ineq g : b.ineqs) {
                 p = p.cut(g.form(), idx++);
             }
@@ -287,6 +303,10 @@ public final class Certifier {
         if (regions == null || !regions.isArray()) {
             throw new CertRejected("the result lists no regions", list);
         }
+        return run(net, regions.elements(), list, dom, pieces);
+    }
+
+    static Run run(Net net, java.util.Iterator<JsonNode> regions, String list, DomainSpec dom, boolean pieces) {
         int n = net.inputSize;
         Q[] origin = null;
         Q[][] dirs = null;
@@ -398,9 +418,9 @@ public final class Certifier {
         Map<String, Integer> seen = new HashMap<>();
         Q total = Q.ZERO;
         Poly.Edges edges = new Poly.Edges();
-        for (int r = 0; r < regions.size(); r++) {
+        for (int r = 0; regions.hasNext(); r++) {
             String at = list + "[" + r + "]";
-            JsonNode reg = regions.get(r);
+            JsonNode reg = regions.next();
             String pattern = reg.path("pattern").asText(null);
             if (pattern == null) {
                 throw new CertRejected("a region needs its pattern", at + ".pattern");
@@ -493,7 +513,19 @@ public final class Certifier {
                 throw new CertRejected("a region needs its piece", at + ".piece");
             }
             Z map = Z.concat(canon.n(), canon.d());
-            run.regs.add(new Reg(pattern, p, w.ineqs, map, canon.n(), canon.d(), piece));
+            // kept for the piece check: only the inequalities tight at a vertex of the closed region (a shared facet
+            // lies on one of them, and they cut out the same polytope), not one per unit of the network
+            java.util.BitSet tight = new java.util.BitSet();
+            for (java.util.BitSet z : p.t) {
+                tight.or(z);
+            }
+            List<Net.Ineq> kept = new ArrayList<>();
+            for (int q = 0; q < w.ineqs.size(); q++) {
+                if (tight.get(run.base + q)) {
+                    kept.add(w.ineqs.get(q));
+                }
+            }
+            run.regs.add(new Reg(pattern, p, kept, map, canon.n(), canon.d(), piece));
         }
         if (k == 2) {
             total = edges.area();

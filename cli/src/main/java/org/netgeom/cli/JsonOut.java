@@ -28,6 +28,8 @@ public final class JsonOut {
             .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
             .withObjectIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"));
 
+    private static final ObjectMapper LINE = new ObjectMapper();
+
     private JsonOut() {
     }
 
@@ -35,6 +37,15 @@ public final class JsonOut {
     public static String write(Object value) {
         try {
             return MAPPER.writer(PRETTY).writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** The JSON text of a value on one line (JSON lines: {@code regions --json --stream}). */
+    public static String line(Object value) {
+        try {
+            return LINE.writeValueAsString(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
         }

@@ -70,6 +70,10 @@ public final class RegionsCommand extends BaseCommand {
     @Option(names = "--show", paramLabel = "N", defaultValue = "20", description = "Regions listed in human output (default 20).")
     int show;
 
+    @Option(names = "--stream", description = "With --json: JSON lines, one object a region (as --json lists it), then a summary line "
+            + "{\"activationRegions\", \"affinePieces\", \"certified\"}; each region is re-checked as it is written, the output is never held whole.")
+    boolean stream;
+
     @Option(names = "--split", paramLabel = "N", description = "Cut the box into about N sub-boxes, enumerate each as a Spark task "
             + "and merge by pattern (the result is the same; docs/sweep.md).")
     Integer split;
@@ -99,12 +103,18 @@ public final class RegionsCommand extends BaseCommand {
         if (master != null && split == null) {
             throw org.netgeom.cli.CliError.USAGE.error("--master goes with --split N");
         }
+        if (stream && !json) {
+            throw org.netgeom.cli.CliError.USAGE.error("--stream goes with --json");
+        }
         long tA = System.nanoTime();
         long cA = cpu();
         RegionSet rs = split == null ? Regions.enumerate(m, in, d, o, search)
                 : org.netgeom.cli.RegionSplitter.find().enumerate(m, in, d, o, split, master);
         long tB = System.nanoTime();
         long cB = cpu();
+        if (stream) {
+            return streamed(m, rs, d);
+        }
         Map<String, Object> out = toJson(rs, ordered(rs));
         long tC = System.nanoTime();
         long cC = cpu();
@@ -173,36 +183,104 @@ public final class RegionsCommand extends BaseCommand {
         o.put("activationRegions", rs.activationRegions());
         o.put("affinePieces", rs.affinePieces());
         List<Object> regs = new ArrayList<>();
-        boolean slice = !rs.inputMap().equals(AffineMap.identity(rs.inputMap().outputs()));
+        boolean slice = onSlice(rs);
         for (Region r : order) {
-            Map<String, Object> x = JsonOut.object();
-            x.put("pattern", r.pattern());
-            x.put("witness", JsonOut.exact(r.witness()));
-            AffineMap map = r.map();
-            List<Object> a = new ArrayList<>();
-            for (Rational[] row : map.a()) {
-                a.add(JsonOut.exact(row));
-            }
-            x.put("A", a);
-            x.put("b", JsonOut.exact(map.b()));
-            x.put("piece", r.piece());
-            if (rs.dimension() <= 2 && r.vertices() != null) {
-                List<Object> vs = new ArrayList<>();
-                for (Rational[] v : r.vertices()) {
-                    vs.add(JsonOut.exact(v));
-                }
-                x.put("vertices", vs);
-            }
-            if (slice) {
-                x.put("input", JsonOut.exact(r.inputWitness()));
-            }
-            regs.add(x);
+            regs.add(regionJson(r, rs.dimension(), slice));
         }
         o.put("regions", regs);
         if (rs.dimension() == 1 && !rs.regions().isEmpty() && rs.regions().get(0).vertices() != null) {
             o.put("breakpoints", JsonOut.exact(rs.breakpoints().toArray(new Rational[0])));
         }
         return o;
+    }
+
+    /** One region as {@code --json} lists it. */
+    static Map<String, Object> regionJson(Region r, int dimension, boolean slice) {
+        Map<String, Object> x = JsonOut.object();
+        x.put("pattern", r.pattern());
+        x.put("witness", JsonOut.exact(r.witness()));
+        AffineMap map = r.map();
+        List<Object> a = new ArrayList<>();
+        for (Rational[] row : map.a()) {
+            a.add(JsonOut.exact(row));
+        }
+        x.put("A", a);
+        x.put("b", JsonOut.exact(map.b()));
+        x.put("piece", r.piece());
+        if (dimension <= 2 && r.vertices() != null) {
+            List<Object> vs = new ArrayList<>();
+            for (Rational[] v : r.vertices()) {
+                vs.add(JsonOut.exact(v));
+            }
+            x.put("vertices", vs);
+        }
+        if (slice) {
+            x.put("input", JsonOut.exact(r.inputWitness()));
+        }
+        return x;
+    }
+
+    /** Whether the region set lives on a slice (the regions then carry "input"). */
+    private static boolean onSlice(RegionSet rs) {
+        return !rs.inputMap().equals(AffineMap.identity(rs.inputMap().outputs()));
+    }
+
+    /**
+     * {@code --json --stream}: each region is written as one line and handed, read back from that
+     * text, to the checker, which asks for the next only when it has checked this one; then the
+     * summary line. A rejection ends the stream with {@code "certified": false} and the error.
+     */
+    private int streamed(Model m, RegionSet rs, Domain d) {
+        var w = out();
+        List<Region> order = ordered(rs);
+        boolean slice = onSlice(rs);
+        Map<String, Object> head = JsonOut.object();
+        head.put("activationRegions", rs.activationRegions());
+        head.put("affinePieces", rs.affinePieces());
+        if (rs.dimension() == 1 && !rs.regions().isEmpty() && rs.regions().get(0).vertices() != null) {
+            head.put("breakpoints", JsonOut.exact(rs.breakpoints().toArray(new Rational[0])));
+        }
+        java.util.Iterator<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.Iterator<>() {
+            int i;
+
+            @Override
+            public boolean hasNext() {
+                return i < order.size();
+            }
+
+            @Override
+            public com.fasterxml.jackson.databind.JsonNode next() {
+                String line = JsonOut.line(regionJson(order.get(i++), rs.dimension(), slice));
+                w.println(line);
+                return SelfCertify.read(line);
+            }
+        };
+        if (noCertify) {
+            while (lines.hasNext()) {
+                lines.next();
+            }
+        } else {
+            org.netgeom.certify.DomainSpec spec = new org.netgeom.certify.DomainSpec(domain.box, domain.polytope, domain.slice);
+            try {
+                SelfCertify.stream(model, SelfCertify.read(JsonOut.line(head)), lines, spec, Args.bindings(bind));
+                head.put("certified", true);
+            } catch (org.netgeom.ir.NetgeomException e) {
+                head.put("certified", false);
+                Map<String, Object> err = JsonOut.object();
+                err.put("code", e.code().name());
+                err.put("message", e.getMessage());
+                err.put("path", e.path());
+                head.put("error", err);
+                w.println(JsonOut.line(head));
+                w.flush();
+                err().println(e.render());
+                err().flush();
+                return org.netgeom.cli.CliError.CERT_REJECTED.exitStatus();
+            }
+        }
+        w.println(JsonOut.line(head));
+        w.flush();
+        return 0;
     }
 
     private void human(Model m, RegionSet rs, List<Region> order, List<String> vars) {

@@ -35,13 +35,35 @@ final class SelfCertify {
         return run(model, node, domain, bind);
     }
 
-    static Certifier.Report run(Path model, JsonNode result, DomainSpec domain, Map<String, Rational> bind) {
+    /** One JSON text read back, as the checker would read it from a file. */
+    static JsonNode read(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The checker on a streamed region set ({@code regions --json --stream}): the claimed counts, then the regions one by one. */
+    static Certifier.Report stream(Path model, JsonNode header, java.util.Iterator<JsonNode> regions, DomainSpec domain, Map<String, Rational> bind) {
+        try {
+            return Certifier.certifyRegions(model, header, regions, domain, strings(bind));
+        } catch (CertRejected e) {
+            throw CliError.CERT_REJECTED.at(e.path(), e.getMessage());
+        }
+    }
+
+    private static Map<String, String> strings(Map<String, Rational> bind) {
         Map<String, String> b = new HashMap<>();
         if (bind != null) {
             bind.forEach((k, v) -> b.put(k, v.toString()));
         }
+        return b;
+    }
+
+    static Certifier.Report run(Path model, JsonNode result, DomainSpec domain, Map<String, Rational> bind) {
         try {
-            return Certifier.certify(model, result, domain, b);
+            return Certifier.certify(model, result, domain, strings(bind));
         } catch (CertRejected e) {
             throw CliError.CERT_REJECTED.at(e.path(), e.getMessage());
         }

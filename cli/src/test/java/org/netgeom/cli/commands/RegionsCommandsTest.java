@@ -116,6 +116,29 @@ class RegionsCommandsTest {
     }
 
     @Test
+    void streamWritesTheListedRegionsAsLinesThenACertifiedSummary() throws Exception {
+        // the reference: the non-streamed --json of the same run (its regions, in its order, and its counts)
+        for (String[] a : new String[][] {{"sq.json", SQUARE2D, "--box=-1,1"}, {"tent2.json", TENT2, "--box=0,1"}}) {
+            Path model = file(a[0], a[1]);
+            JsonNode whole = run("regions", model.toString(), a[2], "--json").json();
+            Run r = run("regions", model.toString(), a[2], "--json", "--stream");
+            assertEquals(0, r.rc(), r.err());
+            String[] lines = r.out().strip().split("\n");
+            ObjectMapper om = new ObjectMapper();
+            assertEquals(whole.get("regions").size() + 1, lines.length, r.out());
+            for (int i = 0; i < whole.get("regions").size(); i++) {
+                assertEquals(whole.get("regions").get(i), om.readTree(lines[i]), "line " + i);
+            }
+            JsonNode sum = om.readTree(lines[lines.length - 1]);
+            assertEquals(whole.get("activationRegions"), sum.get("activationRegions"));
+            assertEquals(whole.get("affinePieces"), sum.get("affinePieces"));
+            assertTrue(sum.get("certified").asBoolean(), r.out());
+        }
+        Run bad = run("regions", file("sq.json", SQUARE2D).toString(), "--box=-1,1", "--stream");
+        assertEquals("USAGE", bad.err().replaceAll("(?s).*error\\[([A-Z_]+)\\].*", "$1"), bad.err());
+    }
+
+    @Test
     void budgetExceededIsACodedErrorWithFound() throws Exception {
         Run r = run("regions", file("tent2.json", TENT2).toString(), "--box=0,1", "--budget", "2", "--json");
         assertEquals(2, r.rc());
