@@ -13,8 +13,13 @@ import org.netgeom.ir.Tensor;
  * avgpool2d (its windows, weight 1/area) to this one form, so that a {@link Domain} writes one
  * affine map; {@link #dense()} is the dense layer when there is one, for domains with a faster
  * dense kernel. Weights are the IR's exact scalars (rationals or free symbols).
+ *
+ * <p>A domain that wants inference batch normalisation as an affine map too (the compilers of
+ * regions and verify) lowers it with {@link #of(Layer.BatchNorm, int, NotExact)}; the interpreter
+ * itself hands batchnorm to {@link Domain#normalise}, since its map is rational only when every
+ * channel's {@code √(var + eps)} is.
  */
-public abstract sealed class Linear permits Linear.OfDense, Linear.OfConv, Linear.OfAvgPool {
+public abstract sealed class Linear permits Linear.OfDense, Linear.OfConv, Linear.OfAvgPool, Linear.OfBatchNorm {
     private final int in;
     private final int out;
     private final Layer layer;
@@ -27,7 +32,7 @@ public abstract sealed class Linear permits Linear.OfDense, Linear.OfConv, Linea
         this.out = out;
     }
 
-    /** The IR layer this map comes from (dense, conv2d or avgpool2d). */
+    /** The IR layer this map comes from (dense, conv2d, avgpool2d or batchnorm). */
     public final Layer layer() {
         return layer;
     }
@@ -98,6 +103,25 @@ public abstract sealed class Linear permits Linear.OfDense, Linear.OfConv, Linea
     /** Builds the lowered map of an avgpool2d on an input of shape {@code in}. */
     public static Linear of(Layer.AvgPool2d l, Shape in) {
         return new OfAvgPool(l, in);
+    }
+
+    /** The error for a batchnorm channel whose {@code √(var + eps)} is not a positive rational. */
+    @FunctionalInterface
+    public interface NotExact {
+        /** The error to throw for {@code channel}, where {@code var + eps} is {@code varPlusEps}. */
+        RuntimeException at(int channel, Rational varPlusEps);
+    }
+
+    /**
+     * Inference batch normalisation on {@code perChannel · features} units as the affine map it is
+     * when every channel's {@code √(var + eps)} is a positive rational: unit i of channel
+     * {@code c = i / perChannel} maps to {@code g_c·x_i + b_c}, {@code g_c = weight_c / √(var_c + eps)}
+     * (weight 1 when absent) and {@code b_c = bias_c − g_c·mean_c} (bias 0 when absent). Channels are
+     * lowered in order; the first whose root is not a positive rational throws
+     * {@code notExact.at(channel, var + eps)}. Free symbols throw {@code IR_UNBOUND_SYMBOL}.
+     */
+    public static Linear of(Layer.BatchNorm l, int perChannel, NotExact notExact) {
+        return new OfBatchNorm(l, perChannel, notExact);
     }
 
     /** {@code W x + b}, W row-major {@code [out][in]}. */
@@ -242,6 +266,67 @@ public abstract sealed class Linear permits Linear.OfDense, Linear.OfConv, Linea
         @Override
         public double biasDouble(int o) {
             return 0;
+        }
+    }
+
+    /** A batch normalisation lowered to one diagonal row a unit: {@code g_c·x_i + b_c}. */
+    public static final class OfBatchNorm extends Linear {
+        private final int per;
+        private final Rational[] gain;
+        private final Rational[] shift;
+        private final int[][] cols;
+
+        OfBatchNorm(Layer.BatchNorm l, int per, NotExact notExact) {
+            super(l, per * l.features(), per * l.features());
+            this.per = per;
+            int c = l.features();
+            Rational eps = l.eps().rational();
+            gain = new Rational[c];
+            shift = new Rational[c];
+            for (int ch = 0; ch < c; ch++) {
+                Rational var = l.var().rational(ch).add(eps);
+                Rational sd = var.sqrtExact();
+                if (sd == null || sd.isZero()) {
+                    throw notExact.at(ch, var);
+                }
+                gain[ch] = (l.weight() == null ? Rational.ONE : l.weight().rational(ch)).divide(sd);
+                shift[ch] = (l.bias() == null ? Rational.ZERO : l.bias().rational(ch)).subtract(gain[ch].multiply(l.mean().rational(ch)));
+            }
+            cols = new int[per * c][];
+            for (int i = 0; i < cols.length; i++) {
+                cols[i] = new int[]{i};
+            }
+        }
+
+        /** The channel of row o. */
+        public int channel(int o) {
+            return o / per;
+        }
+
+        @Override
+        public int[] cols(int o) {
+            return cols[o];
+        }
+
+        @Override
+        public Scalar weight(int o, int k) {
+            return gain[o / per];
+        }
+
+        /** Row o's shift {@code b_c} (never null: zero when the layer has no bias and a zero mean). */
+        @Override
+        public Scalar bias(int o) {
+            return shift[o / per];
+        }
+
+        @Override
+        public double weightDouble(int o, int k) {
+            return gain[o / per].doubleValue();
+        }
+
+        @Override
+        public double biasDouble(int o) {
+            return shift[o / per].doubleValue();
         }
     }
 }

@@ -1,11 +1,12 @@
 package org.netgeom.symbolic.regions;
 
-import org.netgeom.ir.LayerIndex;
 import org.netgeom.ir.Layer;
-import org.netgeom.ir.LayerVisitor;
 import org.netgeom.ir.NetgeomException;
 import org.netgeom.ir.Rational;
 import org.netgeom.ir.Shape;
+import org.netgeom.ir.interp.Domain;
+import org.netgeom.ir.interp.Interpreter;
+import org.netgeom.ir.interp.Linear;
 import org.netgeom.symbolic.SymbolicError;
 
 import java.math.BigInteger;
@@ -19,8 +20,12 @@ import java.util.List;
  * or concatenation of two earlier buffers; identity and flatten cost nothing. Units come in the
  * evaluation order of {@code ExactForward} (a residual's body, then its shortcut). Smooth ops and
  * square are refused with {@code NOT_PIECEWISE_LINEAR}.
+ *
+ * <p>A domain of the {@link Interpreter}: a value is the index of the buffer that holds it, and
+ * each op appends the instruction that fills a new buffer; the walk, shapes, paths, conv taps and
+ * pool windows are the interpreter's.
  */
-final class NetworkCompiler implements LayerVisitor<Void> {
+final class NetworkCompiler implements Domain<Integer> {
 
     sealed interface Ins permits In, Lin, Act, Pool, Add {
     }
@@ -51,8 +56,6 @@ final class NetworkCompiler implements LayerVisitor<Void> {
     private final boolean float64;
     private final int w;
     private final int track;
-    private int cur;
-    private Shape shape;
     private String path;
     int units;
 
@@ -72,10 +75,7 @@ final class NetworkCompiler implements LayerVisitor<Void> {
         int b = buffer(inShape.size());
         buffers.get(b).set(input);
         ins.add(new In(b));
-        cur = b;
-        shape = inShape;
-        all(layers, pathPrefix);
-        return cur;
+        return Interpreter.of(layers, inShape, pathPrefix).run(this, b);
     }
 
     private int buffer(int n) {
@@ -83,46 +83,38 @@ final class NetworkCompiler implements LayerVisitor<Void> {
         return buffers.size() - 1;
     }
 
-    private void all(List<Layer> layers, String prefix) {
-        for (int i = 0; i < layers.size(); i++) {
-            String saved = path;
-            path = prefix + "[" + i + "]";
-            try {
-                layers.get(i).accept(this);
-            } catch (NetgeomException e) {
-                throw e.path() == null ? new NetgeomException(e.code(), e.getMessage(), path).with("layer", path) : e;
-            }
-            path = saved;
-        }
-    }
-
-    private void linear(List<List<IntMatrix.Entry>> rows, Rational[] bias, Shape out) {
-        int dst = buffer(rows.size());
-        ins.add(new Lin(cur, dst, new IntMatrix(buffers.get(cur).n, rows, bias)));
-        cur = dst;
-        shape = out;
+    @Override
+    public void enter(Layer l, String p) {
+        path = p;
     }
 
     @Override
-    public Void visit(Layer.Dense l) {
-        int out = l.out();
-        int in = l.in();
+    public int size(Integer x) {
+        return buffers.get(x).n;
+    }
+
+    /** Dense, conv2d, avgpool2d and (lowered here) batchnorm: one sparse linear map. */
+    @Override
+    public Integer linear(Linear a, Integer x) {
+        int out = a.out();
         List<List<IntMatrix.Entry>> rows = new ArrayList<>(out);
         Rational[] bias = new Rational[out];
-        for (int i = 0; i < out; i++) {
-            List<IntMatrix.Entry> r = new ArrayList<>(in);
-            for (int j = 0; j < in; j++) {
-                r.add(new IntMatrix.Entry(j, l.weight().rational(i * in + j)));
+        for (int o = 0; o < out; o++) {
+            int[] cols = a.cols(o);
+            List<IntMatrix.Entry> r = new ArrayList<>(cols.length);
+            for (int k = 0; k < cols.length; k++) {
+                r.add(new IntMatrix.Entry(cols[k], a.weightRational(o, k)));
             }
             rows.add(r);
-            bias[i] = l.bias() == null ? Rational.ZERO : l.bias().rational(i);
+            bias[o] = a.biasRational(o);
         }
-        linear(rows, bias, Shape.of(out));
-        return null;
+        int dst = buffer(out);
+        ins.add(new Lin(x, dst, new IntMatrix(size(x), rows, bias)));
+        return dst;
     }
 
     @Override
-    public Void visit(Layer.AbRelu l) {
+    public Integer twoSlope(Layer.AbRelu l, Integer x) {
         Rational neg = l.neg().rational();
         Rational pos = l.pos().rational();
         BigInteger q = neg.denominator().divide(neg.denominator().gcd(pos.denominator())).multiply(pos.denominator());
@@ -130,28 +122,22 @@ final class NetworkCompiler implements LayerVisitor<Void> {
         BigInteger pb = pos.numerator().multiply(q.divide(pos.denominator()));
         boolean fits = nb.bitLength() < 62 && pb.bitLength() < 62;
         long max = fits ? Math.max(Math.abs(nb.longValue()), Math.abs(pb.longValue())) : Long.MAX_VALUE;
-        int n = buffers.get(cur).n;
+        int n = size(x);
         int dst = buffer(n);
-        ins.add(new Act(cur, dst, fits ? nb.longValue() : 0, fits ? pb.longValue() : 0, nb, pb, q,
+        ins.add(new Act(x, dst, fits ? nb.longValue() : 0, fits ? pb.longValue() : 0, nb, pb, q,
                 neg.doubleValue(), pos.doubleValue(), max));
         blocks.add(new NetworkProgram.UnitBlock(track, path, l.op(), units, n));
         units += n;
-        cur = dst;
-        return null;
+        return dst;
     }
 
     @Override
-    public Void visit(Layer.Identity l) {
-        return null;
-    }
-
-    @Override
-    public Void visit(Layer.Square l) {
+    public Integer square(Layer.Square l, Integer x) {
         throw notPiecewiseLinear(l);
     }
 
     @Override
-    public Void visit(Layer.Smooth l) {
+    public Integer smooth(Layer.Smooth l, Integer x) {
         throw notPiecewiseLinear(l);
     }
 
@@ -162,121 +148,32 @@ final class NetworkCompiler implements LayerVisitor<Void> {
     }
 
     @Override
-    public Void visit(Layer.Residual l) {
-        int x = cur;
-        Shape s = shape;
-        String p = path;
-        all(l.layers(), p + ".layers");
-        int body = cur;
-        Shape out = shape;
-        cur = x;
-        shape = s;
-        if (l.shortcut() != null) {
-            all(l.shortcut(), p + ".shortcut");
-        }
-        int dst = buffer(buffers.get(body).n);
-        ins.add(new Add(body, cur, dst, false));
-        cur = dst;
-        shape = out;
-        return null;
+    public Integer normalise(Layer.BatchNorm l, int perChannel, Integer x) {
+        return linear(Linear.of(l, perChannel, (ch, var) -> SymbolicError.NOT_EXACT.at(path, "batchnorm channel " + ch
+                + ": sqrt(var + eps) = sqrt(" + var + ") is not a positive rational, so its pieces are not exact (choose var "
+                + "so that var + eps is a square)")), x);
     }
 
     @Override
-    public Void visit(Layer.Concat l) {
-        int x = cur;
-        Shape s = shape;
-        all(l.layers(), path + ".layers");
-        int body = cur;
-        int[] d = s.dims();
-        d[0] += shape.dim(0);
-        int dst = buffer(buffers.get(x).n + buffers.get(body).n);
-        ins.add(new Add(x, body, dst, true));
-        cur = dst;
-        shape = Shape.of(d);
-        return null;
-    }
-
-    @Override
-    public Void visit(Layer.BatchNorm l) {
-        int c = l.features();
-        int n = buffers.get(cur).n;
-        int per = n / c;
-        Rational eps = l.eps().rational();
-        List<List<IntMatrix.Entry>> rows = new ArrayList<>(n);
-        Rational[] bias = new Rational[n];
-        for (int ch = 0; ch < c; ch++) {
-            Rational var = l.var().rational(ch).add(eps);
-            Rational sd = var.sqrtExact();
-            if (sd == null || sd.isZero()) {
-                throw SymbolicError.NOT_EXACT.at(path, "batchnorm channel " + ch + ": sqrt(var + eps) = sqrt(" + var
-                        + ") is not a positive rational, so its pieces are not exact (choose var so that var + eps is a square)");
-            }
-            Rational g = (l.weight() == null ? Rational.ONE : l.weight().rational(ch)).divide(sd);
-            Rational b = (l.bias() == null ? Rational.ZERO : l.bias().rational(ch)).subtract(g.multiply(l.mean().rational(ch)));
-            for (int k = 0; k < per; k++) {
-                int i = ch * per + k;
-                rows.add(List.of(new IntMatrix.Entry(i, g)));
-                bias[i] = b;
-            }
-        }
-        linear(rows, bias, shape);
-        return null;
-    }
-
-    @Override
-    public Void visit(Layer.Conv2d l) {
-        int[][][] taps = LayerIndex.convTaps(l, shape);
-        Shape out = LayerIndex.convOut(l, shape);
-        int per = out.dim(1) * out.dim(2);
-        List<List<IntMatrix.Entry>> rows = new ArrayList<>(taps.length);
-        Rational[] bias = new Rational[taps.length];
-        for (int o = 0; o < taps.length; o++) {
-            List<IntMatrix.Entry> r = new ArrayList<>(taps[o].length);
-            for (int[] t : taps[o]) {
-                r.add(new IntMatrix.Entry(t[0], l.weight().rational(t[1])));
-            }
-            rows.add(r);
-            bias[o] = l.bias() == null ? Rational.ZERO : l.bias().rational(o / per);
-        }
-        linear(rows, bias, out);
-        return null;
-    }
-
-    @Override
-    public Void visit(Layer.MaxPool2d l) {
-        Shape[] out = {LayerIndex.poolOut(l.kernel(), l.stride(), shape)};
-        int[][] win = LayerIndex.windows(l.kernel(), l.stride(), shape);
+    public Integer windowMax(Layer.MaxPool2d l, int[][] win, Integer x) {
         int dst = buffer(win.length);
-        ins.add(new Pool(cur, dst, win));
+        ins.add(new Pool(x, dst, win));
         blocks.add(new NetworkProgram.UnitBlock(track, path, l.op(), units, win.length));
         units += win.length;
-        cur = dst;
-        shape = out[0];
-        return null;
+        return dst;
     }
 
     @Override
-    public Void visit(Layer.AvgPool2d l) {
-        Shape[] out = {LayerIndex.poolOut(l.kernel(), l.stride(), shape)};
-        int[][] win = LayerIndex.windows(l.kernel(), l.stride(), shape);
-        Rational inv = Rational.of(1, (long) l.kernel().h() * l.kernel().w());
-        List<List<IntMatrix.Entry>> rows = new ArrayList<>(win.length);
-        Rational[] bias = new Rational[win.length];
-        for (int i = 0; i < win.length; i++) {
-            List<IntMatrix.Entry> r = new ArrayList<>();
-            for (int idx : win[i]) {
-                r.add(new IntMatrix.Entry(idx, inv));
-            }
-            rows.add(r);
-            bias[i] = Rational.ZERO;
-        }
-        linear(rows, bias, out[0]);
-        return null;
+    public Integer add(Integer a, Integer b) {
+        int dst = buffer(size(a));
+        ins.add(new Add(a, b, dst, false));
+        return dst;
     }
 
     @Override
-    public Void visit(Layer.Flatten l) {
-        shape = Shape.of(shape.size());
-        return null;
+    public Integer concat(Integer a, Integer b) {
+        int dst = buffer(size(a) + size(b));
+        ins.add(new Add(a, b, dst, true));
+        return dst;
     }
 }

@@ -2,12 +2,12 @@ package org.netgeom.symbolic.verify;
 
 import org.netgeom.ir.Binder;
 import org.netgeom.ir.Layer;
-import org.netgeom.ir.LayerIndex;
-import org.netgeom.ir.LayerVisitor;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.NetgeomException;
 import org.netgeom.ir.Rational;
-import org.netgeom.ir.Shape;
+import org.netgeom.ir.interp.Domain;
+import org.netgeom.ir.interp.Interpreter;
+import org.netgeom.ir.interp.Linear;
 import org.netgeom.symbolic.SymbolicError;
 
 import java.util.ArrayList;
@@ -74,13 +74,13 @@ public final class Graph {
     /** Compiles a model without free symbols; refuses smooth ops and square with NOT_PIECEWISE_LINEAR. */
     public static Graph of(Model m) {
         Binder.requireNoSymbols(m);
-        Compiler c = new Compiler(m.input());
-        c.all(m.layers(), "layers");
+        Compiler c = new Compiler(m.input().size());
+        int out = Interpreter.of(m).run(c, 0);
         int[] sizes = new int[c.sizes.size()];
         for (int i = 0; i < sizes.length; i++) {
             sizes[i] = c.sizes.get(i);
         }
-        return new Graph(c.ops, sizes, c.cur, c.units);
+        return new Graph(c.ops, sizes, out, c.units);
     }
 
     public List<Op> ops() {
@@ -178,18 +178,19 @@ public final class Graph {
         return buf[output];
     }
 
-    private static final class Compiler implements LayerVisitor<Void> {
+    /**
+     * The compiler: a domain of the {@link Interpreter} whose value is the index of the buffer that
+     * holds it; each op appends the instruction that fills a new buffer (the walk, shapes, paths,
+     * conv taps and pool windows are the interpreter's).
+     */
+    private static final class Compiler implements Domain<Integer> {
         final List<Op> ops = new ArrayList<>();
         final List<Integer> sizes = new ArrayList<>();
         final List<UnitRef> units = new ArrayList<>();
-        int cur;
-        Shape shape;
         String path = "";
 
-        Compiler(Shape input) {
-            sizes.add(input.size());
-            cur = 0;
-            shape = input;
+        Compiler(int inputs) {
+            sizes.add(inputs);
         }
 
         int buffer(int n) {
@@ -197,217 +198,112 @@ public final class Graph {
             return sizes.size() - 1;
         }
 
-        void all(List<Layer> ls, String list) {
-            String outer = path;
-            try {
-                for (int i = 0; i < ls.size(); i++) {
-                    path = list + "[" + i + "]";
-                    try {
-                        ls.get(i).accept(this);
-                    } catch (NetgeomException e) {
-                        throw e.path() == null ? e.withPathPrefix(path) : e;
-                    }
-                }
-            } finally {
-                path = outer;
-            }
+        @Override
+        public void enter(Layer l, String p) {
+            path = p;
         }
 
-        void affine(int[][] col, Rational[][] val, Rational[] bias, Shape out) {
-            double[][] dv = new double[val.length][];
-            double[] db = new double[bias.length];
-            for (int i = 0; i < val.length; i++) {
+        @Override
+        public int size(Integer x) {
+            return sizes.get(x);
+        }
+
+        /**
+         * Dense, conv2d, avgpool2d and (lowered here) batchnorm: one sparse affine map. A dense
+         * row keeps its nonzero weights only; the other maps keep every tap, zero or not.
+         */
+        @Override
+        public Integer linear(Linear a, Integer x) {
+            boolean sparse = a.dense() != null;
+            int out = a.out();
+            int[][] col = new int[out][];
+            Rational[][] val = new Rational[out][];
+            Rational[] bias = new Rational[out];
+            for (int o = 0; o < out; o++) {
+                int[] cs = a.cols(o);
+                int n = 0;
+                int[] c = new int[cs.length];
+                Rational[] v = new Rational[cs.length];
+                for (int k = 0; k < cs.length; k++) {
+                    Rational w = a.weightRational(o, k);
+                    if (!sparse || !w.isZero()) {
+                        c[n] = cs[k];
+                        v[n++] = w;
+                    }
+                }
+                col[o] = n == cs.length ? c : java.util.Arrays.copyOf(c, n);
+                val[o] = n == cs.length ? v : java.util.Arrays.copyOf(v, n);
+                bias[o] = a.biasRational(o);
+            }
+            double[][] dv = new double[out][];
+            double[] db = new double[out];
+            for (int i = 0; i < out; i++) {
                 dv[i] = new double[val[i].length];
                 for (int k = 0; k < val[i].length; k++) {
                     dv[i][k] = val[i][k].doubleValue();
                 }
                 db[i] = bias[i].doubleValue();
             }
-            int dst = buffer(val.length);
-            ops.add(new Aff(cur, dst, col, val, dv, bias, db));
-            cur = dst;
-            shape = out;
+            int dst = buffer(out);
+            ops.add(new Aff(x, dst, col, val, dv, bias, db));
+            return dst;
         }
 
         @Override
-        public Void visit(Layer.Dense l) {
-            int out = l.out();
-            int in = l.in();
-            int[][] col = new int[out][];
-            Rational[][] val = new Rational[out][];
-            Rational[] bias = new Rational[out];
-            for (int i = 0; i < out; i++) {
-                List<Integer> cs = new ArrayList<>();
-                List<Rational> vs = new ArrayList<>();
-                for (int j = 0; j < in; j++) {
-                    Rational w = l.weight().rational(i * in + j);
-                    if (!w.isZero()) {
-                        cs.add(j);
-                        vs.add(w);
-                    }
-                }
-                col[i] = cs.stream().mapToInt(Integer::intValue).toArray();
-                val[i] = vs.toArray(new Rational[0]);
-                bias[i] = l.bias() == null ? Rational.ZERO : l.bias().rational(i);
-            }
-            affine(col, val, bias, Shape.of(out));
-            return null;
-        }
-
-        @Override
-        public Void visit(Layer.AbRelu l) {
-            int n = sizes.get(cur);
+        public Integer twoSlope(Layer.AbRelu l, Integer x) {
+            int n = sizes.get(x);
             int dst = buffer(n);
-            int first = units.size();
-            ops.add(new Act(cur, dst, l.neg().rational(), l.pos().rational(), first));
+            ops.add(new Act(x, dst, l.neg().rational(), l.pos().rational(), units.size()));
             for (int i = 0; i < n; i++) {
                 units.add(new UnitRef(ops.size() - 1, i, path));
             }
-            cur = dst;
-            return null;
+            return dst;
         }
 
         @Override
-        public Void visit(Layer.Identity l) {
-            return null;
-        }
-
-        @Override
-        public Void visit(Layer.Square l) {
+        public Integer square(Layer.Square l, Integer x) {
             throw notPl(l);
         }
 
         @Override
-        public Void visit(Layer.Smooth l) {
+        public Integer smooth(Layer.Smooth l, Integer x) {
             throw notPl(l);
         }
 
         private NetgeomException notPl(Layer l) {
-            return SymbolicError.NOT_PIECEWISE_LINEAR.error(l.op() + " is not piecewise linear; exact ranges and "
+            return SymbolicError.NOT_PIECEWISE_LINEAR.at(path, l.op() + " is not piecewise linear; exact ranges and "
                     + "verification need dense, relu/leaky_relu/abs/abrelu, identity, residual, concat, batchnorm, conv2d, "
                     + "pooling and flatten only");
         }
 
         @Override
-        public Void visit(Layer.Residual l) {
-            int x = cur;
-            Shape s = shape;
-            String p = path;
-            all(l.layers(), p + ".layers");
-            int body = cur;
-            Shape out = shape;
-            cur = x;
-            shape = s;
-            if (l.shortcut() != null) {
-                all(l.shortcut(), p + ".shortcut");
-            }
-            int dst = buffer(sizes.get(body));
-            ops.add(new Sum(body, cur, dst));
-            cur = dst;
-            shape = out;
-            return null;
+        public Integer normalise(Layer.BatchNorm l, int perChannel, Integer x) {
+            return linear(Linear.of(l, perChannel, (ch, var) -> SymbolicError.NOT_EXACT.at(path, "batchnorm channel " + ch
+                    + ": √(var + eps) = √(" + var + ") is not a positive rational, so exact ranges cannot use it")), x);
         }
 
         @Override
-        public Void visit(Layer.Concat l) {
-            int x = cur;
-            Shape s = shape;
-            all(l.layers(), path + ".layers");
-            int body = cur;
-            int[] d = s.dims();
-            d[0] += shape.dim(0);
-            int dst = buffer(sizes.get(x) + sizes.get(body));
-            ops.add(new Cat(x, body, dst));
-            cur = dst;
-            shape = Shape.of(d);
-            return null;
-        }
-
-        @Override
-        public Void visit(Layer.BatchNorm l) {
-            int c = l.features();
-            int n = sizes.get(cur);
-            int per = n / c;
-            Rational eps = l.eps().rational();
-            int[][] col = new int[n][];
-            Rational[][] val = new Rational[n][];
-            Rational[] bias = new Rational[n];
-            for (int ch = 0; ch < c; ch++) {
-                Rational var = l.var().rational(ch).add(eps);
-                Rational sd = var.sqrtExact();
-                if (sd == null || sd.isZero()) {
-                    throw SymbolicError.NOT_EXACT.error("batchnorm channel " + ch + ": √(var + eps) = √(" + var
-                            + ") is not a positive rational, so exact ranges cannot use it");
-                }
-                Rational g = (l.weight() == null ? Rational.ONE : l.weight().rational(ch)).divide(sd);
-                Rational b = (l.bias() == null ? Rational.ZERO : l.bias().rational(ch)).subtract(g.multiply(l.mean().rational(ch)));
-                for (int k = 0; k < per; k++) {
-                    int i = ch * per + k;
-                    col[i] = new int[]{i};
-                    val[i] = new Rational[]{g};
-                    bias[i] = b;
-                }
-            }
-            affine(col, val, bias, shape);
-            return null;
-        }
-
-        @Override
-        public Void visit(Layer.Conv2d l) {
-            int[][][] taps = LayerIndex.convTaps(l, shape);
-            Shape out = LayerIndex.convOut(l, shape);
-            int per = out.dim(1) * out.dim(2);
-            int[][] col = new int[taps.length][];
-            Rational[][] val = new Rational[taps.length][];
-            Rational[] bias = new Rational[taps.length];
-            for (int o = 0; o < taps.length; o++) {
-                col[o] = new int[taps[o].length];
-                val[o] = new Rational[taps[o].length];
-                for (int k = 0; k < taps[o].length; k++) {
-                    col[o][k] = taps[o][k][0];
-                    val[o][k] = l.weight().rational(taps[o][k][1]);
-                }
-                bias[o] = l.bias() == null ? Rational.ZERO : l.bias().rational(o / per);
-            }
-            affine(col, val, bias, out);
-            return null;
-        }
-
-        @Override
-        public Void visit(Layer.MaxPool2d l) {
-            int[][] win = LayerIndex.windows(l.kernel(), l.stride(), shape);
+        public Integer windowMax(Layer.MaxPool2d l, int[][] win, Integer x) {
             int dst = buffer(win.length);
-            int first = units.size();
-            ops.add(new Max(cur, dst, win, first));
+            ops.add(new Max(x, dst, win, units.size()));
             for (int i = 0; i < win.length; i++) {
                 units.add(new UnitRef(ops.size() - 1, i, path));
             }
-            cur = dst;
-            shape = LayerIndex.poolOut(l.kernel(), l.stride(), shape);
-            return null;
+            return dst;
         }
 
         @Override
-        public Void visit(Layer.AvgPool2d l) {
-            int[][] win = LayerIndex.windows(l.kernel(), l.stride(), shape);
-            Rational area = Rational.of(l.kernel().h() * (long) l.kernel().w()).reciprocal();
-            int[][] col = new int[win.length][];
-            Rational[][] val = new Rational[win.length][];
-            Rational[] bias = new Rational[win.length];
-            for (int o = 0; o < win.length; o++) {
-                col[o] = win[o].clone();
-                val[o] = new Rational[win[o].length];
-                java.util.Arrays.fill(val[o], area);
-                bias[o] = Rational.ZERO;
-            }
-            affine(col, val, bias, LayerIndex.poolOut(l.kernel(), l.stride(), shape));
-            return null;
+        public Integer add(Integer a, Integer b) {
+            int dst = buffer(sizes.get(a));
+            ops.add(new Sum(a, b, dst));
+            return dst;
         }
 
         @Override
-        public Void visit(Layer.Flatten l) {
-            shape = Shape.of(sizes.get(cur));
-            return null;
+        public Integer concat(Integer a, Integer b) {
+            int dst = buffer(sizes.get(a) + sizes.get(b));
+            ops.add(new Cat(a, b, dst));
+            return dst;
         }
     }
 }
