@@ -34,9 +34,6 @@ public abstract class ArrayDomain<S> implements Domain<S[]> {
     /** One unit of a smooth activation. */
     protected abstract S smooth(Layer.Smooth.Fn fn, S z);
 
-    /** One unit of a batch normalisation in channel {@code ch}. */
-    protected abstract S normaliseUnit(Layer.BatchNorm l, int ch, S z);
-
     /** The max of one window's entries (in window order); {@code o} is the output index. */
     protected abstract S max(Layer.MaxPool2d l, int o, S[] entries);
 
@@ -83,15 +80,6 @@ public abstract class ArrayDomain<S> implements Domain<S[]> {
         S[] y = newArray(x.length);
         for (int i = 0; i < x.length; i++) {
             y[i] = smooth(l.fn(), x[i]);
-        }
-        return y;
-    }
-
-    @Override
-    public S[] normalise(Layer.BatchNorm l, int perChannel, S[] x) {
-        S[] y = newArray(x.length);
-        for (int i = 0; i < x.length; i++) {
-            y[i] = normaliseUnit(l, i / perChannel, x[i]);
         }
         return y;
     }

@@ -23,8 +23,8 @@ public abstract sealed class Linear permits Linear.OfDense, Linear.OfConv, Linea
     private final int in;
     private final int out;
     private final Layer layer;
-    private double[] weightDoubles;
-    private double[] biasDoubles;
+    private volatile double[] weightDoubles;      // nearest doubles, made on first use (idempotent)
+    private volatile double[] biasDoubles;
 
     private Linear(Layer layer, int in, int out) {
         this.layer = layer;

@@ -3,6 +3,7 @@ package org.netgeom.symbolic.exact;
 import org.netgeom.ir.Layer;
 import org.netgeom.ir.interp.ArrayDomain;
 import org.netgeom.ir.interp.Interpreter;
+import org.netgeom.ir.interp.Linear;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.NetgeomException;
 import org.netgeom.ir.Rational;
@@ -106,38 +107,19 @@ public final class ExactForward extends ArrayDomain<Rational> implements Interpr
     }
 
     /**
-     * A batch normalisation's channel as the exact affine map z ↦ g·z + c (g = weight/√(var + eps),
-     * c = bias − g·mean); {@code NOT_EXACT} when √(var + eps) is not a positive rational.
+     * The refusal for a batchnorm channel whose √(var + eps) is not a positive rational, for
+     * {@link Linear#of(Layer.BatchNorm, int, Linear.NotExact)}.
      */
-    public static Rational[] channelMap(Layer.BatchNorm l, int ch) {
-        Rational var = l.var().rational(ch).add(l.eps().rational());
-        Rational sd = var.sqrtExact();
-        if (sd == null || sd.isZero()) {
-            throw SymbolicError.NOT_EXACT.error("batchnorm" + (l.name() == null ? "" : " '" + l.name() + "'") + " channel " + ch + ": √(var + eps) = √("
-                    + var + ") is not a positive rational, so the exact engine cannot use it (choose var so that var + eps "
-                    + "is a square, or use the float64 engine)");
-        }
-        Rational g = (l.weight() == null ? Rational.ONE : l.weight().rational(ch)).divide(sd);
-        Rational b = l.bias() == null ? Rational.ZERO : l.bias().rational(ch);
-        return new Rational[]{g, b.subtract(g.multiply(l.mean().rational(ch)))};
+    static Linear.NotExact notExact(Layer.BatchNorm l) {
+        return (ch, var) -> SymbolicError.NOT_EXACT.error("batchnorm" + (l.name() == null ? "" : " '" + l.name() + "'") + " channel " + ch
+                + ": √(var + eps) = √(" + var + ") is not a positive rational, so the exact engine cannot use it (choose var so that "
+                + "var + eps is a square, or use the float64 engine)");
     }
 
+    /** Batchnorm as its exact affine map, g·z + (bias − g·mean) per channel. */
     @Override
     public Rational[] normalise(Layer.BatchNorm l, int per, Rational[] v) {
-        Rational[] y = new Rational[v.length];
-        for (int ch = 0; ch < l.features(); ch++) {
-            Rational[] gc = channelMap(l, ch);
-            for (int k = 0; k < per; k++) {
-                int i = ch * per + k;
-                y[i] = gc[0].multiply(v[i]).add(gc[1]);
-            }
-        }
-        return y;
-    }
-
-    @Override
-    protected Rational normaliseUnit(Layer.BatchNorm l, int ch, Rational z) {
-        throw new IllegalStateException("normalise is done per layer");
+        return linear(Linear.of(l, per, notExact(l)), v);
     }
 
     @Override

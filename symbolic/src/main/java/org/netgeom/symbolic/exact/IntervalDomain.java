@@ -7,6 +7,7 @@ import org.netgeom.ir.Rational;
 import org.netgeom.ir.Scalar;
 import org.netgeom.ir.interp.ArrayDomain;
 import org.netgeom.ir.interp.Interpreter;
+import org.netgeom.ir.interp.Linear;
 import org.netgeom.symbolic.SymbolicError;
 
 /**
@@ -122,10 +123,10 @@ public final class IntervalDomain extends ArrayDomain<IntervalDomain.Iv> impleme
         throw SymbolicError.NOT_EXACT.error(fn.op + " has no exact rational values, so exact interval bounds are not computed");
     }
 
+    /** Batchnorm as its exact affine map (refused as in {@link ExactForward} when it is not rational). */
     @Override
-    protected Iv normaliseUnit(Layer.BatchNorm l, int ch, Iv z) {
-        Rational[] gc = ExactForward.channelMap(l, ch);
-        return Iv.of(gc[0].multiply(z.lo).add(gc[1]), gc[0].multiply(z.hi).add(gc[1]));
+    public Iv[] normalise(Layer.BatchNorm l, int per, Iv[] x) {
+        return linear(Linear.of(l, per, ExactForward.notExact(l)), x);
     }
 
     @Override
