@@ -35,8 +35,22 @@ public final class Graph {
      * {@code dst_i = bias_i + Σ_k val[i][k]·src[col[i][k]]}: exact entries and their nearest
      * doubles ({@code dval}, {@code dbias}).
      */
-    public record Aff(int src, int dst, int[][] col, Rational[][] val, double[][] dval, Rational[] bias, double[] dbias)
-            implements Op {
+    public record Aff(int src, int dst, int[][] col, Rational[][] val, double[][] dval, Rational[] bias, double[] dbias,
+                      boolean dense) implements Op {
+        /** True when every row reads every one of the n entries of its source in order (col[i] = 0, 1, …, n−1). */
+        static boolean isDense(int[][] col, int n) {
+            for (int[] c : col) {
+                if (c.length != n) {
+                    return false;
+                }
+                for (int q = 0; q < n; q++) {
+                    if (c[q] != q) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
     }
 
     /** Sign units {@code first .. first+n-1}: dst_i = pos·src_i if src_i &gt; 0 else neg·src_i. */
@@ -126,6 +140,11 @@ public final class Graph {
 
     /** The forward pass in float64 (nearest doubles, no rounding control: a guide, never a bound). */
     public double[] evalDouble(double[] x) {
+        return buffersDouble(x)[output];
+    }
+
+    /** Every buffer of the float64 forward pass (a guide, never a bound). */
+    double[][] buffersDouble(double[] x) {
         double[][] buf = new double[sizes.length][];
         buf[0] = x;
         for (Op op : ops) {
@@ -175,7 +194,7 @@ public final class Graph {
                 buf[c.dst()] = out;
             }
         }
-        return buf[output];
+        return buf;
     }
 
     /**
@@ -245,7 +264,7 @@ public final class Graph {
                 db[i] = bias[i].doubleValue();
             }
             int dst = buffer(out);
-            ops.add(new Aff(x, dst, col, val, dv, bias, db));
+            ops.add(new Aff(x, dst, col, val, dv, bias, db, Aff.isDense(col, sizes.get(x))));
             return dst;
         }
 
