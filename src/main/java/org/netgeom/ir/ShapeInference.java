@@ -182,4 +182,9 @@ final class ShapeInference implements LayerVisitor<Shape> {
     public Shape visit(Layer.Flatten l) {
         return Shape.of(in.size());
     }
+
+    @Override
+    public Shape visit(Layer.HardTanh l) {
+        return in;
+    }
 }

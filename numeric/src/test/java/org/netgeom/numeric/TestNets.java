@@ -95,6 +95,18 @@ public final class TestNets {
         return new Model("all-ops", Shape.of(3), ls);
     }
 
+    /** The ops added with issue 15: dense, hardtanh, dense, hardtanh (torch's defaults), dense. */
+    public static Model newOps(long seed) {
+        Rng r = new Rng(seed);
+        List<Layer> ls = new ArrayList<>();
+        ls.add(dense(r, 3, 6));
+        ls.add(new Layer.HardTanh(null, Rational.of(-1, 8), Rational.of(1, 4)));
+        ls.add(dense(r, 6, 4));
+        ls.add(new Layer.HardTanh(null, Rational.MINUS_ONE, Rational.ONE));
+        ls.add(dense(r, 4, 2));
+        return new Model("new-ops", Shape.of(3), ls);
+    }
+
     /** A small CNN: conv, batchnorm, relu, residual conv block, maxpool, conv with stride/padding, avgpool, flatten, dense. */
     public static Model cnn(long seed) {
         Rng r = new Rng(seed);

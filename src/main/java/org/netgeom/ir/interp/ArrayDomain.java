@@ -28,6 +28,9 @@ public abstract class ArrayDomain<S> implements Domain<S[]> {
     /** One unit of the relu family; {@code unit} is its index in the layer. */
     protected abstract S twoSlope(Layer.AbRelu l, int unit, S z);
 
+    /** One hardtanh unit, {@code min(max(z, min_val), max_val)}; {@code unit} is its index in the layer. */
+    protected abstract S clamp(Layer.HardTanh l, int unit, S z);
+
     /** {@code z²}. */
     protected abstract S square(S z);
 
@@ -62,6 +65,15 @@ public abstract class ArrayDomain<S> implements Domain<S[]> {
         S[] y = newArray(x.length);
         for (int i = 0; i < x.length; i++) {
             y[i] = twoSlope(l, i, x[i]);
+        }
+        return y;
+    }
+
+    @Override
+    public S[] clamp(Layer.HardTanh l, S[] x) {
+        S[] y = newArray(x.length);
+        for (int i = 0; i < x.length; i++) {
+            y[i] = clamp(l, i, x[i]);
         }
         return y;
     }

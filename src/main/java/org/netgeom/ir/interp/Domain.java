@@ -12,7 +12,7 @@ import org.netgeom.ir.Layer;
  * both branches of a residual or concat); units are in the row-major order of the IR's shapes; a
  * domain that cannot compute an op refuses it with a coded {@link org.netgeom.ir.NetgeomException}
  * and the interpreter adds the layer's path. The kink conventions are the IR's, stated once:
- * {@link Layer.AbRelu#slopeAtZero()} (docs/ir.md, "Kinks").
+ * {@link Layer.AbRelu#slopeAtZero()}, {@link Layer.HardTanh#passes} (docs/ir.md, "Kinks").
  */
 public interface Domain<V> {
     /** The number of units of a value. */
@@ -23,6 +23,9 @@ public interface Domain<V> {
 
     /** The relu family, unit by unit: {@code pos·z} for z &gt; 0, {@code neg·z} otherwise. */
     V twoSlope(Layer.AbRelu l, V x);
+
+    /** hardtanh, unit by unit: {@code min(max(z, min_val), max_val)}. */
+    V clamp(Layer.HardTanh l, V x);
 
     /** {@code z²}, unit by unit. */
     V square(Layer.Square l, V x);

@@ -241,5 +241,10 @@ public final class Interpreter {
             shape = Shape.of(shape.size());
             return x;
         }
+
+        @Override
+        public V visit(Layer.HardTanh l) {
+            return d.clamp(l, x);
+        }
     }
 }

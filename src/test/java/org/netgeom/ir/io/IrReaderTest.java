@@ -87,6 +87,8 @@ class IrReaderTest {
                         + "{\"op\": \"leaky_relu\"}, {\"op\": \"abs\"}, {\"op\": \"abrelu\", \"neg\": \"-1/3\", \"pos\": 2},"
                         + "{\"op\": \"identity\", \"name\": \"id\"}, {\"op\": \"square\"}, {\"op\": \"tanh\"}, {\"op\": \"sigmoid\"},"
                         + "{\"op\": \"erf\"}, {\"op\": \"softplus\"}, {\"op\": \"gelu\"}"), Shape.of(2), 0),
+                Arguments.of("hardtanh, defaults and exact bounds", model("[2]", "{\"op\": \"hardtanh\"}, "
+                        + "{\"op\": \"hardtanh\", \"min_val\": \"-1/3\", \"max_val\": 0.5}"), Shape.of(2), 0),
                 Arguments.of("residual with shortcut", model("[2]", "{\"op\": \"residual\", \"layers\": ["
                         + "{\"op\": \"dense\", \"weight\": [[1, 0, 1], [0, 1, 1], [1, 1, 1]]}, {\"op\": \"relu\"}], \"shortcut\": ["
                         + "{\"op\": \"dense\", \"weight\": [[1, 0], [0, 1], [1, 1]], \"bias\": [0, 0, 1]}]}")
@@ -266,6 +268,12 @@ class IrReaderTest {
                         IrError.IR_SHAPE_MISMATCH, "layers[0]"),
                 Arguments.of("batchnorm stats", model("[3]", "{\"op\": \"batchnorm\", \"mean\": [0, 0], \"var\": [1, 1]}"),
                         IrError.IR_SHAPE_MISMATCH, "layers[0].mean"),
+                Arguments.of("hardtanh min_val = max_val", model("[2]", "{\"op\": \"hardtanh\", \"min_val\": 1, \"max_val\": \"1\"}"),
+                        IrError.IR_BAD_VALUE, "layers[0].max_val"),
+                Arguments.of("hardtanh min_val above the default max_val", model("[2]", "{\"op\": \"hardtanh\", \"min_val\": 2}"),
+                        IrError.IR_BAD_VALUE, "layers[0].max_val"),
+                Arguments.of("hardtanh symbolic bound", model("[2]", "{\"op\": \"hardtanh\", \"min_val\": \"a\"}"),
+                        IrError.IR_BAD_VALUE, "layers[0].min_val"),
                 Arguments.of("stride 0", model("[1, 4, 4]", "{\"op\": \"maxpool2d\", \"kernel\": 2, \"stride\": 0}"),
                         IrError.IR_BAD_VALUE, "layers[0].stride"),
                 Arguments.of("fractional kernel", model("[1, 4, 4]", "{\"op\": \"maxpool2d\", \"kernel\": 1.5}"),

@@ -162,6 +162,13 @@ final class Equations implements LayerVisitor<Void> {
     }
 
     @Override
+    public Void visit(Layer.HardTanh l) {
+        String f = "\\operatorname{hardtanh}_{" + Latex.scalar(l.min()) + ",\\," + Latex.scalar(l.max()) + "}";
+        map(e -> f + "\\left(" + e + "\\right)");
+        return null;
+    }
+
+    @Override
     public Void visit(Layer.Identity l) {
         return null;
     }

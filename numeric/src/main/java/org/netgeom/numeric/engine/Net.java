@@ -186,6 +186,11 @@ public final class Net {
         public Op visit(Layer.Flatten l) {
             return new FlattenOp(path, in);
         }
+
+        @Override
+        public Op visit(Layer.HardTanh l) {
+            return ActOp.hardtanh(path, in, l);
+        }
     }
 
     // ------------------------------------------------------------------ state

@@ -131,4 +131,9 @@ final class NetExport implements LayerVisitor<Layer> {
     public Layer visit(Layer.Flatten l) {
         return l;
     }
+
+    @Override
+    public Layer visit(Layer.HardTanh l) {
+        return l;
+    }
 }

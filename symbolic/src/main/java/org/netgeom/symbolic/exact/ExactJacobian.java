@@ -271,6 +271,16 @@ public final class ExactJacobian {
                 return g;
             }
 
+            /** PyTorch's hardtanh_backward: the gradient passes only where min &lt; z &lt; max (0 at both kinks). */
+            @Override
+            public Rational[] visit(Layer.HardTanh l) {
+                Rational[] gx = new Rational[g.length];
+                for (int i = 0; i < g.length; i++) {
+                    gx[i] = l.passes(e.in()[i]) ? g[i] : Rational.ZERO;
+                }
+                return gx;
+            }
+
             @Override
             public Rational[] visit(Layer.Square l) {
                 Rational[] gx = new Rational[g.length];

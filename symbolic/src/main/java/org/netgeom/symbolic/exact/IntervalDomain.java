@@ -108,6 +108,12 @@ public final class IntervalDomain extends ArrayDomain<IntervalDomain.Iv> impleme
         return new Iv(min, max);
     }
 
+    /** hardtanh is monotone: the clamped ends. */
+    @Override
+    protected Iv clamp(Layer.HardTanh l, int unit, Iv z) {
+        return new Iv(z.lo.max(l.min()).min(l.max()), z.hi.max(l.min()).min(l.max()));
+    }
+
     @Override
     protected Iv square(Iv z) {
         Rational a = z.lo.multiply(z.lo);

@@ -117,6 +117,14 @@ final class NestedForm implements LayerVisitor<Void> {
     }
 
     @Override
+    public Void visit(Layer.HardTanh l) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] = "Min(" + Cas.of(l.max()) + ",Max(" + Cas.of(l.min()) + "," + v[i] + "))";
+        }
+        return null;
+    }
+
+    @Override
     public Void visit(Layer.Identity l) {
         return null;
     }

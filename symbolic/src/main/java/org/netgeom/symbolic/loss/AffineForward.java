@@ -198,6 +198,15 @@ public final class AffineForward implements LayerVisitor<Void> {
 
     // ------------------------------------------------------------------ affine helpers
 
+    private static boolean isZero(Rational[] a) {
+        for (Rational q : a) {
+            if (!q.isZero()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static Rational[] zero(int m) {
         Rational[] z = new Rational[m + 1];
         Arrays.fill(z, Rational.ZERO);
@@ -319,6 +328,39 @@ public final class AffineForward implements LayerVisitor<Void> {
             pattern.append(p ? '1' : '0');
             constraints.add(new Constraint(p ? v[i] : scaled(v[i], Rational.MINUS_ONE), p, path, i));
             y[i] = scaled(v[i], p ? pos : neg);
+        }
+        v = y;
+        return null;
+    }
+
+    /**
+     * hardtanh: two units per value, z &gt; min ('1', strict; '0': min − z ≥ 0) and z ≥ max ('1',
+     * non-strict; '0': max − z &gt; 0), so that a point on a kink takes PyTorch's branch: slope 0 at
+     * z = min and at z = max ({@link Layer.HardTanh#passes}); a unit identically equal to max takes
+     * '0' (the same value and map). Pattern: two characters per unit.
+     */
+    @Override
+    public Void visit(Layer.HardTanh l) {
+        Rational[][] y = new Rational[v.length][];
+        for (int i = 0; i < v.length; i++) {
+            Rational[] lo = v[i].clone();
+            lo[0] = lo[0].subtract(l.min());
+            Rational[] hi = v[i].clone();
+            hi[0] = hi[0].subtract(l.max());
+            Rational[] belowMax = scaled(hi, Rational.MINUS_ONE);
+            boolean a = chooser.positive(lo);
+            // a unit identically at max (z − max ≡ 0) takes '0': both branches give the same value and map,
+            // and "identically zero, '1'" is the pattern no engine or checker accepts
+            boolean b = !isZero(hi) && !chooser.positive(belowMax);
+            pattern.append(a ? '1' : '0').append(b ? '1' : '0');
+            constraints.add(new Constraint(a ? lo : scaled(lo, Rational.MINUS_ONE), a, path, i));
+            constraints.add(new Constraint(b ? hi : belowMax, !b, path, i));
+            if (b || !a) {
+                y[i] = zero(m);
+                y[i][0] = b ? l.max() : l.min();
+            } else {
+                y[i] = v[i];
+            }
         }
         v = y;
         return null;

@@ -113,6 +113,12 @@ public final class NormProduct {
                 return Bound.one(out);
             }
 
+            /** hardtanh is a clamp, 1-Lipschitz in every norm (slope 0 or 1 per unit). */
+            @Override
+            public Bound visit(Layer.HardTanh x) {
+                return Bound.one(out);
+            }
+
             @Override
             public Bound visit(Layer.Flatten x) {
                 return Bound.one(out);

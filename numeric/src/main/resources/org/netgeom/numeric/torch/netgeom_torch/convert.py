@@ -5,7 +5,8 @@
   class's `__constants__`, parameters and buffers copied), so to_ir sees ordinary layers.
 - A user's own nn.Module subclass whose forward is a chain (each step takes the previous step's
   output only): traced with torch.fx and returned as the list of (name, layer) steps; functional
-  calls (torch.relu, F.relu, torch.tanh, torch.sigmoid, F.gelu, F.softplus, F.leaky_relu,
+  calls (torch.relu, F.relu, torch.tanh, torch.sigmoid, F.gelu, F.softplus, F.leaky_relu, F.hardtanh,
+  F.relu6, torch.clamp(x, lo, hi) / x.clamp(lo, hi) with both bounds,
   torch.flatten(x, 1), x.flatten(1), x.relu() ...) become the equivalent torch.nn layers.
   Branches that merge as x + f(x), g(x) + f(x) (a residual block, with its shortcut) or torch.cat([x, f(x)], 1)
   (a concat block) become the IR's residual and concat, nested as deep as they come.
@@ -69,6 +70,17 @@ def _functional(node, fn_args):
     if t is F.leaky_relu:
         slope = extra[0] if extra else kw.get("negative_slope", 0.01)
         return nn.LeakyReLU(slope)
+    if t is F.hardtanh:
+        lo = extra[0] if len(extra) > 0 else kw.get("min_val", -1.0)
+        hi = extra[1] if len(extra) > 1 else kw.get("max_val", 1.0)
+        return nn.Hardtanh(lo, hi)
+    if t is F.relu6 and not extra:
+        return nn.Hardtanh(0.0, 6.0)
+    if t in (torch.clamp, "clamp") and len(extra) <= 2:
+        lo = extra[0] if len(extra) > 0 else kw.get("min")
+        hi = extra[1] if len(extra) > 1 else kw.get("max")
+        if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and lo < hi:
+            return nn.Hardtanh(float(lo), float(hi))
     if t in (torch.flatten, "flatten"):
         start = extra[0] if len(extra) > 0 else kw.get("start_dim", 0)
         end = extra[1] if len(extra) > 1 else kw.get("end_dim", -1)

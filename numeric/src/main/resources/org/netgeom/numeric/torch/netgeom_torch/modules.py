@@ -2,7 +2,8 @@
 
 Parameter names follow the IR's structure (layers.0.weight, layers.2.layers.1.bias,
 layers.1.running_mean), which is how netgeom's Java engine names them too. Kinks follow
-PyTorch: relu'(0) = 0, leaky_relu'(0) = slope, abs'(0) = 0, abrelu'(0) = neg.
+PyTorch: relu'(0) = 0, leaky_relu'(0) = slope, abs'(0) = 0, abrelu'(0) = neg, hardtanh' = 0 at
+min_val and max_val (nn.Hardtanh, whose backward passes the gradient only strictly inside).
 """
 import torch
 import torch.nn as nn
