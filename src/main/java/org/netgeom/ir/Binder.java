@@ -169,6 +169,10 @@ public final class Binder {
                 return x;
             }
 
+            public Layer visit(Layer.Maxout x) {
+                return x;
+            }
+
             public Layer visit(Layer.HardTanh x) {
                 return x;                        // min_val, max_val are rationals, never symbols
             }

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public sealed interface Layer
         permits Layer.Dense, Layer.AbRelu, Layer.Identity, Layer.Square, Layer.Smooth, Layer.Residual,
-        Layer.Concat, Layer.BatchNorm, Layer.Conv2d, Layer.MaxPool2d, Layer.AvgPool2d, Layer.Flatten, Layer.HardTanh {
+        Layer.Concat, Layer.BatchNorm, Layer.Conv2d, Layer.MaxPool2d, Layer.AvgPool2d, Layer.Flatten, Layer.HardTanh, Layer.Maxout {
 
     /** The layer's {@code "name"}, or null when it has none. */
     String name();
@@ -308,6 +308,30 @@ public sealed interface Layer
         /** {@link #passes(Rational)} for a double. */
         public static boolean passes(double z, double min, double max) {
             return z > min && z < max;
+        }
+
+        public <R> R accept(LayerVisitor<R> v) {
+            return v.visit(this);
+        }
+    }
+
+    /**
+     * Maxout (Goodfellow et al. 2013) of rank {@code k} over a vector of n·k values: output i is the
+     * largest of the k consecutive entries {@code x[i·k] … x[i·k + k − 1]}, as PyTorch's
+     * {@code x.view(-1, n, k).max(-1).values} (PyTorch has no maxout layer; the k affine pieces of a
+     * unit are the rows of the dense layer before it). Ties go to the first maximum, as in max
+     * pooling: the winner's index is the unit's pattern character (0-9, then a-z), and the gradient
+     * goes to it.
+     */
+    record Maxout(String name, int k) implements Layer {
+        public Maxout {
+            if (k < 1) {
+                throw new IllegalArgumentException("maxout needs k >= 1, found " + k);
+            }
+        }
+
+        public String op() {
+            return "maxout";
         }
 
         public <R> R accept(LayerVisitor<R> v) {

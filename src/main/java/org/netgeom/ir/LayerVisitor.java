@@ -31,4 +31,6 @@ public interface LayerVisitor<R> {
     R visit(Layer.Flatten l);
 
     R visit(Layer.HardTanh l);
+
+    R visit(Layer.Maxout l);
 }

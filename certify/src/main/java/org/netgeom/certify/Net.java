@@ -266,6 +266,22 @@ final class Net {
                 }
                 return new Clamp(lo, hi);
             }
+            case "maxout": {
+                // groups of k consecutive entries, each an argmax unit (as a max-pool window)
+                JsonNode kn = l.get("k");
+                if (shape.length != 1 || kn == null || !kn.canConvertToInt() || kn.asInt() < 1 || n % kn.asInt() != 0) {
+                    throw new CertRejected("maxout needs a vector of n·k values and an integer k >= 1", p + ".k");
+                }
+                int k = kn.asInt();
+                int[][] win = new int[n / k][k];
+                for (int o = 0; o < win.length; o++) {
+                    for (int j = 0; j < k; j++) {
+                        win[o][j] = o * k + j;
+                    }
+                }
+                shape = new int[]{n / k};
+                return new Max(win);
+            }
             case "identity":
                 return null;
             case "flatten":

@@ -122,7 +122,7 @@ public final class Forward64 implements Domain<double[]> {
     }
 
     @Override
-    public double[] windowMax(Layer.MaxPool2d l, int[][] win, double[] v) {
+    public double[] windowMax(Layer l, int[][] win, double[] v) {
         double[] y = new double[win.length];
         for (int o = 0; o < win.length; o++) {
             double best = Double.NEGATIVE_INFINITY;

@@ -37,8 +37,8 @@ public abstract class ArrayDomain<S> implements Domain<S[]> {
     /** One unit of a smooth activation. */
     protected abstract S smooth(Layer.Smooth.Fn fn, S z);
 
-    /** The max of one window's entries (in window order); {@code o} is the output index. */
-    protected abstract S max(Layer.MaxPool2d l, int o, S[] entries);
+    /** The max of one window's entries (in window order; maxpool2d or maxout); {@code o} is the output index. */
+    protected abstract S max(Layer l, int o, S[] entries);
 
     @Override
     public int size(S[] x) {
@@ -97,7 +97,7 @@ public abstract class ArrayDomain<S> implements Domain<S[]> {
     }
 
     @Override
-    public S[] windowMax(Layer.MaxPool2d l, int[][] windows, S[] x) {
+    public S[] windowMax(Layer l, int[][] windows, S[] x) {
         S[] y = newArray(windows.length);
         for (int o = 0; o < windows.length; o++) {
             S[] e = newArray(windows[o].length);

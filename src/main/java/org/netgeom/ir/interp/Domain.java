@@ -39,8 +39,12 @@ public interface Domain<V> {
      */
     V normalise(Layer.BatchNorm l, int perChannel, V x);
 
-    /** Max pooling: output o is the largest of the inputs {@code windows[o]} (row-major in the window). */
-    V windowMax(Layer.MaxPool2d l, int[][] windows, V x);
+    /**
+     * A max over index windows: output o is the largest of the inputs {@code windows[o]}, the first
+     * maximum winning ties. {@code l} is a {@link Layer.MaxPool2d} (its windows, row-major) or a
+     * {@link Layer.Maxout} (its groups of k consecutive entries).
+     */
+    V windowMax(Layer l, int[][] windows, V x);
 
     /** {@code a + b}, unit by unit (a residual's body plus its shortcut). */
     V add(V a, V b);

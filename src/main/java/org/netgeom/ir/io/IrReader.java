@@ -205,12 +205,16 @@ public final class IrReader {
                 l = new Layer.HardTanh(name, lo, hi);
                 keys = Set.of("min_val", "max_val");
             }
+            case "maxout" -> {
+                l = new Layer.Maxout(name, positiveInt(require(n, "k", p), p.key("k"), 1));
+                keys = Set.of("k");
+            }
             default -> {
                 Layer.Smooth.Fn fn = Layer.Smooth.Fn.byOp(op);
                 if (fn == null) {
                     throw IrError.IR_UNKNOWN_OP.at(p.key("op").toString(), "unknown op '" + op + "' (known: dense, relu, "
                             + "leaky_relu, abs, abrelu, identity, square, tanh, sigmoid, erf, softplus, gelu, residual, "
-                            + "concat, batchnorm, conv2d, maxpool2d, avgpool2d, flatten, hardtanh)");
+                            + "concat, batchnorm, conv2d, maxpool2d, avgpool2d, flatten, hardtanh, maxout)");
                 }
                 l = new Layer.Smooth(name, fn);
                 keys = Set.of();

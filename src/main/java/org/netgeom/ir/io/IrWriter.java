@@ -169,6 +169,11 @@ public final class IrWriter {
                 return null;
             }
 
+            public Void visit(Layer.Maxout m) {
+                sb.append(", \"k\": ").append(m.k());
+                return null;
+            }
+
             public Void visit(Layer.HardTanh h) {
                 put("min_val", h.min());
                 put("max_val", h.max());

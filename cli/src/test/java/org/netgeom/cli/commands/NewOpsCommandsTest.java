@@ -55,7 +55,8 @@ class NewOpsCommandsTest {
     }
 
     /** Every model command on one net with the op; returns the certified region count on [-2, 2]². */
-    int everyCommand(Path m, String evalAt, String evalExact, String evalPattern, String sat) throws IOException {
+    int everyCommand(Path m, String evalAt, String evalExact, String evalPattern, String sat, String dir1, String dir2)
+            throws IOException {
         String mf = m.toString();
         Path data = file("d.csv", DATA);
         assertTrue(ok("validate", mf, "--json").json().path("piecewiseLinear").asBoolean());
@@ -73,8 +74,8 @@ class NewOpsCommandsTest {
         assertEquals(rj.get("activationRegions").asInt(), cj.get("regions").asInt(), "certify recounts the regions");
         ok("bounds", mf, "--json");
         ok("formula", mf);
-        Path d1 = file("d1.json", "{\"weight\": [[1, 0, -1], [0, 1, 1]], \"bias\": [1, -1]}");
-        Path d2 = file("d2.json", "{\"weight\": [[0, 1, 0], [1, 0, 0]], \"bias\": [0, 1]}");
+        Path d1 = file("d1.json", dir1);
+        Path d2 = file("d2.json", dir2);
         JsonNode line = ok("loss-surface", mf, "--data=" + data, "--layer=2", "--line=" + d1, "--range=-2,2", "--json").json();
         assertTrue(line.path("certified").asBoolean(), "loss line certified: " + line);
         ok("loss-surface", mf, "--data=" + data, "--layer=2", "--plane=" + d1 + "," + d2, "--range=-1,1,-1,1", "--json");
@@ -111,7 +112,26 @@ class NewOpsCommandsTest {
     void hardtanhThroughEveryCommand() throws IOException {
         // at (1/3, -1/4): layer 1 gets 13/12 (clamped to 1: "11"), 5/12 ("10"), -3/4 (to -1/2: "00"); layer 3 gets
         // -5/12 ("10") and 29/12 (to 1: "11"); f = -5/12 - 2 = -29/12. range gives max 2 on [-1, 1]², so Y ≥ 1.9 is sat
-        assertTrue(everyCommand(file("ht.json", HARDTANH), "1/3,-1/4", "-29/12", "1110001011", "1.9") > 10);
+        assertTrue(everyCommand(file("ht.json", HARDTANH), "1/3,-1/4", "-29/12", "1110001011", "1.9",
+                "{\"weight\": [[1, 0, -1], [0, 1, 1]], \"bias\": [1, -1]}", "{\"weight\": [[0, 1, 0], [1, 0, 0]], \"bias\": [0, 1]}") > 10);
+    }
+
+    static final String MAXOUT = """
+            {"netgeom": 1, "name": "mo", "input": [2], "layers": [
+             {"op": "dense", "weight": [[1, -2], [2, 1], ["-1/2", 1], [0, 1], [1, 1], [-1, 0]], "bias": ["1/4", 0, "-1/3", 0, "-1/2", "1/4"]},
+             {"op": "maxout", "k": 3},
+             {"op": "dense", "weight": [[1, -1], [2, 1], [-1, 2], ["1/2", -1]], "bias": [0, "1/2", 0, "-1/4"]},
+             {"op": "maxout", "k": 2},
+             {"op": "dense", "weight": [[1, -2]], "bias": [0]}]}""";
+
+    @Test
+    void maxoutThroughEveryCommand() throws IOException {
+        // at (1/3, -1/4) (by plain fractions): layer 0 gives 13/12, 5/12, -3/4 | -1/4, -5/12, -1/12, winners 0 and 2
+        // (values 13/12, -1/12); layer 2 gives 7/6, 31/12 | -5/4, 3/8, winners 1 and 1; f = 31/12 - 3/4 = 11/6.
+        // range gives max 8 on [-1, 1]² (at (1, 1)), so Y ≥ 7.5 is sat
+        assertTrue(everyCommand(file("mo.json", MAXOUT), "1/3,-1/4", "11/6", "0211", "7.5",
+                "{\"weight\": [[1, 0], [0, 1], [1, -1], [0, 1]], \"bias\": [1, -1, 0, 1]}",
+                "{\"weight\": [[0, 1], [1, 0], [0, 0], [1, 1]], \"bias\": [0, 1, 1, 0]}") > 5);
     }
 
     /**
@@ -167,5 +187,41 @@ class NewOpsCommandsTest {
         importMatchesTorch(mods, "M()", 3, "dense,hardtanh,dense,hardtanh,hardtanh,hardtanh,dense");
         importMatchesTorch("import torch.nn as nn\n", "nn.Sequential(nn.Linear(3, 4), nn.ReLU6(), nn.Linear(4, 4), "
                 + "nn.Hardtanh(-2, 0.5), nn.Linear(4, 1))", 3, "dense,hardtanh,dense,hardtanh,dense");
+    }
+
+    /**
+     * PyTorch has no maxout layer: a module whose forward is x.view(-1, n, k).max(-1).values (or
+     * .reshape, .max(dim=-1)[0], .amax(-1)) is traced with torch.fx and imported as maxout; taking the
+     * indices instead (max(-1)[1]) is refused, naming the step.
+     */
+    @Test
+    void maxoutImportsFromPyTorch() throws Exception {
+        String mods = """
+                import torch, torch.nn as nn
+                class M(nn.Module):
+                    def __init__(self):
+                        super().__init__()
+                        self.a = nn.Linear(3, 12); self.b = nn.Linear(4, 6); self.c = nn.Linear(3, 2); self.d = nn.Linear(2, 4)
+                    def forward(self, x):
+                        x = self.a(x).view(-1, 4, 3).max(-1).values
+                        x = self.b(x).reshape(-1, 3, 2).max(dim=-1)[0]
+                        x = self.c(x)
+                        x = self.d(x).view(-1, 2, 2).amax(-1)
+                        return x
+                """;
+        importMatchesTorch(mods, "M()", 3, "dense,maxout,dense,maxout,dense,dense,maxout");
+        Model m = IrReader.read(dir.resolve("user.json"));
+        assertEquals(3, ((org.netgeom.ir.Layer.Maxout) m.layers().get(1)).k());
+        assertEquals(2, ((org.netgeom.ir.Layer.Maxout) m.layers().get(3)).k());
+        Files.writeString(dir.resolve("mods.py"), mods.replace(".max(dim=-1)[0]", ".max(dim=-1)[1].double()"));
+        Path script = dir.resolve("bad.py");
+        Files.writeString(script, "import torch\nfrom mods import *\ntorch.save(M(), 'bad.pt')\n");
+        org.netgeom.numeric.torch.TorchBridge b = org.netgeom.numeric.torch.TorchBridge.get();
+        Process p = new ProcessBuilder(b.python(), script.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor());
+        CliRun bad = CliRun.of("import", dir.resolve("bad.pt").toString(), "--json");
+        assertEquals(2, bad.status(), bad.out() + bad.err());
+        assertTrue(bad.out().contains("reshape"), "the refusal names the step: " + bad.out());
     }
 }

@@ -136,4 +136,9 @@ final class NetExport implements LayerVisitor<Layer> {
     public Layer visit(Layer.HardTanh l) {
         return l;
     }
+
+    @Override
+    public Layer visit(Layer.Maxout l) {
+        return l;
+    }
 }

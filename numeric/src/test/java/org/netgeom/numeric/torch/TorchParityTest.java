@@ -73,6 +73,27 @@ class TorchParityTest {
         assertEquals(3, sides.size(), "pre-activations on both kinks' sides and inside");
     }
 
+    /** maxout (netgeom_torch.Maxout, x.view(-1, n, k).max(-1).values) in an MLP: values, gradients, Jacobians, HVPs. */
+    @Test
+    void maxoutForwardGradientsJacobiansHvp() {
+        Net net = Net.of(TestNets.maxoutMlp(31));
+        int n = 9;
+        double[] x = TestNets.data(34, n, 3);
+        double[] y = TestNets.data(35, n, 2);
+        TestNets.assertClose(net.forward(x, n, false), torch.forward(net, x, n, false), TOL, "forward");
+        double[] g = new double[net.paramCount()];
+        double sum = net.lossGradient(x, y, n, Loss.MSE, 1.0 / (n * 2), false, g);
+        TorchEngine.Gradient tg = torch.gradient(net, x, y, n, Loss.MSE, false);
+        assertEquals(tg.loss(), sum / (n * 2), TOL * tg.loss(), "loss");
+        TestNets.assertClose(g, tg.grad(), TOL, "gradient");
+        TestNets.assertClose(net.jacobianInput(x, n), torch.jacobian(net, x, n, false), TOL, "Jacobian w.r.t. the input");
+        TestNets.assertClose(net.jacobianParams(x, n), torch.jacobian(net, x, n, true), TOL, "Jacobian w.r.t. the parameters");
+        double[] v = TestNets.data(36, net.paramCount(), 1);
+        double[] hv = new double[net.paramCount()];
+        net.lossHvp(x, y, n, Loss.MSE, 1.0 / (n * 2), v, hv, null);
+        TestNets.assertClose(hv, torch.hvp(net, x, y, n, Loss.MSE, v), TOL, "Hessian-vector product");
+    }
+
     @Test
     void vectorOpsForwardGradientsJacobiansNtkHvp() {
         Net net = Net.of(TestNets.allVectorOps(1));

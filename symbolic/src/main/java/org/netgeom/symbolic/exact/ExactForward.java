@@ -133,7 +133,7 @@ public final class ExactForward extends ArrayDomain<Rational> implements Interpr
     }
 
     @Override
-    protected Rational max(Layer.MaxPool2d l, int o, Rational[] e) {
+    protected Rational max(Layer l, int o, Rational[] e) {
         Rational best = null;
         int arg = 0;
         for (int k = 0; k < e.length; k++) {

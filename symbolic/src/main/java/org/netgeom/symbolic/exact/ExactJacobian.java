@@ -397,6 +397,23 @@ public final class ExactJacobian {
                 return gx;
             }
 
+            /** Maxout: the gradient goes to the first maximum of each group (as torch.max's index). */
+            @Override
+            public Rational[] visit(Layer.Maxout l) {
+                int[][] groups = LayerIndex.groups(e.in().length, l.k());
+                Rational[] gx = zeros(e.in().length);
+                for (int o = 0; o < groups.length; o++) {
+                    int best = groups[o][0];
+                    for (int xi : groups[o]) {
+                        if (e.in()[xi].compareTo(e.in()[best]) > 0) {
+                            best = xi;
+                        }
+                    }
+                    gx[best] = gx[best].add(g[o]);
+                }
+                return gx;
+            }
+
             @Override
             public Rational[] visit(Layer.MaxPool2d l) {
                 return pool(l.kernel(), l.stride(), true);

@@ -136,7 +136,7 @@ public final class IntervalDomain extends ArrayDomain<IntervalDomain.Iv> impleme
     }
 
     @Override
-    protected Iv max(Layer.MaxPool2d l, int o, Iv[] e) {
+    protected Iv max(Layer l, int o, Iv[] e) {
         Rational lo = e[0].lo;
         Rational hi = e[0].hi;
         for (int k = 1; k < e.length; k++) {

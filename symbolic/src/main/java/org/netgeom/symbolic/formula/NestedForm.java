@@ -253,6 +253,22 @@ final class NestedForm implements LayerVisitor<Void> {
     }
 
     @Override
+    public Void visit(Layer.Maxout l) {
+        int[][] g = LayerIndex.groups(v.length, l.k());
+        String[] y = new String[g.length];
+        for (int o = 0; o < g.length; o++) {
+            StringBuilder sb = new StringBuilder(l.k() == 1 ? "(" : "Max(");
+            for (int e = 0; e < g[o].length; e++) {
+                sb.append(e == 0 ? "" : ",").append("(").append(v[g[o][e]]).append(")");
+            }
+            y[o] = sb.append(")").toString();
+        }
+        v = y;
+        shape = Shape.of(y.length);
+        return null;
+    }
+
+    @Override
     public Void visit(Layer.MaxPool2d l) {
         pool(l.kernel(), l.stride(), true);
         return null;

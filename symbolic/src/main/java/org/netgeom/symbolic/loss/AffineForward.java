@@ -25,7 +25,7 @@ import java.util.List;
  * the right of a point on a line) and records the condition that keeps it there as a
  * {@link Constraint} g(u) &gt; 0 or g(u) ≥ 0: a unit on the positive branch ('1') needs its
  * pre-activation z &gt; 0, a unit on the other branch ('0') needs −z ≥ 0, and a max-pool winner
- * needs z_win − z_other &gt; 0 against earlier entries of its window and ≥ 0 against later ones
+ * (or maxout group) needs z_win − z_other &gt; 0 against earlier entries of its window and ≥ 0 against later ones
  * (the first maximum wins, as in {@link ExactForward}). The pattern string follows
  * {@link ExactForward}'s convention: one character per unit in evaluation order, a residual's
  * body before its shortcut.
@@ -488,14 +488,7 @@ public final class AffineForward implements LayerVisitor<Void> {
                 cand[e] = v[windows[out][e]];
             }
             if (max) {
-                int win = chooser.argmax(cand);
-                pattern.append(Character.forDigit(win, 36));
-                for (int o = 0; o < cand.length; o++) {
-                    if (o != win) {
-                        constraints.add(new Constraint(minus(cand[win], cand[o]), o < win, path, out));
-                    }
-                }
-                y[out] = cand[win].clone();
+                y[out] = winner(cand, out);
             } else {
                 Rational[] s = zero(m);
                 for (Rational[] z : cand) {
@@ -506,6 +499,35 @@ public final class AffineForward implements LayerVisitor<Void> {
         }
         v = y;
         shape = LayerIndex.poolOut(k, st, shape);
+    }
+
+    /** The chosen maximum of a window's candidates, with its constraints (the first maximum wins ties). */
+    private Rational[] winner(Rational[][] cand, int out) {
+        int win = chooser.argmax(cand);
+        pattern.append(Character.forDigit(win, 36));
+        for (int o = 0; o < cand.length; o++) {
+            if (o != win) {
+                constraints.add(new Constraint(minus(cand[win], cand[o]), o < win, path, out));
+            }
+        }
+        return cand[win].clone();
+    }
+
+    /** Maxout: a max over each group of k consecutive values, as a max-pool window. */
+    @Override
+    public Void visit(Layer.Maxout l) {
+        int[][] groups = LayerIndex.groups(v.length, l.k());
+        Rational[][] y = new Rational[groups.length][];
+        for (int out = 0; out < groups.length; out++) {
+            Rational[][] cand = new Rational[groups[out].length][];
+            for (int e = 0; e < cand.length; e++) {
+                cand[e] = v[groups[out][e]];
+            }
+            y[out] = winner(cand, out);
+        }
+        v = y;
+        shape = Shape.of(y.length);
+        return null;
     }
 
     @Override

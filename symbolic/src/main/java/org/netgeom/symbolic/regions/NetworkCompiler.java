@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * Compiles layers into the straight-line instructions of a {@link NetworkProgram}: every affine
  * op (dense, batchnorm, conv2d, avgpool2d) becomes one sparse linear map, the relu family one
- * block of sign units, hardtanh two sign units per unit between two linear maps, max pooling one block of argmax units, residual and concat an addition
+ * block of sign units, hardtanh two sign units per unit between two linear maps, max pooling and maxout one block of argmax units, residual and concat an addition
  * or concatenation of two earlier buffers; identity and flatten cost nothing. Units come in the
  * evaluation order of {@code ExactForward} (a residual's body, then its shortcut). Smooth ops and
  * square are refused with {@code NOT_PIECEWISE_LINEAR}.
@@ -185,7 +185,7 @@ final class NetworkCompiler implements Domain<Integer> {
     }
 
     @Override
-    public Integer windowMax(Layer.MaxPool2d l, int[][] win, Integer x) {
+    public Integer windowMax(Layer l, int[][] win, Integer x) {
         int dst = buffer(win.length);
         ins.add(new Pool(x, dst, win));
         blocks.add(new NetworkProgram.UnitBlock(track, path, l.op(), units, win.length));

@@ -321,7 +321,7 @@ public final class Graph {
         }
 
         @Override
-        public Integer windowMax(Layer.MaxPool2d l, int[][] win, Integer x) {
+        public Integer windowMax(Layer l, int[][] win, Integer x) {
             int dst = buffer(win.length);
             ops.add(new Max(x, dst, win, units.size()));
             for (int i = 0; i < win.length; i++) {

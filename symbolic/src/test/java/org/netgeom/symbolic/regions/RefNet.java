@@ -184,6 +184,34 @@ final class RefNet {
             }
             return y;
         }
+        if (l instanceof Layer.Maxout mo) {
+            // from the definition: output i is the max of x[i·k .. i·k + k − 1], one argmax unit each,
+            // the first maximum winning identical entries
+            int k = mo.k();
+            Rational[][] y = new Rational[x.length / k][];
+            for (int o = 0; o < y.length; o++) {
+                if (options != null) {
+                    options.add(k);
+                    y[o] = x[o * k];
+                    continue;
+                }
+                int jw = Character.digit(pattern.charAt(pos++), 36);
+                for (int q = 0; q < k; q++) {
+                    if (q != jw) {
+                        Rational[] g = minus(x[o * k + jw], x[o * k + q]);
+                        if (isZero(g)) {
+                            degenerate = true;
+                            ok &= q > jw;
+                        } else {
+                            ineq.add(g);
+                        }
+                    }
+                }
+                y[o] = x[o * k + jw];
+            }
+            shape = Shape.of(y.length);
+            return y;
+        }
         if (l instanceof Layer.Identity || l instanceof Layer.Flatten) {
             if (l instanceof Layer.Flatten) {
                 shape = Shape.of(shape.size());

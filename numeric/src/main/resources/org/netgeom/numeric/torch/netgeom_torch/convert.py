@@ -8,6 +8,8 @@
   calls (torch.relu, F.relu, torch.tanh, torch.sigmoid, F.gelu, F.softplus, F.leaky_relu, F.hardtanh,
   F.relu6, torch.clamp(x, lo, hi) / x.clamp(lo, hi) with both bounds,
   torch.flatten(x, 1), x.flatten(1), x.relu() ...) become the equivalent torch.nn layers.
+  A maxout, x.view(-1, n, k).max(-1).values (also .reshape, .max(dim=-1)[0], .amax(-1), torch.max(v, -1)),
+  becomes the IR's maxout of rank k; other views and reductions are refused.
   Branches that merge as x + f(x), g(x) + f(x) (a residual block, with its shortcut) or torch.cat([x, f(x)], 1)
   (a concat block) become the IR's residual and concat, nested as deep as they come.
 Anything else (other merges, arithmetic on activations, several inputs) is refused with the step at fault."""
@@ -89,6 +91,45 @@ def _functional(node, fn_args):
     return None
 
 
+def _maxout(node, prev):
+    """(Maxout(k), the pattern's last node) when node starts x.view(-1, n, k).max(-1).values on prev, else None."""
+    from .modules import Maxout
+    dims = None
+    if node.op == "call_method" and node.target in ("view", "reshape") and node.args and node.args[0] is prev:
+        dims = node.args[1:]
+        if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+            dims = dims[0]
+    elif node.op == "call_function" and node.target is torch.reshape and len(node.args) == 2 and node.args[0] is prev:
+        dims = node.args[1]
+    if dims is None or node.kwargs or len(dims) != 3 or dims[0] != -1 \
+            or not all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in dims[1:]):
+        return None
+    k = dims[2]
+    users = list(node.users)
+    if len(users) != 1:
+        return None
+    red = users[0]
+    args = list(red.args)
+    if not args or args[0] is not node:
+        return None
+    dim = args[1] if len(args) > 1 else red.kwargs.get("dim")
+    extra = len(args) > 2 or any(key not in ("dim",) for key in red.kwargs)
+    if dim not in (-1, 2) or extra:
+        return None
+    if (red.op == "call_method" and red.target == "amax") or (red.op == "call_function" and red.target is torch.amax):
+        return Maxout(k), red
+    if not ((red.op == "call_method" and red.target == "max") or (red.op == "call_function" and red.target is torch.max)):
+        return None
+    users = list(red.users)
+    if len(users) != 1:
+        return None
+    pick = users[0]
+    if pick.op == "call_function" and (pick.target is operator.getitem and pick.args == (red, 0)
+                                       or pick.target is getattr and pick.args == (red, "values")):
+        return Maxout(k), pick
+    return None
+
+
 def _is_add(node):
     """x + y, torch.add(x, y) or x.add(y) on two tensors (no alpha)."""
     if node.op == "call_function" and node.target in (operator.add, operator.iadd, torch.add):
@@ -156,6 +197,11 @@ class _Graph:
             on_path = [u for u in cur.users if self.reaches(u, end)]
             if len(on_path) == 1 and not (_is_add(on_path[0]) or _cat_args(on_path[0]) is not None):
                 node = on_path[0]
+                mo = _maxout(node, cur)
+                if mo is not None:
+                    steps.append((None, mo[0]))
+                    cur = mo[1]
+                    continue
                 steps.append(self.step(node, cur))
                 cur = node
                 continue

@@ -26,6 +26,22 @@ class IrNet(nn.Module):
         return x
 
 
+class Maxout(nn.Module):
+    """The IR's maxout: [B, n*k] -> [B, n], output i the max of the k consecutive entries
+    x[i*k], ..., x[i*k + k - 1], i.e. x.view(-1, n, k).max(-1).values (PyTorch has no maxout layer);
+    torch.max sends the gradient to the first maximal entry, the IR's tie rule."""
+
+    def __init__(self, k):
+        super().__init__()
+        self.k = int(k)
+
+    def forward(self, x):
+        return x.view(x.shape[0], -1, self.k).max(-1).values
+
+    def extra_repr(self):
+        return "k=%d" % self.k
+
+
 class Residual(nn.Module):
     """shortcut(x) + layers(x); shortcut None is the identity."""
 
