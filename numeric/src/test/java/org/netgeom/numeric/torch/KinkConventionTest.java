@@ -81,4 +81,17 @@ class KinkConventionTest {
         assertEquals(clamped, torch.forward(net, x, 1, false)[0], 0.0, "torch forward");
         assertEquals(clamped, net.forward(x, 1, false)[0], 0.0, "Java engine forward");
     }
+
+    /** maxout k = 2 on (x, 2x − 1): at x = 1 the entries tie and the first maximum takes the gradient (1), as torch.max's index. */
+    @org.junit.jupiter.api.Test
+    void maxoutTieGoesToTheFirstMaximum() {
+        Layer.Dense in = new Layer.Dense(null, Tensor.matrix(new Rational[][]{{Rational.ONE}, {Rational.TWO}}),
+                Tensor.vector(Rational.ZERO, Rational.MINUS_ONE));
+        Net net = Net.of(new Model("tie", Shape.of(1), List.of(in, new Layer.Maxout(null, 2))));
+        for (double[] c : new double[][]{{1.0, 1.0}, {2.0, 2.0}, {0.0, 1.0}}) {
+            double[] x = {c[0]};
+            assertEquals(c[1], torch.jacobian(net, x, 1, false)[0], 0.0, "torch's autograd at " + c[0]);
+            assertEquals(c[1], net.jacobianInput(x, 1)[0], 0.0, "Java engine at " + c[0]);
+        }
+    }
 }
