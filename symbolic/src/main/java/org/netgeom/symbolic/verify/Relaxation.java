@@ -42,6 +42,8 @@ public final class Relaxation {
     private final int[] fix;
     private final Relaxation parent;
     private boolean intermediate = true;
+    /** The search's relaxation (constructed with forward true): only undecided units are back-substituted. */
+    private final boolean search;
     /**
      * Forward linear bounds (symbolic intervals, Wang et al. 2018 "Formal security analysis of
      * neural networks using symbolic intervals"; the forward mode of CROWN), kept only for models
@@ -87,6 +89,7 @@ public final class Relaxation {
     Relaxation(Graph g, Method method, double[] inLo, double[] inHi, int[] fix, Relaxation parent, boolean intermediate,
                boolean forward) {
         this.g = g;
+        this.search = forward;
         this.parent = parent == null || parent.infeasible ? null : parent;
         this.method = method;
         this.inLo = inLo;
@@ -631,15 +634,17 @@ public final class Relaxation {
     }
 
     /**
-     * Tightens the bounds of buffer b (input of op k) by CROWN, for the entries whose interval
-     * straddles 0 (an activation's units not decided by the bounds so far, fixed ones included, whose
-     * tighter bounds may contradict their phase; for max pooling every entry). A decided unit's relaxation is its exact linear piece whatever its
-     * interval, so back-substituting its rows would cost O(depth·width²) each and change no line;
-     * its interval only enters the rounding-error terms and the next layer's IBP, both still sound.
+     * Tightens the bounds of buffer b (input of op k) by CROWN: every entry for the published
+     * method; in the search, the entries whose interval straddles 0 (an activation's units not
+     * decided by the bounds so far, fixed ones included, whose tighter bounds may contradict their
+     * phase; for max pooling every entry). A decided unit's relaxation is its exact linear piece
+     * whatever its interval, so back-substituting its rows would cost O(depth·width²) each and
+     * change no line; its interval only enters the rounding-error terms and the next layer's IBP,
+     * both still sound.
      */
     private void tighten(int b, int k) {
         int n = g.size(b);
-        boolean all = !(g.ops().get(k) instanceof Graph.Act);
+        boolean all = !search || !(g.ops().get(k) instanceof Graph.Act);
         int[] rows = new int[n];
         int m = 0;
         for (int i = 0; i < n; i++) {
