@@ -104,6 +104,9 @@ public final class BranchAndBound {
     private Rational[] arg;
     private long nodes;
     private long leaves;
+    /** Nodes the cheap first bound was tried on, and those it pruned. */
+    private long cheapTried;
+    private long cheapPruned;
     private LongConsumer progress;
 
     private BranchAndBound(Model model, Graph g, Domain domain, Rational[][] rows, Rational[] offsets, Rational target,
@@ -207,7 +210,11 @@ public final class BranchAndBound {
         // a node it prunes is pruned without the full CROWN relaxation, which is computed otherwise
         Relaxation r = null;
         Bound b = null;
-        if (limits.method() == Relaxation.Method.CROWN && g.inputs() <= Relaxation.FORWARD_MAX_INPUTS) {
+        // the cheap bound is tried while it pays: always for the first 64 nodes, then only while it has
+        // pruned at least one node in five it was tried on (on deep nets it rarely prunes, and costs)
+        if (limits.method() == Relaxation.Method.CROWN && g.inputs() <= Relaxation.FORWARD_MAX_INPUTS
+                && (cheapTried < 64 || 5 * cheapPruned >= cheapTried)) {
+            cheapTried++;
             Relaxation cheap = new Relaxation(g, limits.method(), dl, dh, fix, parent, false, true);
             if (cheap.infeasible()) {
                 t.status = "empty";
@@ -215,6 +222,7 @@ public final class BranchAndBound {
             }
             Bound cb = bound(cheap);
             if (prunable(cb.ub)) {
+                cheapPruned++;
                 r = cheap;
                 b = cb;
             } else {
