@@ -237,26 +237,44 @@ final class Poly {
                 byIneq.computeIfAbsent(c, x -> new BitSet()).set(i);
             }
         }
-        Q[] acc = {Q.ZERO};
-        pull(all, k, new int[k + 1], 0, new ArrayList<>(byIneq.values()), acc);
-        BigInteger fact = BigInteger.ONE;
-        for (int i = 2; i <= k; i++) {
-            fact = fact.multiply(BigInteger.valueOf(i));
+        // one common denominator for the region: W = Π_v w_v over its vertices (the simplices' vertices are
+        // distinct, so each simplex's Π w_i divides W); the simplices' |det| are summed as integers over it
+        BigInteger[] w = new BigInteger[v.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = v.get(i).get(k);
         }
-        return acc[0].div(Q.of(fact, BigInteger.ONE));
+        BigInteger[] acc = {BigInteger.ZERO};
+        pull(all, k, new int[k + 1], 0, new ArrayList<>(byIneq.values()), w, acc);
+        BigInteger den = BigInteger.ONE;
+        for (BigInteger x : w) {
+            den = den.multiply(x);
+        }
+        for (int i = 2; i <= k; i++) {
+            den = den.multiply(BigInteger.valueOf(i));
+        }
+        return Q.of(acc[0], den);
     }
 
-    private void pull(BitSet face, int dim, int[] chain, int depth, List<BitSet> ineqs, Q[] acc) {
+    /** Adds |det| · Π_{v ∉ simplex} w_v for every simplex of the pulling triangulation of {@code face}. */
+    private void pull(BitSet face, int dim, int[] chain, int depth, List<BitSet> ineqs, BigInteger[] w, BigInteger[] acc) {
         int v0 = face.nextSetBit(0);
         chain[depth] = v0;
         if (dim == 0) {
             BigInteger[][] m = new BigInteger[k + 1][];
-            BigInteger w = BigInteger.ONE;
+            BitSet in = new BitSet();
             for (int i = 0; i <= k; i++) {
                 m[i] = v.get(chain[i]).big().clone();
-                w = w.multiply(m[i][k]);
+                in.set(chain[i]);
             }
-            acc[0] = acc[0].add(Q.of(det(m).abs(), w));
+            BigInteger d = det(m).abs();
+            if (d.signum() != 0) {
+                for (int i = 0; i < w.length; i++) {
+                    if (!in.get(i)) {
+                        d = d.multiply(w[i]);
+                    }
+                }
+                acc[0] = acc[0].add(d);
+            }
             return;
         }
         Set<BitSet> seen = new HashSet<>();
@@ -266,7 +284,7 @@ final class Poly {
             if (f.isEmpty() || f.get(v0) || f.equals(face) || !seen.add(f) || rank(f) != dim) {
                 continue;
             }
-            pull(f, dim - 1, chain, depth + 1, ineqs, acc);
+            pull(f, dim - 1, chain, depth + 1, ineqs, w, acc);
         }
     }
 
