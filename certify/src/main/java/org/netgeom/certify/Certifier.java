@@ -83,8 +83,12 @@ public final class Certifier {
         return run(net, regions, "regions", domain, true).finishRegions(header);
     }
 
-    /** One region as the checker derived it. */
-    /** map: the exact map as one integer vector (A and b row by row over one denominator, then the denominator; lowest terms, so equal maps have equal vectors). */
+    /**
+     * One region as the checker derived it. map: the exact map as one integer vector (A and b row by row over one
+     * denominator, then the denominator; lowest terms, so equal maps have equal vectors). ineqs: the inequalities
+     * tight at a vertex of its closed polytope (they and the domain's cut out that polytope, which is not kept:
+     * the piece check cuts it again from them when it needs it). poly: kept in one variable only (its two ends).
+     */
     record Reg(String pattern, Poly poly, List<Net.Ineq> ineqs, Z map, Z[] a, BigInteger den, int piece) {
     }
 
@@ -96,6 +100,8 @@ public final class Certifier {
         Q domainVolume;
         int base;
         long inequalities;
+        /** The domain's polytope, from which the piece check cuts a region's again. */
+        Poly domain;
 
         Report finishRegions(JsonNode result) {
             if (result.path("activationRegions").asLong(-1) != regs.size() || !result.get("activationRegions").isIntegralNumber()) {
@@ -141,9 +147,10 @@ public final class Certifier {
                     continue;
                 }
                 Set<Integer> done = new HashSet<>();
+                Poly pi = null;                   // region i's closed polytope, cut again once it is needed
                 for (Net.Ineq f : regs.get(i).ineqs) {
                     for (int j : byFacet.getOrDefault(List.of(regs.get(i).map, f.form().neg().primitive()), List.of())) {
-                        if (j < i && done.add(j) && adjacent(regs.get(i), regs.get(j))) {
+                        if (j < i && done.add(j) && adjacent(pi = pi != null ? pi : polytope(regs.get(i)), regs.get(j))) {
                             if (regs.get(i).piece != regs.get(j).piece) {
                                 throw new CertRejected("it shares a facet with " + list + "[" + j + "] and has the same map, but they are in different affine pieces",
                                         list + "[" + i + "].piece");
@@ -171,10 +178,20 @@ public final class Certifier {
             return i;
         }
 
-        /** dim(C_i ∩ C_j) = k − 1: the closures share a facet of positive (k−1)-volume. */
-        private boolean adjacent(Reg a, Reg b) {
-            Poly p = a.poly;
-            int idx = Math.max(a.poly.h.length, base);          // fresh indices, past every one a.poly uses
+        /** A region's closed polytope: the domain cut by its kept inequalities (all those tight at a vertex). */
+        private Poly polytope(Reg a) {
+            Poly p = domain;
+            int idx = base;
+            for (Net.Ineq g : a.ineqs) {
+                p = p.cut(g.form(), idx++);
+            }
+            return p;
+        }
+
+        /** dim(C_a ∩ C_b) = k − 1 (pa: a's closed polytope): the closures share a facet of positive (k−1)-volume. */
+        private boolean adjacent(Poly pa, Reg b) {
+            Poly p = pa;
+            int idx = Math.max(pa.h.length, base);          // fresh indices, past every one pa uses
             for (Net.Ineq g : b.ineqs) {
                 p = p.cut(g.form(), idx++);
             }
@@ -382,6 +399,7 @@ public final class Certifier {
         run.list = list;
         run.base = 2 * k + (dom.box() != null ? 0 : domCons.size());
         run.domainVolume = poly.volume();
+        run.domain = poly;
         if (run.domainVolume.signum() <= 0) {
             throw new CertRejected("the domain has an empty interior", dom.box() != null ? "--box" : "--polytope");
         }
@@ -525,7 +543,7 @@ public final class Certifier {
                     kept.add(w.ineqs.get(q));
                 }
             }
-            run.regs.add(new Reg(pattern, p, kept, map, canon.n(), canon.d(), piece));
+            run.regs.add(new Reg(pattern, k == 1 ? p : null, kept, map, canon.n(), canon.d(), piece));
         }
         if (k == 2) {
             total = edges.area();
