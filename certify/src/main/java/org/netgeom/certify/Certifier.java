@@ -320,10 +320,82 @@ public final class Certifier {
         if (regions == null || !regions.isArray()) {
             throw new CertRejected("the result lists no regions", list);
         }
-        return run(net, regions.elements(), list, dom, pieces);
+        return run(net, regions.elements(), regions, list, dom, pieces);
     }
 
     static Run run(Net net, java.util.Iterator<JsonNode> regions, String list, DomainSpec dom, boolean pieces) {
+        return run(net, regions, null, list, dom, pieces);
+    }
+
+    /** Region sets of at least this many regions, listed whole, are checked in parallel runs (the machine's processors, at most PARALLEL_MAX); tests lower it. */
+    static volatile int parallelFrom = 4096;
+    static final int PARALLEL_MAX = 8;
+    /** How many region sets the parallel runs have accepted (for tests: that the path ran). */
+    static final java.util.concurrent.atomic.AtomicLong PARALLEL_ACCEPTED = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * The regions of {@code array} in {@code threads} consecutive runs, each checked by its own walker on its own
+     * thread; null when a run rejects a region or a pattern occurs in two runs (then the caller checks in order).
+     * Every check is the same as in order: a region's checks do not depend on which region came before it (that
+     * only decides which work is shared), and distinctness is checked across the runs here.
+     */
+    private static Walker[] parallel(Net net, Run run, Poly poly, List<Z> domCons, Z[] in, BigInteger den, Q[] origin, Q[][] dirs,
+            boolean pieces, JsonNode array, int threads) {
+        int size = array.size();
+        Walker[] walkers = new Walker[threads];
+        Thread[] ts = new Thread[threads];
+        boolean[] failed = new boolean[threads];
+        Throwable[] defect = new Throwable[threads];
+        for (int t = 0; t < threads; t++) {
+            int from = (int) ((long) size * t / threads);
+            int to = (int) ((long) size * (t + 1) / threads);
+            Walker wk = new Walker(net, run, poly, domCons, in, den, origin, dirs, pieces);
+            walkers[t] = wk;
+            int slot = t;
+            ts[t] = new Thread(() -> {
+                try {
+                    for (int r = from; r < to; r++) {
+                        wk.region(array.get(r), r);
+                    }
+                } catch (CertRejected e) {
+                    failed[slot] = true;
+                } catch (Throwable e) {
+                    defect[slot] = e;
+                }
+            }, "netgeom-certify-" + t);
+            ts[t].start();
+        }
+        for (Thread t : ts) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        for (int t = 0; t < threads; t++) {
+            if (defect[t] instanceof RuntimeException e) {
+                throw e;
+            } else if (defect[t] instanceof Error e) {
+                throw e;
+            } else if (failed[t]) {
+                return null;
+            }
+        }
+        Map<String, Integer> seen = walkers[0].seen;
+        for (int t = 1; t < threads; t++) {
+            for (Map.Entry<String, Integer> e : walkers[t].seen.entrySet()) {
+                if (seen.putIfAbsent(e.getKey(), e.getValue()) != null) {
+                    return null;
+                }
+            }
+            walkers[t].seen.clear();
+        }
+        PARALLEL_ACCEPTED.incrementAndGet();
+        return walkers;
+    }
+
+    private static Run run(Net net, java.util.Iterator<JsonNode> regions, JsonNode array, String list, DomainSpec dom, boolean pieces) {
         int n = net.inputSize;
         Q[] origin = null;
         Q[][] dirs = null;
@@ -423,22 +495,110 @@ public final class Certifier {
             f[k] = dirs == null ? BigInteger.ZERO : origin[i].n().multiply(den.divide(origin[i].d()));
             in[i] = Z.of(f);
         }
-        int ops = net.ops.size();
-        // work shared with the region before (the regions' order is free; sorted patterns share long prefixes):
-        // the ops whose units all lie in the common pattern prefix, and the cuts by the inequalities of those units
-        Net.Vec[] vecAt = new Net.Vec[ops + 1];
-        int[] posAt = new int[ops + 1];
-        int[] ineqAt = new int[ops + 1];
-        vecAt[0] = new Net.Vec(in, den);
-        List<Poly> cuts = new ArrayList<>(List.of(poly));          // cuts[q]: the domain cut by the first q inequalities
-        List<Net.Ineq> prefix = new ArrayList<>();
-        char[] prev = {};
-        Map<String, Integer> seen = new HashMap<>();
+        Walker[] walkers = null;
+        int threads = Math.min(PARALLEL_MAX, Runtime.getRuntime().availableProcessors());
+        boolean inParallel = array != null && array.size() >= parallelFrom && threads > 1;
+        if (inParallel) {
+            walkers = parallel(net, run, poly, domCons, in, den, origin, dirs, pieces, array, threads);
+        }
+        if (walkers == null) {              // in order, one walker (also after a parallel rejection: the first failure's own message)
+            Walker one = new Walker(net, run, poly, domCons, in, den, origin, dirs, pieces);
+            for (int r = 0; regions.hasNext(); r++) {
+                one.region(regions.next(), r);
+            }
+            if (inParallel) {
+                throw new IllegalStateException("the parallel check rejected a region set that the check in order accepts");
+            }
+            walkers = new Walker[]{one};
+        }
         Q total = Q.ZERO;
         Poly.Edges edges = new Poly.Edges();
-        for (int r = 0; regions.hasNext(); r++) {
+        for (Walker wk : walkers) {
+            run.regs.addAll(wk.regs);
+            run.inequalities += wk.inequalities;
+            total = total.add(wk.total);
+            edges.addAll(wk.edges);
+        }
+        if (k == 2) {
+            total = edges.area();
+        }
+        if (total.compareTo(run.domainVolume) != 0) {
+            throw new CertRejected("the regions' exact volumes sum to " + total + ", the domain's volume is " + run.domainVolume
+                    + (total.compareTo(run.domainVolume) < 0 ? ": regions are missing" : ""), list);
+        }
+        return run;
+    }
+
+    /**
+     * The per-region checks (1)–(3) over a run of consecutive regions, with the work shared between a region and
+     * the one before (the ops whose units all lie in the common pattern prefix, and the cuts by the inequalities of
+     * those units). Its own copies of the domain's polytope, constraints and input forms, so that walkers over
+     * different runs share no mutable object (a Z caches its BigInteger form, negation and primitive form).
+     */
+    private static final class Walker {
+        final Net net;
+        final Run run;
+        final String list;
+        final int k;
+        final int n;
+        final int ops;
+        final Q[] origin;
+        final Q[][] dirs;
+        final List<Z> domCons;
+        final boolean pieces;
+        final Net.Vec[] vecAt;
+        final int[] posAt;
+        final int[] ineqAt;
+        final List<Poly> cuts;          // cuts[q]: the domain cut by the first q inequalities
+        List<Net.Ineq> prefix = new ArrayList<>();
+        char[] prev = {};
+        boolean first = true;
+        final Map<String, Integer> seen = new HashMap<>();
+        Q total = Q.ZERO;
+        final Poly.Edges edges = new Poly.Edges();
+        final List<Reg> regs = new ArrayList<>();
+        long inequalities;
+
+        Walker(Net net, Run run, Poly domain, List<Z> domCons, Z[] in, BigInteger den, Q[] origin, Q[][] dirs, boolean pieces) {
+            this.net = net;
+            this.run = run;
+            this.list = run.list;
+            this.k = run.k;
+            this.n = net.inputSize;
+            this.ops = net.ops.size();
+            this.origin = origin;
+            this.dirs = dirs;
+            this.pieces = pieces;
+            this.domCons = new ArrayList<>();
+            for (Z c : domCons) {
+                this.domCons.add(copy(c));
+            }
+            Z[] h = new Z[domain.h.length];
+            for (int i = 0; i < h.length; i++) {
+                h[i] = domain.h[i] == null ? null : copy(domain.h[i]);
+            }
+            List<Z> v = new ArrayList<>();
+            for (Z z : domain.v) {
+                v.add(copy(z));
+            }
+            this.cuts = new ArrayList<>(List.of(new Poly(k, v, domain.t, h)));
+            Z[] inCopy = new Z[in.length];
+            for (int i = 0; i < in.length; i++) {
+                inCopy[i] = copy(in[i]);
+            }
+            vecAt = new Net.Vec[ops + 1];
+            posAt = new int[ops + 1];
+            ineqAt = new int[ops + 1];
+            vecAt[0] = new Net.Vec(inCopy, den);
+        }
+
+        private static Z copy(Z z) {
+            return z.l != null ? new Z(z.l.clone()) : Z.of(z.big().clone());
+        }
+
+        /** Checks region r (its index in the whole list). */
+        void region(JsonNode reg, int r) {
             String at = list + "[" + r + "]";
-            JsonNode reg = regions.next();
             String pattern = reg.path("pattern").asText(null);
             if (pattern == null) {
                 throw new CertRejected("a region needs its pattern", at + ".pattern");
@@ -451,7 +611,7 @@ public final class Certifier {
             int common = Arrays.mismatch(prev, chars);
             common = common < 0 ? chars.length : common;
             int t0 = 0;
-            while (r > 0 && t0 < ops && posAt[t0 + 1] <= common) {
+            while (!first && t0 < ops && posAt[t0 + 1] <= common) {
                 t0++;
             }
             Net.Walk w = new Net.Walk(pattern);
@@ -461,7 +621,7 @@ public final class Certifier {
                 Net.Vec before = vecAt[t0];
                 for (int t = t0; t < ops; t++) {
                     Net.Vec was = vecAt[t + 1];
-                    vecAt[t + 1] = r == 0 ? Net.step(net.ops.get(t), vecAt[t], w) : Net.step(net.ops.get(t), vecAt[t], w, before, was);
+                    vecAt[t + 1] = first ? Net.step(net.ops.get(t), vecAt[t], w) : Net.step(net.ops.get(t), vecAt[t], w, before, was);
                     before = was;
                     posAt[t + 1] = w.pos;
                     ineqAt[t + 1] = w.ineqs.size();
@@ -497,7 +657,7 @@ public final class Certifier {
                     }
                 }
             }
-            run.inequalities += w.ineqs.size();
+            inequalities += w.ineqs.size();
             Net.Vec out = vecAt[ops];
             Net.Vec canon = Net.reduce(out.n(), out.d());
             checkMap(reg, canon, k, at);
@@ -543,16 +703,9 @@ public final class Certifier {
                     kept.add(w.ineqs.get(q));
                 }
             }
-            run.regs.add(new Reg(pattern, k == 1 ? p : null, kept, map, canon.n(), canon.d(), piece));
+            regs.add(new Reg(pattern, k == 1 ? p : null, kept, map, canon.n(), canon.d(), piece));
+            first = false;
         }
-        if (k == 2) {
-            total = edges.area();
-        }
-        if (total.compareTo(run.domainVolume) != 0) {
-            throw new CertRejected("the regions' exact volumes sum to " + total + ", the domain's volume is " + run.domainVolume
-                    + (total.compareTo(run.domainVolume) < 0 ? ": regions are missing" : ""), list);
-        }
-        return run;
     }
 
     private static void checkMap(JsonNode reg, Net.Vec out, int k, String at) {

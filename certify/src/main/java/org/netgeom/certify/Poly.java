@@ -325,6 +325,11 @@ final class Poly {
             }
         }
 
+        /** Adds another sum's edges (the polygons it was given, as if they had been added here). */
+        void addAll(Edges o) {
+            o.count.forEach((e, c) -> count.merge(e, c, (x, y) -> x + y == 0 ? null : x + y));
+        }
+
         Q area() {
             BigInteger num = BigInteger.ZERO;
             BigInteger den = BigInteger.ONE;        // reduced once, at the end
