@@ -168,14 +168,27 @@ final class Poly {
         return k == 2 && n > 2;
     }
 
+    /**
+     * Whether vertices a and b span an edge: no third vertex is tight on every inequality in {@code common} (those
+     * tight at both). An edge lies on at least k − 1 facets tight at both ends, so fewer cannot span one.
+     */
     private boolean edge(BitSet common, int a, int b) {
+        if (common.cardinality() < k - 1) {
+            return false;
+        }
         for (int u = 0; u < v.size(); u++) {
-            if (u != a && u != b) {
-                BitSet c = (BitSet) common.clone();
-                c.andNot(t.get(u));
-                if (c.isEmpty()) {
-                    return false;
-                }
+            if (u != a && u != b && subset(common, t.get(u))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** c ⊆ s. */
+    private static boolean subset(BitSet c, BitSet s) {
+        for (int i = c.nextSetBit(0); i >= 0; i = c.nextSetBit(i + 1)) {
+            if (!s.get(i)) {
+                return false;
             }
         }
         return true;
@@ -208,6 +221,50 @@ final class Poly {
                 if (f.signum() != 0) {
                     for (int j = 0; j <= k; j++) {
                         q[j] = q[j].multiply(p[col]).subtract(p[j].multiply(f));
+                    }
+                }
+            }
+            r++;
+        }
+        return r;
+    }
+
+    private static final long P = 2147483647L;        // 2^31 − 1, prime: products of residues fit in a long
+
+    /** The rank mod P of a set of homogeneous vertices: at most their rank (Gaussian elimination over GF(P)). */
+    int rankModP(BitSet set) {
+        int m = set.cardinality();
+        long[][] rows = new long[m][k + 1];
+        int r0 = 0;
+        for (int i = set.nextSetBit(0); i >= 0; i = set.nextSetBit(i + 1)) {
+            Z z = v.get(i);
+            for (int j = 0; j <= k; j++) {
+                rows[r0][j] = z.l != null ? Math.floorMod(z.l[j], P) : z.get(j).mod(BigInteger.valueOf(P)).longValue();
+            }
+            r0++;
+        }
+        int r = 0;
+        for (int col = 0; col <= k && r < m; col++) {
+            int piv = -1;
+            for (int i = r; i < m; i++) {
+                if (rows[i][col] != 0) {
+                    piv = i;
+                    break;
+                }
+            }
+            if (piv < 0) {
+                continue;
+            }
+            long[] p = rows[piv];
+            rows[piv] = rows[r];
+            rows[r] = p;
+            long inv = BigInteger.valueOf(p[col]).modInverse(BigInteger.valueOf(P)).longValue();
+            for (int i = r + 1; i < m; i++) {
+                long[] q = rows[i];
+                if (q[col] != 0) {
+                    long f = q[col] * inv % P;
+                    for (int j = col; j <= k; j++) {
+                        q[j] = Math.floorMod(q[j] - f * p[j] % P, P);
                     }
                 }
             }
@@ -281,7 +338,10 @@ final class Poly {
         for (BitSet z : ineqs) {
             BitSet f = (BitSet) face.clone();
             f.and(z);
-            if (f.isEmpty() || f.get(v0) || f.equals(face) || !seen.add(f) || rank(f) != dim) {
+            // rank(f) ≤ dim always (f lies in the face and on a hyperplane that misses v0), so rank(f) = dim iff
+            // rank(f) ≥ dim; a rank mod p is a lower bound (a minor non-zero mod p is non-zero), decided exactly only below dim
+            if (f.isEmpty() || f.get(v0) || f.equals(face) || f.cardinality() < dim || !seen.add(f)
+                    || rankModP(f) < dim && rank(f) != dim) {
                 continue;
             }
             pull(f, dim - 1, chain, depth + 1, ineqs, w, acc);
