@@ -258,7 +258,7 @@ final class Poly {
             long[] p = rows[piv];
             rows[piv] = rows[r];
             rows[r] = p;
-            long inv = BigInteger.valueOf(p[col]).modInverse(BigInteger.valueOf(P)).longValue();
+            long inv = inverseModP(p[col]);
             for (int i = r + 1; i < m; i++) {
                 long[] q = rows[i];
                 if (q[col] != 0) {
@@ -271,6 +271,24 @@ final class Poly {
             r++;
         }
         return r;
+    }
+
+    /** a⁻¹ mod P for 0 &lt; a &lt; P, by the extended Euclidean algorithm in longs. */
+    static long inverseModP(long a) {
+        long r0 = P;
+        long r1 = a;
+        long t0 = 0;
+        long t1 = 1;
+        while (r1 != 0) {
+            long q = r0 / r1;
+            long r = r0 - q * r1;
+            r0 = r1;
+            r1 = r;
+            long t = t0 - q * t1;
+            t0 = t1;
+            t1 = t;
+        }
+        return Math.floorMod(t0, P);
     }
 
     /** The exact k-dimensional volume (0 for an empty or flat polytope). */

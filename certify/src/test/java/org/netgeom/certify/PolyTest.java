@@ -79,6 +79,16 @@ class PolyTest {
     }
 
     @Test
+    void inversesModTheRankPrime() {
+        BigInteger p = BigInteger.valueOf(2147483647L);
+        java.util.Random rnd = new java.util.Random(3);
+        for (int i = 0; i < 2000; i++) {
+            long a = i < 3 ? new long[]{1, 2, 2147483646L}[i] : 1 + rnd.nextInt(2147483646);
+            assertEquals(BigInteger.valueOf(a).modInverse(p).longValue(), Poly.inverseModP(a), "a = " + a);
+        }
+    }
+
+    @Test
     void halfCubesBySymmetry() {
         // x1 + ... + xk <= k/2 cuts the unit cube into two congruent halves (x -> 1 - x)
         for (int k = 2; k <= 4; k++) {
