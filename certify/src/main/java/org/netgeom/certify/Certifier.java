@@ -83,8 +83,12 @@ public final class Certifier {
         return run(net, regions, "regions", domain, true).finishRegions(header);
     }
 
-    /** One region as the checker derived it. */
-    /** map: the exact map as one integer vector (A and b row by row over one denominator, then the denominator; lowest terms, so equal maps have equal vectors). */
+    /**
+     * One region as the checker derived it. map: the exact map as one integer vector (A and b row by row over one
+     * denominator, then the denominator; lowest terms, so equal maps have equal vectors). ineqs: the inequalities
+     * tight at a vertex of its closed polytope (they and the domain's cut out that polytope, which is not kept:
+     * the piece check cuts it again from them when it needs it). poly: kept in one variable only (its two ends).
+     */
     record Reg(String pattern, Poly poly, List<Net.Ineq> ineqs, Z map, Z[] a, BigInteger den, int piece) {
     }
 
@@ -96,6 +100,8 @@ public final class Certifier {
         Q domainVolume;
         int base;
         long inequalities;
+        /** The domain's polytope, from which the piece check cuts a region's again. */
+        Poly domain;
 
         Report finishRegions(JsonNode result) {
             if (result.path("activationRegions").asLong(-1) != regs.size() || !result.get("activationRegions").isIntegralNumber()) {
@@ -141,9 +147,10 @@ public final class Certifier {
                     continue;
                 }
                 Set<Integer> done = new HashSet<>();
+                Poly pi = null;                   // region i's closed polytope, cut again once it is needed
                 for (Net.Ineq f : regs.get(i).ineqs) {
                     for (int j : byFacet.getOrDefault(List.of(regs.get(i).map, f.form().neg().primitive()), List.of())) {
-                        if (j < i && done.add(j) && adjacent(regs.get(i), regs.get(j))) {
+                        if (j < i && done.add(j) && adjacent(pi = pi != null ? pi : polytope(regs.get(i)), regs.get(j))) {
                             if (regs.get(i).piece != regs.get(j).piece) {
                                 throw new CertRejected("it shares a facet with " + list + "[" + j + "] and has the same map, but they are in different affine pieces",
                                         list + "[" + i + "].piece");
@@ -171,10 +178,20 @@ public final class Certifier {
             return i;
         }
 
-        /** dim(C_i ∩ C_j) = k − 1: the closures share a facet of positive (k−1)-volume. */
-        private boolean adjacent(Reg a, Reg b) {
-            Poly p = a.poly;
-            int idx = Math.max(a.poly.h.length, base);          // fresh indices, past every one a.poly uses
+        /** A region's closed polytope: the domain cut by its kept inequalities (all those tight at a vertex). */
+        private Poly polytope(Reg a) {
+            Poly p = domain;
+            int idx = base;
+            for (Net.Ineq g : a.ineqs) {
+                p = p.cut(g.form(), idx++);
+            }
+            return p;
+        }
+
+        /** dim(C_a ∩ C_b) = k − 1 (pa: a's closed polytope): the closures share a facet of positive (k−1)-volume. */
+        private boolean adjacent(Poly pa, Reg b) {
+            Poly p = pa;
+            int idx = Math.max(pa.h.length, base);          // fresh indices, past every one pa uses
             for (Net.Ineq g : b.ineqs) {
                 p = p.cut(g.form(), idx++);
             }
@@ -303,10 +320,20 @@ public final class Certifier {
         if (regions == null || !regions.isArray()) {
             throw new CertRejected("the result lists no regions", list);
         }
-        return run(net, regions.elements(), list, dom, pieces);
+        return run(net, regions.elements(), regions, list, dom, pieces);
     }
 
     static Run run(Net net, java.util.Iterator<JsonNode> regions, String list, DomainSpec dom, boolean pieces) {
+        return run(net, regions, null, list, dom, pieces);
+    }
+
+    /** Region sets of at least this many regions, listed whole, are checked in parallel runs (the machine's processors, at most PARALLEL_MAX); tests lower it. */
+    static volatile int parallelFrom = 4096;
+    static final int PARALLEL_MAX = 8;
+    /** How many region sets the parallel runs have accepted (for tests: that the path ran). */
+    static final java.util.concurrent.atomic.AtomicLong PARALLEL_ACCEPTED = new java.util.concurrent.atomic.AtomicLong();
+
+    private static Run run(Net net, java.util.Iterator<JsonNode> regions, JsonNode array, String list, DomainSpec dom, boolean pieces) {
         int n = net.inputSize;
         Q[] origin = null;
         Q[][] dirs = null;
@@ -382,6 +409,7 @@ public final class Certifier {
         run.list = list;
         run.base = 2 * k + (dom.box() != null ? 0 : domCons.size());
         run.domainVolume = poly.volume();
+        run.domain = poly;
         if (run.domainVolume.signum() <= 0) {
             throw new CertRejected("the domain has an empty interior", dom.box() != null ? "--box" : "--polytope");
         }
@@ -405,127 +433,29 @@ public final class Certifier {
             f[k] = dirs == null ? BigInteger.ZERO : origin[i].n().multiply(den.divide(origin[i].d()));
             in[i] = Z.of(f);
         }
-        int ops = net.ops.size();
-        // work shared with the region before (the regions' order is free; sorted patterns share long prefixes):
-        // the ops whose units all lie in the common pattern prefix, and the cuts by the inequalities of those units
-        Net.Vec[] vecAt = new Net.Vec[ops + 1];
-        int[] posAt = new int[ops + 1];
-        int[] ineqAt = new int[ops + 1];
-        vecAt[0] = new Net.Vec(in, den);
-        List<Poly> cuts = new ArrayList<>(List.of(poly));          // cuts[q]: the domain cut by the first q inequalities
-        List<Net.Ineq> prefix = new ArrayList<>();
-        char[] prev = {};
-        Map<String, Integer> seen = new HashMap<>();
+        RegionWalker[] walkers = null;
+        int threads = Math.min(PARALLEL_MAX, Runtime.getRuntime().availableProcessors());
+        boolean inParallel = array != null && array.size() >= parallelFrom && threads > 1;
+        if (inParallel) {
+            walkers = RegionWalker.parallel(net, run, poly, domCons, in, den, origin, dirs, pieces, array, threads);
+        }
+        if (walkers == null) {              // in order, one walker (also after a parallel rejection: the first failure's own message)
+            RegionWalker one = new RegionWalker(net, run, poly, domCons, in, den, origin, dirs, pieces);
+            for (int r = 0; regions.hasNext(); r++) {
+                one.region(regions.next(), r);
+            }
+            if (inParallel) {
+                throw new IllegalStateException("the parallel check rejected a region set that the check in order accepts");
+            }
+            walkers = new RegionWalker[]{one};
+        }
         Q total = Q.ZERO;
         Poly.Edges edges = new Poly.Edges();
-        for (int r = 0; regions.hasNext(); r++) {
-            String at = list + "[" + r + "]";
-            JsonNode reg = regions.next();
-            String pattern = reg.path("pattern").asText(null);
-            if (pattern == null) {
-                throw new CertRejected("a region needs its pattern", at + ".pattern");
-            }
-            Integer dup = seen.put(pattern, r);
-            if (dup != null) {
-                throw new CertRejected("the pattern repeats that of " + list + "[" + dup + "]", at + ".pattern");
-            }
-            char[] chars = pattern.toCharArray();
-            int common = Arrays.mismatch(prev, chars);
-            common = common < 0 ? chars.length : common;
-            int t0 = 0;
-            while (r > 0 && t0 < ops && posAt[t0 + 1] <= common) {
-                t0++;
-            }
-            Net.Walk w = new Net.Walk(pattern);
-            w.pos = posAt[t0];
-            w.ineqs.addAll(prefix.subList(0, ineqAt[t0]));
-            try {
-                Net.Vec before = vecAt[t0];
-                for (int t = t0; t < ops; t++) {
-                    Net.Vec was = vecAt[t + 1];
-                    vecAt[t + 1] = r == 0 ? Net.step(net.ops.get(t), vecAt[t], w) : Net.step(net.ops.get(t), vecAt[t], w, before, was);
-                    before = was;
-                    posAt[t + 1] = w.pos;
-                    ineqAt[t + 1] = w.ineqs.size();
-                }
-            } catch (CertRejected e) {
-                throw e.under(at);
-            }
-            int q0 = 0;
-            while (q0 + 1 < cuts.size() && q0 < w.ineqs.size() && w.ineqs.get(q0).unit() < common) {
-                q0++;
-            }
-            cuts.subList(q0 + 1, cuts.size()).clear();
-            for (int q = q0; q < w.ineqs.size(); q++) {
-                cuts.add(cuts.get(q).cut(w.ineqs.get(q).form(), run.base + q));
-            }
-            prefix = w.ineqs;
-            prev = chars;
-            if (w.pos != pattern.length()) {
-                throw new CertRejected("the pattern has " + pattern.length() + " characters, the network " + w.pos + " units", at + ".pattern");
-            }
-            Z x = point(reg.get("witness"), k, at + ".witness", -1);
-            Poly p = cuts.get(cuts.size() - 1);
-            if (!p.interior(x)) {           // else x is strictly inside every inequality: they are non-negative on p
-                for (Z c : domCons) {
-                    if (Z.dotSign(c, x) <= 0) {
-                        throw new CertRejected("the witness is not strictly inside the domain", at + ".witness");
-                    }
-                }
-                for (Net.Ineq q : w.ineqs) {
-                    if (Z.dotSign(q.form(), x) <= 0) {
-                        throw new CertRejected("the witness is not strictly inside the region: at the witness unit " + q.unit()
-                                + " does not have the sign (or max-pool winner) the pattern states", at + ".witness");
-                    }
-                }
-            }
-            run.inequalities += w.ineqs.size();
-            Net.Vec out = vecAt[ops];
-            Net.Vec canon = Net.reduce(out.n(), out.d());
-            checkMap(reg, canon, k, at);
-            List<Z> vs = new ArrayList<>(p.v.size());          // p has interior: the witness is strictly inside
-            for (Z z : p.v) {
-                vs.add(z.primitive());
-            }
-            if (k == 2) {
-                edges.add(vs);
-            } else {
-                total = total.add(p.volume());
-            }
-            if (reg.has("vertices")) {
-                checkVertices(reg.get("vertices"), vs, k, at + ".vertices");
-            }
-            if (dirs != null && reg.has("input")) {
-                Q[] u = point(x);
-                Q[] xin = vector(reg.get("input"), n, at + ".input");
-                for (int i = 0; i < n; i++) {
-                    Q s = origin[i];
-                    for (int j = 0; j < k; j++) {
-                        s = s.add(dirs[j][i].mul(u[j]));
-                    }
-                    if (s.compareTo(xin[i]) != 0) {
-                        throw new CertRejected("input is not ORIGIN + U·witness", at + ".input[" + i + "]");
-                    }
-                }
-            }
-            int piece = pieces ? reg.path("piece").asInt(-1) : 0;
-            if (pieces && !reg.path("piece").isIntegralNumber()) {
-                throw new CertRejected("a region needs its piece", at + ".piece");
-            }
-            Z map = Z.concat(canon.n(), canon.d());
-            // kept for the piece check: only the inequalities tight at a vertex of the closed region (a shared facet
-            // lies on one of them, and they cut out the same polytope), not one per unit of the network
-            java.util.BitSet tight = new java.util.BitSet();
-            for (java.util.BitSet z : p.t) {
-                tight.or(z);
-            }
-            List<Net.Ineq> kept = new ArrayList<>();
-            for (int q = 0; q < w.ineqs.size(); q++) {
-                if (tight.get(run.base + q)) {
-                    kept.add(w.ineqs.get(q));
-                }
-            }
-            run.regs.add(new Reg(pattern, p, kept, map, canon.n(), canon.d(), piece));
+        for (RegionWalker wk : walkers) {
+            run.regs.addAll(wk.regs);
+            run.inequalities += wk.inequalities;
+            total = total.add(wk.total);
+            edges.addAll(wk.edges);
         }
         if (k == 2) {
             total = edges.area();
@@ -537,7 +467,7 @@ public final class Certifier {
         return run;
     }
 
-    private static void checkMap(JsonNode reg, Net.Vec out, int k, String at) {
+    static void checkMap(JsonNode reg, Net.Vec out, int k, String at) {
         JsonNode a = reg.get("A");
         int m = out.n().length;
         if (a == null || !a.isArray() || a.size() != m) {
@@ -572,7 +502,7 @@ public final class Certifier {
         }
     }
 
-    private static void checkVertices(JsonNode vs, List<Z> mine, int k, String at) {
+    static void checkVertices(JsonNode vs, List<Z> mine, int k, String at) {
         List<Z> theirs = new ArrayList<>();
         for (int i = 0; vs.isArray() && i < vs.size(); i++) {
             Z h = point(vs.get(i), k, at, i).primitive();

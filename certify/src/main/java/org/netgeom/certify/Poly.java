@@ -168,14 +168,27 @@ final class Poly {
         return k == 2 && n > 2;
     }
 
+    /**
+     * Whether vertices a and b span an edge: no third vertex is tight on every inequality in {@code common} (those
+     * tight at both). An edge lies on at least k − 1 facets tight at both ends, so fewer cannot span one.
+     */
     private boolean edge(BitSet common, int a, int b) {
+        if (common.cardinality() < k - 1) {
+            return false;
+        }
         for (int u = 0; u < v.size(); u++) {
-            if (u != a && u != b) {
-                BitSet c = (BitSet) common.clone();
-                c.andNot(t.get(u));
-                if (c.isEmpty()) {
-                    return false;
-                }
+            if (u != a && u != b && subset(common, t.get(u))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** c ⊆ s. */
+    private static boolean subset(BitSet c, BitSet s) {
+        for (int i = c.nextSetBit(0); i >= 0; i = c.nextSetBit(i + 1)) {
+            if (!s.get(i)) {
+                return false;
             }
         }
         return true;
@@ -216,6 +229,68 @@ final class Poly {
         return r;
     }
 
+    private static final long P = 2147483647L;        // 2^31 − 1, prime: products of residues fit in a long
+
+    /** The rank mod P of a set of homogeneous vertices: at most their rank (Gaussian elimination over GF(P)). */
+    int rankModP(BitSet set) {
+        int m = set.cardinality();
+        long[][] rows = new long[m][k + 1];
+        int r0 = 0;
+        for (int i = set.nextSetBit(0); i >= 0; i = set.nextSetBit(i + 1)) {
+            Z z = v.get(i);
+            for (int j = 0; j <= k; j++) {
+                rows[r0][j] = z.l != null ? Math.floorMod(z.l[j], P) : z.get(j).mod(BigInteger.valueOf(P)).longValue();
+            }
+            r0++;
+        }
+        int r = 0;
+        for (int col = 0; col <= k && r < m; col++) {
+            int piv = -1;
+            for (int i = r; i < m; i++) {
+                if (rows[i][col] != 0) {
+                    piv = i;
+                    break;
+                }
+            }
+            if (piv < 0) {
+                continue;
+            }
+            long[] p = rows[piv];
+            rows[piv] = rows[r];
+            rows[r] = p;
+            long inv = inverseModP(p[col]);
+            for (int i = r + 1; i < m; i++) {
+                long[] q = rows[i];
+                if (q[col] != 0) {
+                    long f = q[col] * inv % P;
+                    for (int j = col; j <= k; j++) {
+                        q[j] = Math.floorMod(q[j] - f * p[j] % P, P);
+                    }
+                }
+            }
+            r++;
+        }
+        return r;
+    }
+
+    /** a⁻¹ mod P for 0 &lt; a &lt; P, by the extended Euclidean algorithm in longs. */
+    static long inverseModP(long a) {
+        long r0 = P;
+        long r1 = a;
+        long t0 = 0;
+        long t1 = 1;
+        while (r1 != 0) {
+            long q = r0 / r1;
+            long r = r0 - q * r1;
+            r0 = r1;
+            r1 = r;
+            long t = t0 - q * t1;
+            t0 = t1;
+            t1 = t;
+        }
+        return Math.floorMod(t0, P);
+    }
+
     /** The exact k-dimensional volume (0 for an empty or flat polytope). */
     Q volume() {
         if (v.isEmpty()) {
@@ -237,36 +312,57 @@ final class Poly {
                 byIneq.computeIfAbsent(c, x -> new BitSet()).set(i);
             }
         }
-        Q[] acc = {Q.ZERO};
-        pull(all, k, new int[k + 1], 0, new ArrayList<>(byIneq.values()), acc);
-        BigInteger fact = BigInteger.ONE;
-        for (int i = 2; i <= k; i++) {
-            fact = fact.multiply(BigInteger.valueOf(i));
+        // one common denominator for the region: W = Π_v w_v over its vertices (the simplices' vertices are
+        // distinct, so each simplex's Π w_i divides W); the simplices' |det| are summed as integers over it
+        BigInteger[] w = new BigInteger[v.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = v.get(i).get(k);
         }
-        return acc[0].div(Q.of(fact, BigInteger.ONE));
+        BigInteger[] acc = {BigInteger.ZERO};
+        pull(all, k, new int[k + 1], 0, new ArrayList<>(byIneq.values()), w, acc);
+        BigInteger den = BigInteger.ONE;
+        for (BigInteger x : w) {
+            den = den.multiply(x);
+        }
+        for (int i = 2; i <= k; i++) {
+            den = den.multiply(BigInteger.valueOf(i));
+        }
+        return Q.of(acc[0], den);
     }
 
-    private void pull(BitSet face, int dim, int[] chain, int depth, List<BitSet> ineqs, Q[] acc) {
+    /** Adds |det| · Π_{v ∉ simplex} w_v for every simplex of the pulling triangulation of {@code face}. */
+    private void pull(BitSet face, int dim, int[] chain, int depth, List<BitSet> ineqs, BigInteger[] w, BigInteger[] acc) {
         int v0 = face.nextSetBit(0);
         chain[depth] = v0;
         if (dim == 0) {
             BigInteger[][] m = new BigInteger[k + 1][];
-            BigInteger w = BigInteger.ONE;
+            BitSet in = new BitSet();
             for (int i = 0; i <= k; i++) {
                 m[i] = v.get(chain[i]).big().clone();
-                w = w.multiply(m[i][k]);
+                in.set(chain[i]);
             }
-            acc[0] = acc[0].add(Q.of(det(m).abs(), w));
+            BigInteger d = det(m).abs();
+            if (d.signum() != 0) {
+                for (int i = 0; i < w.length; i++) {
+                    if (!in.get(i)) {
+                        d = d.multiply(w[i]);
+                    }
+                }
+                acc[0] = acc[0].add(d);
+            }
             return;
         }
         Set<BitSet> seen = new HashSet<>();
         for (BitSet z : ineqs) {
             BitSet f = (BitSet) face.clone();
             f.and(z);
-            if (f.isEmpty() || f.get(v0) || f.equals(face) || !seen.add(f) || rank(f) != dim) {
+            // rank(f) ≤ dim always (f lies in the face and on a hyperplane that misses v0), so rank(f) = dim iff
+            // rank(f) ≥ dim; a rank mod p is a lower bound (a minor non-zero mod p is non-zero), decided exactly only below dim
+            if (f.isEmpty() || f.get(v0) || f.equals(face) || f.cardinality() < dim || !seen.add(f)
+                    || rankModP(f) < dim && rank(f) != dim) {
                 continue;
             }
-            pull(f, dim - 1, chain, depth + 1, ineqs, acc);
+            pull(f, dim - 1, chain, depth + 1, ineqs, w, acc);
         }
     }
 
@@ -305,6 +401,11 @@ final class Poly {
                 boolean forward = a.hashCode() < b.hashCode() || a.hashCode() == b.hashCode() && a.toString().compareTo(b.toString()) < 0;
                 count.merge(forward ? new Edge(a, b) : new Edge(b, a), forward ? 1 : -1, (x, y) -> x + y == 0 ? null : x + y);
             }
+        }
+
+        /** Adds another sum's edges (the polygons it was given, as if they had been added here). */
+        void addAll(Edges o) {
+            o.count.forEach((e, c) -> count.merge(e, c, (x, y) -> x + y == 0 ? null : x + y));
         }
 
         Q area() {

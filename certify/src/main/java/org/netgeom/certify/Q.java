@@ -82,8 +82,26 @@ public record Q(BigInteger n, BigInteger d) implements Comparable<Q> {
         return of(new BigDecimal(x));
     }
 
+    /**
+     * The sum in lowest terms by Henrici's method (Knuth, TAOCP vol. 2, 4.5.1): with g = gcd(d1, d2),
+     * t = n1·(d2/g) + n2·(d1/g) and g2 = gcd(t, g), the sum is (t/g2) / ((d1/g)·(d2/g2)). The gcds
+     * involve g, small when one summand is a long running total, instead of the total's full size.
+     */
     public Q add(Q o) {
-        return of(n.multiply(o.d).add(o.n.multiply(d)), d.multiply(o.d));
+        if (d.bitLength() < 63 && o.d.bitLength() < 63 || n.signum() == 0 || o.n.signum() == 0) {
+            return n.signum() == 0 ? o : o.n.signum() == 0 ? this : of(n.multiply(o.d).add(o.n.multiply(d)), d.multiply(o.d));
+        }
+        BigInteger g = d.gcd(o.d);
+        if (g.equals(BigInteger.ONE)) {
+            return new Q(n.multiply(o.d).add(o.n.multiply(d)), d.multiply(o.d));
+        }
+        BigInteger a = d.divide(g);
+        BigInteger t = n.multiply(o.d.divide(g)).add(o.n.multiply(a));
+        if (t.signum() == 0) {
+            return ZERO;
+        }
+        BigInteger g2 = t.gcd(g);
+        return g2.equals(BigInteger.ONE) ? new Q(t, a.multiply(o.d)) : new Q(t.divide(g2), a.multiply(o.d.divide(g2)));
     }
 
     public Q sub(Q o) {

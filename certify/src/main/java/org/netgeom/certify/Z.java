@@ -131,10 +131,12 @@ final class Z {
     /** Σ h_j·x_j exactly. */
     static BigInteger dot(Z h, Z x) {
         if (h.l != null && x.l != null) {
-            try {
-                return BigInteger.valueOf(longDot(h.l, x.l));
-            } catch (ArithmeticException e) {
-                // redone below
+            long[] s = dot128(h.l, x.l);
+            if (s != null) {
+                if (s[0] == s[1] >> 63) {
+                    return BigInteger.valueOf(s[1]);          // fits in one long
+                }
+                return BigInteger.valueOf(s[0]).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(s[1])));
             }
         }
         return bigDot(h, x);
@@ -151,21 +153,51 @@ final class Z {
     /** The sign of Σ h_j·x_j, exactly. */
     static int dotSign(Z h, Z x) {
         if (h.l != null && x.l != null) {
-            try {
-                return Long.signum(longDot(h.l, x.l));
-            } catch (ArithmeticException e) {
-                // redone below
+            long[] a = h.l;
+            long[] b = x.l;
+            long hi = 0;
+            long lo = 0;
+            boolean ok = true;
+            for (int j = 0; j < a.length; j++) {
+                long pl = a[j] * b[j];
+                long ph = Math.multiplyHigh(a[j], b[j]);
+                long nl = lo + pl;
+                long carry = Long.compareUnsigned(nl, lo) < 0 ? 1 : 0;
+                long nh = hi + ph;
+                ok &= ((hi ^ nh) & (ph ^ nh)) >= 0;         // no signed overflow in hi + ph
+                long nh2 = nh + carry;
+                ok &= !(carry == 1 && nh == Long.MAX_VALUE);
+                hi = nh2;
+                lo = nl;
+            }
+            if (ok) {
+                return hi != 0 ? Long.signum(hi) : lo != 0 ? 1 : 0;
             }
         }
         return bigDot(h, x).signum();
     }
 
-    private static long longDot(long[] h, long[] x) {
-        long s = 0;
-        for (int j = 0; j < h.length; j++) {
-            s = Math.addExact(s, Math.multiplyExact(h[j], x[j]));
+    /**
+     * Σ h_j·x_j in two's-complement 128 bits, {high word, low word}: each product exactly by
+     * Math.multiplyHigh, the sums with their carries; null when a partial sum leaves the signed
+     * 128-bit range (then the caller sums in BigInteger).
+     */
+    static long[] dot128(long[] a, long[] b) {
+        long hi = 0;
+        long lo = 0;
+        for (int j = 0; j < a.length; j++) {
+            long pl = a[j] * b[j];
+            long ph = Math.multiplyHigh(a[j], b[j]);
+            long nl = lo + pl;
+            long carry = Long.compareUnsigned(nl, lo) < 0 ? 1 : 0;
+            long nh = hi + ph;
+            if (((hi ^ nh) & (ph ^ nh)) < 0 || carry == 1 && nh == Long.MAX_VALUE) {
+                return null;
+            }
+            hi = nh + carry;
+            lo = nl;
         }
-        return s;
+        return new long[]{hi, lo};
     }
 
     /** The point where the lines a·(x, y, 1) = 0 and b·(x, y, 1) = 0 meet, homogeneous (x·w, y·w, w), w &gt; 0 (they must cross). */

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.math.BigInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Exact volumes of hand-derived polytopes, including cuts through vertices (degenerate). */
 class PolyTest {
@@ -45,6 +46,45 @@ class PolyTest {
             Poly p = cube(k).cut(form(c), 2 * k);
             assertEquals(Q.of(BigInteger.ONE, BigInteger.valueOf(fact[k])), p.volume(), "k = " + k);
             assertEquals(k + 1, p.v.size(), "a simplex has k + 1 vertices");
+        }
+    }
+
+    @Test
+    void volumesWhoseCoordinatesVanishModuloTheRankPrime() {
+        // the rank mod 2^31 − 1 only speeds up the facet test; where the coordinates are multiples of that prime
+        // (it sees every facet as a point) the exact rank decides, and the volumes stay exact
+        BigInteger p = BigInteger.valueOf(2147483647L);
+        Q side = Q.of(p, BigInteger.ONE);
+        for (int k = 2; k <= 4; k++) {
+            Q[] lo = new Q[k];
+            Q[] hi = new Q[k];
+            java.util.Arrays.fill(lo, Q.ZERO);
+            java.util.Arrays.fill(hi, side);
+            Poly box = Poly.box(lo, hi);
+            assertEquals(Q.of(p.pow(k), BigInteger.ONE), box.volume(), "k = " + k);
+            // x1 + ... + xk <= p: the corner simplex of volume p^k / k!
+            BigInteger[] c = new BigInteger[k + 1];
+            java.util.Arrays.fill(c, BigInteger.ONE.negate());
+            c[k] = p;
+            BigInteger fact = BigInteger.ONE;
+            for (int i = 2; i <= k; i++) {
+                fact = fact.multiply(BigInteger.valueOf(i));
+            }
+            Poly simplex = box.cut(Z.of(c), 2 * k);
+            assertEquals(Q.of(p.pow(k), fact), simplex.volume(), "k = " + k);
+            java.util.BitSet all = new java.util.BitSet();
+            all.set(0, simplex.v.size());
+            assertTrue(simplex.rankModP(all) < simplex.rank(all), "the prime hides the rank here: " + simplex.rankModP(all));
+        }
+    }
+
+    @Test
+    void inversesModTheRankPrime() {
+        BigInteger p = BigInteger.valueOf(2147483647L);
+        java.util.Random rnd = new java.util.Random(3);
+        for (int i = 0; i < 2000; i++) {
+            long a = i < 3 ? new long[]{1, 2, 2147483646L}[i] : 1 + rnd.nextInt(2147483646);
+            assertEquals(BigInteger.valueOf(a).modInverse(p).longValue(), Poly.inverseModP(a), "a = " + a);
         }
     }
 

@@ -84,6 +84,29 @@ class ZTest {
     }
 
     @Test
+    void dotsOfLongVectorsAgreeWithBigIntegerPastOneHundredTwentySevenBits() {
+        long[] edge = {Long.MIN_VALUE, Long.MAX_VALUE, -Long.MAX_VALUE, 1L << 62, -(1L << 62), -1, 1, 0};
+        int past127 = 0;
+        for (int trial = 0; trial < 20000; trial++) {
+            int n = 1 + RND.nextInt(7);
+            long[] x = new long[n];
+            long[] y = new long[n];
+            for (int j = 0; j < n; j++) {
+                boolean extreme = trial % 2 == 0;          // half the trials near ±2^63 throughout
+                x[j] = extreme || RND.nextInt(3) == 0 ? edge[RND.nextInt(extreme ? 3 : edge.length)] : entry();
+                y[j] = extreme || RND.nextInt(3) == 0 ? edge[RND.nextInt(extreme ? 3 : edge.length)] : entry();
+            }
+            Z a = new Z(x);
+            Z b = new Z(y);
+            BigInteger d = dot(big(a), big(b));
+            past127 += d.bitLength() > 127 ? 1 : 0;
+            assertEquals(d, Z.dot(a, b));
+            assertEquals(d.signum(), Z.dotSign(a, b));
+        }
+        assertTrue(past127 > 100, "the trials must leave the 128-bit range too: " + past127);
+    }
+
+    @Test
     void vectorsAreLongsExactlyWhenTheyFit() {
         BigInteger max = BigInteger.valueOf(Long.MAX_VALUE);
         assertNotNull(Z.of(new BigInteger[]{max, max.negate().subtract(BigInteger.ONE)}).l);

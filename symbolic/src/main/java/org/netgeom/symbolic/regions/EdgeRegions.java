@@ -97,22 +97,25 @@ final class EdgeRegions {
         int chunks = (count + chunk - 1) / chunk;
         options.progress().start("regions (exact maps and witnesses)", count);
         try {
+            // one compiled program per worker, kept across its chunks (a chunk walks on from where the last one ended)
+            java.util.concurrent.ConcurrentLinkedQueue<Replay> pool = new java.util.concurrent.ConcurrentLinkedQueue<>();
             IntStream.range(0, chunks).parallel().forEach(c -> {
-                Replay rp = new Replay(NetworkProgram.forModel(model, inputMap, false), s.units);
-                try {
-                    int end = Math.min(count, (c + 1) * chunk);
-                    for (int i = c * chunk; i < end; i++) {
-                        Exact e = exact(rp, s, sorted[i], domain, n, options.ownCoverage());
-                        sorted[i] = null;
-                        checks.addAndGet(e.checks);
-                        area[i] = e.area;
-                        out[i] = new Region(i, e.cell, inputMap);
-                    }
-                    options.progress().step(end - c * chunk);
-                } finally {
-                    rp.close();
+                Replay polled = pool.poll();
+                Replay rp = polled != null ? polled : new Replay(NetworkProgram.forModel(model, inputMap, false), s.units);
+                int end = Math.min(count, (c + 1) * chunk);
+                for (int i = c * chunk; i < end; i++) {
+                    Exact e = exact(rp, s, sorted[i], domain, n, options.ownCoverage());
+                    sorted[i] = null;
+                    checks.addAndGet(e.checks);
+                    area[i] = e.area;
+                    out[i] = new Region(i, e.cell, inputMap);
                 }
+                options.progress().step(end - c * chunk);
+                pool.add(rp);                  // only a replay that ended cleanly walks on (a Rejected ends the whole run)
             });
+            for (Replay rp : pool) {
+                rp.close();
+            }
         } finally {
             options.progress().done();
         }

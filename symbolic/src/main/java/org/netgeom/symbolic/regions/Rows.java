@@ -28,6 +28,17 @@ final class Rows {
     BigInteger bden;
     double[] d;
     boolean[] zero;     // scratch: which rows are zero (see linear)
+    // the last long product into this buffer (see unchecked): its unreduced rows, the input rows and
+    // denominator it was made from, their largest magnitude, and the matrix by columns
+    private long[] acc;
+    private long[] lastSrc;
+    private long lastSrcDen;
+    private long lastMax;
+    private IntMatrix accFor;
+    private int[] colStart;
+    private int[] colRow;
+    private long[] colVal;
+    private int[] changed;
 
     Rows(int n, int w, boolean float64) {
         this.n = n;
@@ -189,6 +200,7 @@ final class Rows {
         if (src.mode == LONG && m.val != null && unchecked(m, src, dst)) {
             return;
         }
+        dst.accFor = null;
         dst.toBig();
         BigInteger sd = src.denBig();
         for (int j = 0; j < m.rows; j++) {
@@ -213,6 +225,14 @@ final class Rows {
      * The long product without overflow checks, when a bound proves that none can occur:
      * |out| ≤ max_j Σ|M_j·|·max|src| + max|β|·den &lt; 2^62. Rows of src that are zero (units that
      * are off) are skipped. Returns false (doing nothing) when the bound does not hold.
+     *
+     * <p>Incremental: when the last product into dst was made by the same matrix from rows over the
+     * same denominator, and only some rows of src changed since (a sign unit of the layer before
+     * changed its phase; the units before it did not), the unreduced product is updated by the
+     * columns of those rows, out += M[:, i]·(src_i − src_i before), instead of being made afresh:
+     * the same integers (so the same reduced rows), in r·(column length)·w operations instead of
+     * nnz(M)·w. The partial sums stay below 2^62 by 3·max_j Σ|M_j·|·max(max|src|, max|src before|)
+     * + max|β|·den &lt; 2^62, else the product is made afresh.
      */
     private static boolean unchecked(IntMatrix m, Rows src, Rows dst) {
         int w = src.w;
@@ -250,27 +270,114 @@ final class Rows {
         dst.toLong();
         long[] o = dst.num;
         long sd = src.den;
-        for (int j = 0; j < m.rows; j++) {
-            int oj = j * w;
-            for (int c = 0; c < w; c++) {
-                o[oj + c] = 0;
-            }
-            for (int p = m.start[j]; p < m.start[j + 1]; p++) {
-                int col = m.col[p];
-                if (zero[col]) {
-                    continue;
-                }
-                long v = m.val[p];
-                int si = col * w;
+        if (dst.accFor == m && dst.lastSrcDen == sd && incremental(m, src, dst, max)) {
+            System.arraycopy(dst.acc, 0, o, 0, o.length);
+        } else {
+            for (int j = 0; j < m.rows; j++) {
+                int oj = j * w;
                 for (int c = 0; c < w; c++) {
-                    o[oj + c] += v * s[si + c];
+                    o[oj + c] = 0;
                 }
+                for (int p = m.start[j]; p < m.start[j + 1]; p++) {
+                    int col = m.col[p];
+                    if (zero[col]) {
+                        continue;
+                    }
+                    long v = m.val[p];
+                    int si = col * w;
+                    for (int c = 0; c < w; c++) {
+                        o[oj + c] += v * s[si + c];
+                    }
+                }
+                o[oj + w - 1] += m.bias[j] * sd;
             }
-            o[oj + w - 1] += m.bias[j] * sd;
+            if (dst.acc == null || dst.acc.length != o.length) {
+                dst.acc = new long[o.length];
+            }
+            System.arraycopy(o, 0, dst.acc, 0, o.length);
+            if (dst.lastSrc == null || dst.lastSrc.length != src.n * w) {
+                dst.lastSrc = new long[src.n * w];
+            }
+            System.arraycopy(s, 0, dst.lastSrc, 0, src.n * w);
+            dst.lastSrcDen = sd;
+            dst.lastMax = max;
+            dst.accFor = m;
         }
         dst.den = dd;
         dst.reduce();
         return true;
+    }
+
+    /** Updates dst.acc by the columns of the rows of src that changed (see unchecked); false when it would not pay or the bound fails. */
+    private static boolean incremental(IntMatrix m, Rows src, Rows dst, long max) {
+        int w = src.w;
+        long[] s = src.num;
+        long[] last = dst.lastSrc;
+        long big = Math.max(max, dst.lastMax);
+        if (!below62(m.maxRowAbs, big) || m.maxRowAbs * big >= (1L << 60) || m.maxBiasAbs * src.den >= (1L << 60)) {
+            return false;
+        }
+        if (dst.changed == null || dst.changed.length < src.n) {
+            dst.changed = new int[src.n];
+        }
+        int[] ch = dst.changed;
+        int r = 0;
+        for (int i = 0; i < src.n; i++) {
+            int o = i * w;
+            for (int c = 0; c < w; c++) {
+                if (s[o + c] != last[o + c]) {
+                    ch[r++] = i;
+                    break;
+                }
+            }
+        }
+        if (2 * r > src.n) {
+            return false;            // most rows changed: the product afresh costs no more
+        }
+        if (dst.colStart == null) {
+            columns(m, dst);
+        }
+        long[] acc = dst.acc;
+        for (int q = 0; q < r; q++) {
+            int i = ch[q];
+            int o = i * w;
+            for (int c = 0; c < w; c++) {
+                long d = s[o + c] - last[o + c];         // |d| < 2^63: both below 2^62 in magnitude
+                if (d == 0) {
+                    continue;
+                }
+                for (int p = dst.colStart[i]; p < dst.colStart[i + 1]; p++) {
+                    acc[dst.colRow[p] * w + c] += dst.colVal[p] * d;
+                }
+                last[o + c] = s[o + c];
+            }
+        }
+        dst.lastMax = max;
+        return true;
+    }
+
+    /** M by columns (CSC), for the incremental product into dst. */
+    private static void columns(IntMatrix m, Rows dst) {
+        int[] cs = new int[m.cols + 1];
+        for (int p = 0; p < m.col.length; p++) {
+            cs[m.col[p] + 1]++;
+        }
+        for (int i = 0; i < m.cols; i++) {
+            cs[i + 1] += cs[i];
+        }
+        int[] fill = Arrays.copyOf(cs, m.cols);
+        int[] rows = new int[m.col.length];
+        long[] vals = new long[m.col.length];
+        for (int j = 0; j < m.rows; j++) {
+            for (int p = m.start[j]; p < m.start[j + 1]; p++) {
+                int q = fill[m.col[p]]++;
+                rows[q] = j;
+                vals[q] = m.val[p];
+            }
+        }
+        dst.colStart = cs;
+        dst.colRow = rows;
+        dst.colVal = vals;
     }
 
     /** a·b &lt; 2^62 for non-negative a, b. */

@@ -47,6 +47,9 @@ final class RegionsScaleBench {
             new Net("2d-256", "2 -> 256x2 -> 1", 2, new int[]{256, 256}, 1, false, true),
             new Net("3d-64", "3 -> 64x2 -> 1", 3, new int[]{64, 64}, 1, false, true),
             new Net("3d-128", "3 -> 128x1 -> 1", 3, new int[]{128}, 1, false, false),
+            new Net("3d-16", "3 -> 16x2 -> 1", 3, new int[]{16, 16}, 1, false, false),
+            new Net("3d-32", "3 -> 32x2 -> 1", 3, new int[]{32, 32}, 1, false, false),
+            new Net("4d-24", "4 -> 24 -> 1", 4, new int[]{24}, 1, false, false),
             new Net("4d-64", "4 -> 64x1 -> 1", 4, new int[]{64}, 1, false, true),
             new Net("4d-128", "4 -> 128 -> 1 (box [-1/2,1/2])", 4, new int[]{128}, 1, false, false),
             new Net("slice-784", "784 -> 256x2 -> 10, 2-D slice", 784, new int[]{256, 256}, 10, true, true));
