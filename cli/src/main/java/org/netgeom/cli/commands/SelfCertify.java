@@ -71,6 +71,9 @@ final class SelfCertify {
 
     /** The human line a certified command prints. */
     static String line(Certifier.Report r) {
+        if (r.summary() != null) {
+            return "certified by netgeom-certify: " + r.summary();
+        }
         return "certified by netgeom-certify: " + r.regions() + " witnesses and maps re-derived by its own forward pass, exact volumes sum to the domain's ("
                 + r.domainVolume() + ")" + (r.affinePieces() >= 0 ? ", " + r.affinePieces() + " affine pieces connected" : "");
     }

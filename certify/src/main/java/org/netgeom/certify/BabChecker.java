@@ -1,0 +1,823 @@
+package org.netgeom.certify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Re-verifies the branch-and-bound trees of {@code range --json} and {@code verify --json}
+ * (docs/certify.md, "Branch-and-bound trees"). Each node's set is rebuilt by the checker: the
+ * domain (interior), the input splits' half-spaces and, for each unit split, the unit's
+ * pre-activation as an exact affine form that the checker computes with the earlier units'
+ * phases fixed (their phases proved on the node by the checker's own relaxation, {@link Relax}).
+ * Then: a branch's children partition its set (both phases, every window entry, the two sides of
+ * one input split); an empty node's Farkas multipliers prove its constraints infeasible exactly
+ * (Motzkin's strict form), or the checker's relaxation finds the set empty; a pruned node's bound
+ * is the checker's own (CROWN and IBP, never the node's "bound"); a leaf has every unit decided on
+ * it, c·f is affine there (the checker's forms), and its LP dual bounds the maximum exactly
+ * (y ≥ 0, Σ yᵢaᵢ = −o, the value Σ yᵢcᵢ). No open node is accepted.
+ */
+final class BabChecker {
+    /** The threshold a search must stay under: ≤ max (range) or &lt; 0 (verify). */
+    private record Goal(Q limit, boolean strict) {
+        boolean ok(Q v) {
+            int c = v.compareTo(limit);
+            return strict ? c < 0 : c <= 0;
+        }
+
+        String say() {
+            return (strict ? "< " : "<= ") + limit;
+        }
+    }
+
+    private final Relax code;
+    private final int k;
+    /** The objective min_i rows[i]·f + offs[i], and the rows whose bounds bound it (with their mean for several). */
+    private final Q[][] rows;
+    private final Q[] offs;
+    private final Q[][] bRows;
+    private final Q[] bOffs;
+    private final Goal goal;
+    long nodes;
+    long leaves;
+
+    private BabChecker(Relax code, Q[][] rows, Q[] offs, Goal goal) {
+        this.code = code;
+        this.k = code.inputs;
+        this.rows = rows;
+        this.offs = offs;
+        this.goal = goal;
+        if (rows.length == 1) {
+            bRows = rows;
+            bOffs = offs;
+        } else {
+            bRows = Arrays.copyOf(rows, rows.length + 1);
+            bOffs = Arrays.copyOf(offs, rows.length + 1);
+            Q w = Q.of(BigInteger.ONE, BigInteger.valueOf(rows.length));
+            Q[] mean = new Q[rows[0].length];
+            Arrays.fill(mean, Q.ZERO);
+            Q off = Q.ZERO;
+            for (int i = 0; i < rows.length; i++) {
+                for (int j = 0; j < mean.length; j++) {
+                    mean[j] = mean[j].add(rows[i][j].mul(w));
+                }
+                off = off.add(offs[i].mul(w));
+            }
+            bRows[rows.length] = mean;
+            bOffs[rows.length] = off;
+        }
+    }
+
+    /** A node's set: its box, fixed units, and constraints g(x) ≥ 0 (or &gt; 0 where strict), forms of k variables then the constant. */
+    private record Ctx(Q[] lo, Q[] hi, int[] fix, List<Q[]> cons, List<Boolean> strict) {
+        Ctx with(Q[] lo2, Q[] hi2, int[] fix2, List<Q[]> add, List<Boolean> st) {
+            List<Q[]> c = new ArrayList<>(cons);
+            c.addAll(add);
+            List<Boolean> s = new ArrayList<>(strict);
+            s.addAll(st);
+            return new Ctx(lo2, hi2, fix2, c, s);
+        }
+    }
+
+    // ---- range ----
+
+    static Certifier.Report range(Net net, JsonNode result, DomainSpec dom) {
+        JsonNode cert = result.path("certificate");
+        if (!"branch-and-bound".equals(cert.path("kind").asText())) {
+            throw new CertRejected("the result has no branch-and-bound certificate (run range without --no-certificate)", "certificate");
+        }
+        if (!result.path("exact").asBoolean(false)) {
+            throw new CertRejected("the range is not exact (a search stopped at a limit): nothing exact to certify", "exact");
+        }
+        int n = net.inputSize;
+        if (dom.slice() != null) {
+            throw new CertRejected("range results are certified on the input space, not on a slice", "--slice");
+        }
+        Domain d = Domain.of(dom, n);
+        Relax code = new Relax(net, null, n);
+        JsonNode outs = result.path("outputs");
+        JsonNode searches = cert.path("searches");
+        if (!outs.isArray() || outs.isEmpty()) {
+            throw new CertRejected("the result lists no outputs", "outputs");
+        }
+        int outputs = code.size.get(code.out);
+        long nodes = 0;
+        long leaves = 0;
+        Set<Integer> used = new HashSet<>();
+        for (int f = 0; f < outs.size(); f++) {
+            JsonNode o = outs.get(f);
+            String p = "outputs[" + f + "]";
+            Q[] c;
+            if (o.path("index").isIntegralNumber()) {
+                int idx = o.get("index").asInt();
+                if (idx < 0 || idx >= outputs) {
+                    throw new CertRejected("output index " + idx + " is not an output of the model", p + ".index");
+                }
+                c = new Q[outputs];
+                Arrays.fill(c, Q.ZERO);
+                c[idx] = Q.ONE;
+            } else {
+                c = Certifier.vector(o.path("objective"), outputs, p + ".objective");
+            }
+            if (!o.path("exact").asBoolean(false)) {
+                throw new CertRejected("this output's range is not exact", p + ".exact");
+            }
+            for (String sense : new String[]{"max", "min"}) {
+                Q v = Certifier.parse(o.get(sense), p + "." + sense);
+                Q[] arg = Certifier.vector(o.path(sense.equals("max") ? "argmax" : "argmin"), n, p + (sense.equals("max") ? ".argmax" : ".argmin"));
+                // the witness: in the domain, and its value by the checker's own forward pass
+                String ap = p + (sense.equals("max") ? ".argmax" : ".argmin");
+                if (!d.contains(arg)) {
+                    throw new CertRejected("the witness is not in the domain", ap);
+                }
+                Q got = dot(c, code.eval(arg));
+                if (!got.equals(v)) {
+                    throw new CertRejected("the exact forward pass at the witness gives " + got + ", not " + v, ap);
+                }
+                int s = find(searches, o.get("index"), sense, used);
+                if (s < 0) {
+                    throw new CertRejected("no search tree for the " + sense + " of this output", p);
+                }
+                Q[] row = sense.equals("max") ? c : neg(c);
+                Q limit = sense.equals("max") ? v : v.neg();
+                BabChecker b = new BabChecker(code, new Q[][]{row}, new Q[]{Q.ZERO}, new Goal(limit, false));
+                b.root(searches.get(s).path("root"), "certificate.searches[" + s + "].root", d.lo, d.hi, d.cons);
+                nodes += b.nodes;
+                leaves += b.leaves;
+            }
+        }
+        return new Certifier.Report("range", (int) Math.min(Integer.MAX_VALUE, nodes), -1, null, leaves,
+                outs.size() + " range(s): witnesses re-evaluated by its own forward pass; " + nodes + " branch-and-bound nodes re-checked ("
+                        + leaves + " LP leaves by their duals, pruned nodes by its own CROWN/IBP bounds)");
+    }
+
+    private static int find(JsonNode searches, JsonNode index, String sense, Set<Integer> used) {
+        for (int s = 0; s < searches.size(); s++) {
+            JsonNode t = searches.get(s);
+            boolean same = index == null || index.isNull() ? t.path("output").isNull() || t.path("output").isMissingNode()
+                    : t.path("output").isIntegralNumber() && t.path("output").asInt() == index.asInt();
+            if (same && sense.equals(t.path("sense").asText()) && used.add(s)) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    // ---- verify ----
+
+    static Certifier.Report verify(Net net, JsonNode result) {
+        String answer = result.path("result").asText();
+        int n = net.inputSize;
+        JsonNode terms = result.path("terms");
+        JsonNode boxes = result.path("boxes");
+        Relax full = new Relax(net, null, n);
+        int outputs = full.size.get(full.out);
+        if (answer.equals("sat")) {
+            JsonNode cx = result.path("counterexample");
+            int t = cx.path("term").asInt(-1);
+            if (t < 0 || t >= terms.size()) {
+                throw new CertRejected("the counterexample names no term", "counterexample.term");
+            }
+            JsonNode term = terms.get(t);
+            Q[][] box = box(boxes, term, n, "terms[" + t + "]");
+            Q[] x = Certifier.vector(cx.path("x"), n, "counterexample.x");
+            for (int j = 0; j < n; j++) {
+                if (x[j].compareTo(box[0][j]) < 0 || x[j].compareTo(box[1][j]) > 0) {
+                    throw new CertRejected("the counterexample is outside its term's box at X_" + j, "counterexample.x[" + j + "]");
+                }
+            }
+            Q[] y = full.eval(x);
+            Q[] yc = Certifier.vector(cx.path("y"), outputs, "counterexample.y");
+            for (int i = 0; i < outputs; i++) {
+                if (!y[i].equals(yc[i])) {
+                    throw new CertRejected("the exact forward pass gives Y_" + i + " = " + y[i] + ", not " + yc[i], "counterexample.y[" + i + "]");
+                }
+            }
+            Q[][] a = new Q[0][];
+            Q[] b = new Q[0];
+            Q[][][] ab = constraints(term, outputs, "terms[" + t + "]");
+            a = ab[0];
+            b = ab[1][0];
+            Q h = null;
+            for (int i = 0; i < a.length; i++) {
+                Q g = dot(a[i], y).add(b[i]);
+                if (g.signum() < 0) {
+                    throw new CertRejected("output constraint " + i + " of the term does not hold at the counterexample (its value is " + g + ")",
+                            "terms[" + t + "].outputConstraints[" + i + "]");
+                }
+                h = h == null || g.compareTo(h) < 0 ? g : h;
+            }
+            if (h != null && !Certifier.parse(cx.get("margin"), "counterexample.margin").equals(h)) {
+                throw new CertRejected("the margin at the counterexample is " + h, "counterexample.margin");
+            }
+            return new Certifier.Report("verify", 0, -1, null, 0, "sat: the counterexample lies in term " + t
+                    + "'s box and satisfies its " + a.length + " output constraints by its own exact forward pass");
+        }
+        if (!answer.equals("unsat")) {
+            throw new CertRejected("the result is " + answer + ": only sat and unsat answers are certified", "result");
+        }
+        JsonNode cert = result.path("certificate");
+        if (!"branch-and-bound".equals(cert.path("kind").asText())) {
+            throw new CertRejected("the result has no branch-and-bound certificate (run verify without --no-certificate)", "certificate");
+        }
+        JsonNode searches = cert.path("searches");
+        long nodes = 0;
+        long leaves = 0;
+        if (!terms.isArray()) {
+            throw new CertRejected("the result lists no terms", "terms");
+        }
+        Set<Integer> used = new HashSet<>();
+        for (int t = 0; t < terms.size(); t++) {
+            JsonNode term = terms.get(t);
+            String p = "terms[" + t + "]";
+            if (!"unsat".equals(term.path("result").asText())) {
+                throw new CertRejected("an unsat answer needs every term unsat; this one is " + term.path("result").asText(), p + ".result");
+            }
+            Q[][] box = box(boxes, term, n, p);
+            Q[][][] ab = constraints(term, outputs, p);
+            Q[][] a = ab[0];
+            Q[] b = ab[1][0];
+            if (a.length == 0) {
+                throw new CertRejected("a term without output constraints is sat (any point of its box)", p);
+            }
+            List<Integer> free = new ArrayList<>();
+            for (int j = 0; j < n; j++) {
+                if (box[0][j].compareTo(box[1][j]) > 0) {
+                    throw new CertRejected("the term's box is empty in X_" + j + " (such terms are dropped, not searched)", p + ".box");
+                }
+                if (!box[0][j].equals(box[1][j])) {
+                    free.add(j);
+                }
+            }
+            if (free.isEmpty()) {
+                Q h = margin(a, b, full.eval(box[0]));
+                if (h.signum() >= 0) {
+                    throw new CertRejected("the term's box is one point, where the margin is " + h + " >= 0", p);
+                }
+                continue;
+            }
+            int s = -1;
+            for (int q = 0; q < searches.size(); q++) {
+                if (searches.get(q).path("term").asInt(-1) == t) {
+                    s = q;
+                }
+            }
+            if (s < 0 || !used.add(s)) {
+                throw new CertRejected("no search tree for this term", p);
+            }
+            Relax code = full;
+            if (free.size() < n) {
+                code = new Relax(net, fold(box[0], free, n), free.size());
+            }
+            Q[] lo = new Q[free.size()];
+            Q[] hi = new Q[free.size()];
+            for (int q = 0; q < lo.length; q++) {
+                lo[q] = box[0][free.get(q)];
+                hi[q] = box[1][free.get(q)];
+            }
+            BabChecker c = new BabChecker(code, a, b, new Goal(Q.ZERO, true));
+            c.root(searches.get(s).path("root"), "certificate.searches[" + s + "].root", lo, hi, Domain.boxForms(lo, hi));
+            nodes += c.nodes;
+            leaves += c.leaves;
+        }
+        return new Certifier.Report("verify", (int) Math.min(Integer.MAX_VALUE, nodes), -1, null, leaves,
+                "unsat: " + terms.size() + " term(s), " + nodes + " branch-and-bound nodes re-checked (" + leaves
+                        + " LP leaves by their duals, pruned nodes by its own CROWN/IBP bounds)");
+    }
+
+    private static Q margin(Q[][] a, Q[] b, Q[] y) {
+        Q h = null;
+        for (int i = 0; i < a.length; i++) {
+            Q g = dot(a[i], y).add(b[i]);
+            h = h == null || g.compareTo(h) < 0 ? g : h;
+        }
+        return h;
+    }
+
+    /** x = E·u + fixed: the free coordinates u into the model's input. */
+    private static Net.Lin fold(Q[] fixed, List<Integer> free, int n) {
+        BigInteger den = BigInteger.ONE;
+        for (Q q : fixed) {
+            den = Net.lcm(den, q.d());
+        }
+        int[][] idx = new int[n][];
+        BigInteger[][] w = new BigInteger[n][];
+        BigInteger[] c = new BigInteger[n];
+        for (int j = 0; j < n; j++) {
+            int q = free.indexOf(j);
+            idx[j] = q >= 0 ? new int[]{q} : new int[0];
+            w[j] = q >= 0 ? new BigInteger[]{den} : new BigInteger[0];
+            c[j] = q >= 0 ? BigInteger.ZERO : fixed[j].n().multiply(den.divide(fixed[j].d()));
+        }
+        return new Net.Lin(idx, w, c, den);
+    }
+
+    private static Q[][] box(JsonNode boxes, JsonNode term, int n, String p) {
+        int bi = term.path("box").asInt(-1);
+        if (!boxes.isArray() || bi < 0 || bi >= boxes.size()) {
+            throw new CertRejected("the term's box is not among the result's boxes", p + ".box");
+        }
+        return new Q[][]{Certifier.vector(boxes.get(bi).path("lower"), n, "boxes[" + bi + "].lower"),
+                Certifier.vector(boxes.get(bi).path("upper"), n, "boxes[" + bi + "].upper")};
+    }
+
+    /** The term's output constraints a_i·y + b_i ≥ 0, as recorded in the JSON: {a, {b}}. */
+    private static Q[][][] constraints(JsonNode term, int outputs, String p) {
+        JsonNode oc = term.path("outputConstraints");
+        if (!oc.isArray()) {
+            throw new CertRejected("the term does not list its outputConstraints (a netgeom older than the checker)", p + ".outputConstraints");
+        }
+        if (term.has("constraints") && term.get("constraints").asInt(-1) != oc.size()) {
+            throw new CertRejected("the term counts " + term.get("constraints") + " constraints but lists " + oc.size(), p + ".constraints");
+        }
+        Q[][] a = new Q[oc.size()][];
+        Q[] b = new Q[oc.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = Certifier.vector(oc.get(i).path("a"), outputs, p + ".outputConstraints[" + i + "].a");
+            b[i] = Certifier.parse(oc.get(i).get("b"), p + ".outputConstraints[" + i + "].b");
+        }
+        return new Q[][][]{a, {b}};
+    }
+
+    // ---- the tree ----
+
+    private void root(JsonNode root, String path, Q[] lo, Q[] hi, List<Q[]> domain) {
+        if (root == null || !root.isObject()) {
+            throw new CertRejected("the search has no tree", path);
+        }
+        int[] fix = new int[code.units];
+        Arrays.fill(fix, -1);
+        List<Boolean> st = new ArrayList<>();
+        for (int i = 0; i < domain.size(); i++) {
+            st.add(true);           // the domain's interior: its closure's maximum is the interior's supremum
+        }
+        node(root, path, new Ctx(lo.clone(), hi.clone(), fix, new ArrayList<>(domain), st));
+    }
+
+    private void node(JsonNode nd, String path, Ctx ctx) {
+        nodes++;
+        String st = nd.path("status").asText();
+        JsonNode ch = nd.get("children");
+        boolean hasChildren = ch != null && ch.isArray() && !ch.isEmpty();
+        if (!st.equals("branch") && hasChildren) {
+            throw new CertRejected("a " + st + " node has children", path + ".children");
+        }
+        for (int j = 0; j < k; j++) {
+            if (ctx.lo[j].compareTo(ctx.hi[j]) > 0) {
+                return;             // the input splits leave nothing: the set is empty
+            }
+        }
+        switch (st) {
+            case "branch" -> branch(nd, path, ctx);
+            case "pruned" -> {
+                Relax.Bounds b = code.new Bounds(ctx.lo, ctx.hi, ctx.fix);
+                if (b.infeasible) {
+                    return;
+                }
+                Q u = bound(b);
+                if (!goal.ok(u)) {
+                    throw new CertRejected("the checker's own relaxation bounds this node by " + u + " (≈ " + approx(u)
+                            + "), not " + goal.say() + ": the prune is not reproduced", path);
+                }
+            }
+            case "empty" -> {
+                if (nd.has("farkas")) {
+                    Q[] y = multipliers(nd.get("farkas"), ctx.cons.size(), path + ".farkas");
+                    String why = farkas(ctx.cons, ctx.strict, y);
+                    if (why != null) {
+                        throw new CertRejected("the Farkas multipliers do not prove the node empty: " + why, path + ".farkas");
+                    }
+                } else if (!code.new Bounds(ctx.lo, ctx.hi, ctx.fix).infeasible) {
+                    throw new CertRejected("an empty node without Farkas multipliers, and the checker's relaxation does not find it empty", path);
+                }
+            }
+            case "leaf" -> leaf(nd, path, ctx);
+            case "open" -> throw new CertRejected("an open node (left by a limit or a counterexample): the search did not finish", path);
+            default -> throw new CertRejected("unknown node status '" + st + "'", path + ".status");
+        }
+    }
+
+    private Q bound(Relax.Bounds b) {
+        Q best = null;
+        for (int i = 0; i < bRows.length; i++) {
+            Q u = b.bound(bRows[i], bOffs[i]);
+            best = best == null || u.compareTo(best) < 0 ? u : best;
+        }
+        return best;
+    }
+
+    private void branch(JsonNode nd, String path, Ctx ctx) {
+        JsonNode ch = nd.get("children");
+        if (ch == null || !ch.isArray() || ch.isEmpty()) {
+            throw new CertRejected("a branch node without children", path);
+        }
+        JsonNode c0 = ch.get(0);
+        if (c0.has("input")) {
+            if (ch.size() != 2) {
+                throw new CertRejected("an input split needs exactly two children (low, high)", path + ".children");
+            }
+            int j = c0.path("input").asInt(-1);
+            if (j < 0 || j >= k || !c0.path("input").isIntegralNumber()) {
+                throw new CertRejected("input split on input " + c0.get("input") + ", not one of the " + k + " search variables", path + ".children[0].input");
+            }
+            Q m = Certifier.parse(c0.get("at"), path + ".children[0].at");
+            boolean low = false;
+            boolean high = false;
+            for (int i = 0; i < 2; i++) {
+                JsonNode c = ch.get(i);
+                String cp = path + ".children[" + i + "]";
+                if (c.path("input").asInt(-1) != j || c.has("unit") || !Certifier.parse(c.get("at"), cp + ".at").equals(m)) {
+                    throw new CertRejected("the two children of an input split must split the same input at the same point", cp);
+                }
+                String side = c.path("side").asText();
+                Q[] a = new Q[k + 1];
+                Arrays.fill(a, Q.ZERO);
+                Q[] lo = ctx.lo.clone();
+                Q[] hi = ctx.hi.clone();
+                boolean strict;
+                if (side.equals("low") && !low) {
+                    low = true;
+                    a[j] = Q.ONE.neg();
+                    a[k] = m;                          // m − x_j ≥ 0
+                    strict = false;
+                    hi[j] = hi[j].compareTo(m) < 0 ? hi[j] : m;
+                } else if (side.equals("high") && !high) {
+                    high = true;
+                    a[j] = Q.ONE;
+                    a[k] = m.neg();                    // x_j − m > 0
+                    strict = true;
+                    lo[j] = lo[j].compareTo(m) > 0 ? lo[j] : m;
+                } else {
+                    throw new CertRejected("an input split needs one low and one high child", cp + ".side");
+                }
+                List<Q[]> one = new ArrayList<>();
+                one.add(a);
+                node(c, cp, ctx.with(lo, hi, ctx.fix, one, List.of(strict)));
+            }
+            return;
+        }
+        if (!c0.has("unit")) {
+            throw new CertRejected("a child that names neither a unit nor an input split", path + ".children[0]");
+        }
+        int u = c0.path("unit").asInt(-1);
+        if (u < 0 || u >= code.units || !c0.path("unit").isIntegralNumber()) {
+            throw new CertRejected("unit " + c0.get("unit") + " is not a unit of the model (it has " + code.units + ")", path + ".children[0].unit");
+        }
+        int choices = code.choices[u];
+        if (ch.size() != choices) {
+            throw new CertRejected("unit " + u + " has " + choices + " phases but the split has " + ch.size() + " children", path + ".children");
+        }
+        boolean[] seen = new boolean[choices];
+        for (int i = 0; i < ch.size(); i++) {
+            JsonNode c = ch.get(i);
+            int p = c.path("phase").asInt(-1);
+            if (c.path("unit").asInt(-1) != u || c.has("input") || p < 0 || p >= choices || seen[p]) {
+                throw new CertRejected("the children of a split of unit " + u + " must take each of its " + choices + " phases once", path + ".children[" + i + "]");
+            }
+            seen[p] = true;
+        }
+        // the unit's pre-activation, exactly, with every earlier unit's phase proven on this node
+        Relax.Bounds b = code.new Bounds(ctx.lo, ctx.hi, ctx.fix);
+        if (b.infeasible) {
+            return;              // the node's set is empty: its children cover it, whatever they say
+        }
+        int op = code.unitOp[u];
+        for (int v = 0; v < code.units && code.unitOp[v] < op; v++) {
+            if (b.phase[v] < 0) {
+                throw new CertRejected("unit " + v + " (before the split unit " + u + ") is not decided on this node by the checker's relaxation"
+                        + " nor split on the path, so unit " + u + "'s pre-activation is not affine here", path);
+            }
+        }
+        Net.Vec[] f = code.forms(code.variables(), b.phase, op);
+        Relax.G g = code.ops.get(op);
+        for (int i = 0; i < ch.size(); i++) {
+            JsonNode c = ch.get(i);
+            int p = c.path("phase").asInt();
+            int[] fix = ctx.fix.clone();
+            fix[u] = p;
+            List<Q[]> add = new ArrayList<>();
+            List<Boolean> st = new ArrayList<>();
+            if (g instanceof Relax.Act a) {
+                Q[] z = Relax.row(f[a.src()], code.unitRow[u]);
+                add.add(p == 1 ? z : neg(z));       // on: z > 0; off: z ≤ 0
+                st.add(p == 1);
+            } else {
+                Relax.Max mx = (Relax.Max) g;
+                int[] w = mx.win()[code.unitRow[u]];
+                Q[] zw = Relax.row(f[mx.src()], w[p]);
+                for (int e = 0; e < w.length; e++) {
+                    if (e != p) {
+                        Q[] ze = Relax.row(f[mx.src()], w[e]);
+                        Q[] dd = new Q[k + 1];
+                        for (int j = 0; j <= k; j++) {
+                            dd[j] = zw[j].sub(ze[j]);
+                        }
+                        add.add(dd);                    // the first maximum: > before it, ≥ after it
+                        st.add(e < p);
+                    }
+                }
+            }
+            node(c, path + ".children[" + i + "]", ctx.with(ctx.lo, ctx.hi, fix, add, st));
+        }
+    }
+
+    private void leaf(JsonNode nd, String path, Ctx ctx) {
+        leaves++;
+        Relax.Bounds b = code.new Bounds(ctx.lo, ctx.hi, ctx.fix);
+        if (b.infeasible) {
+            return;
+        }
+        for (int v = 0; v < code.units; v++) {
+            if (b.phase[v] < 0) {
+                throw new CertRejected("unit " + v + " is neither split on the path nor decided by the checker's relaxation on this leaf:"
+                        + " the network is not proven affine here", path);
+            }
+        }
+        Net.Vec out = code.forms(code.variables(), b.phase, Integer.MAX_VALUE)[code.out];
+        Q[][] obj = new Q[rows.length][];
+        for (int r = 0; r < rows.length; r++) {
+            Q[] o = new Q[k + 1];
+            Arrays.fill(o, Q.ZERO);
+            for (int i = 0; i < rows[r].length; i++) {
+                if (rows[r][i].signum() != 0) {
+                    Q[] fi = Relax.row(out, i);
+                    for (int j = 0; j <= k; j++) {
+                        o[j] = o[j].add(rows[r][i].mul(fi[j]));
+                    }
+                }
+            }
+            o[k] = o[k].add(offs[r]);
+            obj[r] = o;
+        }
+        // the LP: max o·x over the node's constraints (one row), or max t with t ≤ row_r(x) (several)
+        List<Q[]> cons = ctx.cons;
+        Q[] o;
+        Q constant;
+        int vars = k;
+        if (rows.length == 1) {
+            o = Arrays.copyOf(obj[0], k);
+            constant = obj[0][k];
+        } else {
+            vars = k + 1;
+            cons = new ArrayList<>();
+            for (Q[] c : ctx.cons) {
+                Q[] e = Arrays.copyOf(c, k + 2);
+                e[k] = Q.ZERO;
+                e[k + 1] = c[k];
+                cons.add(e);
+            }
+            for (Q[] r : obj) {
+                Q[] e = Arrays.copyOf(r, k + 2);
+                e[k] = Q.ONE.neg();
+                e[k + 1] = r[k];
+                cons.add(e);
+            }
+            o = new Q[k + 1];
+            Arrays.fill(o, Q.ZERO);
+            o[k] = Q.ONE;
+            constant = Q.ZERO;
+        }
+        JsonNode lp = nd.path("lp");
+        String status = lp.path("status").asText();
+        Q[] y = multipliers(lp.get("dual"), cons.size(), path + ".lp.dual");
+        if (status.equals("infeasible")) {
+            List<Boolean> closed = new ArrayList<>();
+            for (int i = 0; i < cons.size(); i++) {
+                closed.add(false);
+            }
+            String why = farkas(cons, closed, y);
+            if (why != null) {
+                throw new CertRejected("the leaf's LP is said infeasible but its multipliers do not prove it: " + why, path + ".lp.dual");
+            }
+            return;
+        }
+        if (!status.equals("optimal")) {
+            throw new CertRejected("the leaf's LP status is '" + status + "'", path + ".lp.status");
+        }
+        Q[] sum = new Q[vars];
+        Arrays.fill(sum, Q.ZERO);
+        Q value = Q.ZERO;
+        for (int i = 0; i < y.length; i++) {
+            if (y[i].signum() == 0) {
+                continue;
+            }
+            Q[] c = cons.get(i);
+            for (int j = 0; j < vars; j++) {
+                sum[j] = sum[j].add(y[i].mul(c[j]));
+            }
+            value = value.add(y[i].mul(c[vars]));
+        }
+        for (int j = 0; j < vars; j++) {
+            if (!sum[j].equals(o[j].neg())) {
+                throw new CertRejected("the leaf's dual does not certify its LP: Σ y_i a_i differs from −o in coordinate " + j, path + ".lp.dual");
+            }
+        }
+        Q max = value.add(constant);
+        if (!goal.ok(max)) {
+            throw new CertRejected("the leaf's dual bounds its maximum by " + max + ", not " + goal.say(), path + ".lp");
+        }
+    }
+
+    /** Sparse multipliers {"i": "p/q"} into a vector; each must be ≥ 0. */
+    private static Q[] multipliers(JsonNode y, int n, String path) {
+        if (y == null || !y.isObject()) {
+            throw new CertRejected("multipliers missing", path);
+        }
+        Q[] r = new Q[n];
+        Arrays.fill(r, Q.ZERO);
+        var it = y.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            int i;
+            try {
+                i = Integer.parseInt(e.getKey());
+            } catch (NumberFormatException ex) {
+                throw new CertRejected("multiplier index '" + e.getKey() + "' is not a constraint index", path);
+            }
+            if (i < 0 || i >= n) {
+                throw new CertRejected("multiplier index " + i + " beyond the node's " + n + " constraints", path + "." + i);
+            }
+            r[i] = Certifier.parse(e.getValue(), path + "." + i);
+            if (r[i].signum() < 0) {
+                throw new CertRejected("a negative multiplier", path + "." + i);
+            }
+        }
+        return r;
+    }
+
+    /** Null when y proves the system infeasible (Σ yᵢaᵢ = 0 and Σ yᵢcᵢ &lt; 0, or = 0 with weight on a strict one), else why not. */
+    private static String farkas(List<Q[]> cons, List<Boolean> strict, Q[] y) {
+        if (cons.isEmpty()) {
+            return "no constraints";
+        }
+        int vars = cons.get(0).length - 1;
+        Q[] lin = new Q[vars];
+        Arrays.fill(lin, Q.ZERO);
+        Q c = Q.ZERO;
+        boolean strictWeight = false;
+        for (int i = 0; i < y.length; i++) {
+            if (y[i].signum() == 0) {
+                continue;
+            }
+            Q[] g = cons.get(i);
+            for (int j = 0; j < vars; j++) {
+                lin[j] = lin[j].add(y[i].mul(g[j]));
+            }
+            c = c.add(y[i].mul(g[vars]));
+            strictWeight |= strict.get(i);
+        }
+        for (int j = 0; j < vars; j++) {
+            if (lin[j].signum() != 0) {
+                return "the linear parts do not cancel (coordinate " + j + ")";
+            }
+        }
+        if (c.signum() < 0 || (c.signum() == 0 && strictWeight)) {
+            return null;
+        }
+        return "Σ y_i c_i is " + c + (c.signum() == 0 ? " with no weight on a strict constraint" : "");
+    }
+
+    static Q dot(Q[] a, Q[] y) {
+        Q s = Q.ZERO;
+        for (int i = 0; i < a.length; i++) {
+            if (a[i].signum() != 0) {
+                s = s.add(a[i].mul(y[i]));
+            }
+        }
+        return s;
+    }
+
+    private static Q[] neg(Q[] a) {
+        Q[] r = new Q[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[i].neg();
+        }
+        return r;
+    }
+
+    private static String approx(Q q) {
+        return new java.math.BigDecimal(q.n()).divide(new java.math.BigDecimal(q.d()), java.math.MathContext.DECIMAL64).toString();
+    }
+
+    /** The domain of a range: a box or a polytope (the checker's own bounding box from its exact vertices). */
+    static final class Domain {
+        final Q[] lo;
+        final Q[] hi;
+        /** The constraints g ≥ 0 in the search's order: a box's x_j − lo_j, hi_j − x_j per j; a polytope's b_i − A_i x. */
+        final List<Q[]> cons;
+
+        private Domain(Q[] lo, Q[] hi, List<Q[]> cons) {
+            this.lo = lo;
+            this.hi = hi;
+            this.cons = cons;
+        }
+
+        static List<Q[]> boxForms(Q[] lo, Q[] hi) {
+            int n = lo.length;
+            List<Q[]> out = new ArrayList<>();
+            for (int j = 0; j < n; j++) {
+                Q[] a = new Q[n + 1];
+                Arrays.fill(a, Q.ZERO);
+                a[j] = Q.ONE;
+                a[n] = lo[j].neg();
+                out.add(a);
+                Q[] b = new Q[n + 1];
+                Arrays.fill(b, Q.ZERO);
+                b[j] = Q.ONE.neg();
+                b[n] = hi[j];
+                out.add(b);
+            }
+            return out;
+        }
+
+        boolean contains(Q[] x) {
+            for (Q[] g : cons) {
+                Q s = g[x.length];
+                for (int j = 0; j < x.length; j++) {
+                    s = s.add(g[j].mul(x[j]));
+                }
+                if (s.signum() < 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        static Domain of(DomainSpec dom, int n) {
+            if ((dom.box() == null) == (dom.polytope() == null)) {
+                throw new CertRejected("give the domain: a box or a polytope", "--box");
+            }
+            if (dom.box() != null) {
+                Q[] b = Certifier.rationals(dom.box(), "--box");
+                if (b.length != 2 && b.length != 2 * n) {
+                    throw new CertRejected("--box needs 2 or " + 2 * n + " numbers", "--box");
+                }
+                Q[] lo = new Q[n];
+                Q[] hi = new Q[n];
+                for (int j = 0; j < n; j++) {
+                    lo[j] = b.length == 2 ? b[0] : b[2 * j];
+                    hi[j] = b.length == 2 ? b[1] : b[2 * j + 1];
+                    if (lo[j].compareTo(hi[j]) >= 0) {
+                        throw new CertRejected("the box has an empty interior in coordinate " + (j + 1), "--box");
+                    }
+                }
+                return new Domain(lo, hi, boxForms(lo, hi));
+            }
+            return polytope(dom.polytope(), n);
+        }
+
+        private static Domain polytope(java.nio.file.Path file, int n) {
+            if (n > Certifier.MAX_VARIABLES) {
+                throw new CertRejected("a polytope domain's bounding box is found from its exact vertices, in at most "
+                        + Certifier.MAX_VARIABLES + " variables", "--polytope");
+            }
+            JsonNode p;
+            try {
+                p = Net.JSON.readTree(file.toFile());
+            } catch (java.io.IOException e) {
+                throw new CertRejected("the polytope file cannot be read", "--polytope");
+            }
+            Q far = Q.of(BigInteger.TEN.pow(30), BigInteger.ONE);
+            Q[] flo = new Q[n];
+            Q[] fhi = new Q[n];
+            Arrays.fill(flo, far.neg());
+            Arrays.fill(fhi, far);
+            Poly poly = Poly.box(flo, fhi);
+            List<Q[]> cons = new ArrayList<>();
+            JsonNode a = p.path("A");
+            for (int i = 0; i < a.size(); i++) {
+                Q[] row = Certifier.vector(a.get(i), n, "A[" + i + "]");
+                Q[] f = new Q[n + 1];
+                for (int j = 0; j < n; j++) {
+                    f[j] = row[j].neg();
+                }
+                f[n] = Certifier.parse(p.path("b").get(i), "b[" + i + "]");
+                cons.add(f);
+                poly = poly.cut(Z.of(Arrays.copyOf(Certifier.homogeneous(f).big(), n + 1)), 2 * n + i);
+            }
+            for (java.util.BitSet z : poly.t) {
+                if (z.nextSetBit(0) >= 0 && z.nextSetBit(0) < 2 * n) {
+                    throw new CertRejected("the polytope is unbounded (or reaches beyond 10^30)", "--polytope");
+                }
+            }
+            if (poly.volume().signum() <= 0) {
+                throw new CertRejected("the polytope has an empty interior", "--polytope");
+            }
+            Q[] lo = new Q[n];
+            Q[] hi = new Q[n];
+            for (Z v : poly.v) {
+                for (int j = 0; j < n; j++) {
+                    Q x = Q.of(v.get(j), v.get(n));
+                    lo[j] = lo[j] == null || x.compareTo(lo[j]) < 0 ? x : lo[j];
+                    hi[j] = hi[j] == null || x.compareTo(hi[j]) > 0 ? x : hi[j];
+                }
+            }
+            return new Domain(lo, hi, cons);
+        }
+    }
+}
