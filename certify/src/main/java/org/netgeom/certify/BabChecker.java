@@ -45,6 +45,9 @@ final class BabChecker {
     private final Goal goal;
     long nodes;
     long leaves;
+    /** Prunes reproduced only with near ties flipped, or only on the checker's own bisection of the box. */
+    long flipped;
+    long bisected;
 
     private BabChecker(Relax code, Q[][] rows, Q[] offs, Goal goal) {
         this.code = code;
@@ -108,6 +111,8 @@ final class BabChecker {
         int outputs = code.size.get(code.out);
         long nodes = 0;
         long leaves = 0;
+        long flips = 0;
+        long halves = 0;
         Set<Integer> used = new HashSet<>();
         for (int f = 0; f < outs.size(); f++) {
             JsonNode o = outs.get(f);
@@ -149,11 +154,17 @@ final class BabChecker {
                 b.root(searches.get(s).path("root"), "certificate.searches[" + s + "].root", d.lo, d.hi, d.cons);
                 nodes += b.nodes;
                 leaves += b.leaves;
+                flips += b.flipped;
+                halves += b.bisected;
             }
         }
         return new Certifier.Report("range", (int) Math.min(Integer.MAX_VALUE, nodes), -1, null, leaves,
                 outs.size() + " range(s): witnesses re-evaluated by its own forward pass; " + nodes + " branch-and-bound nodes re-checked ("
-                        + leaves + " LP leaves by their duals, pruned nodes by its own CROWN/IBP bounds)");
+                        + leaves + " LP leaves by their duals, pruned nodes by its own CROWN/IBP bounds" + extra(flips, halves) + ")");
+    }
+
+    private static String extra(long flips, long halves) {
+        return (flips > 0 ? "; " + flips + " with near-tie slopes flipped" : "") + (halves > 0 ? "; " + halves + " on its own bisection" : "");
     }
 
     private static int find(JsonNode searches, JsonNode index, String sense, Set<Integer> used) {
@@ -228,6 +239,8 @@ final class BabChecker {
         JsonNode searches = cert.path("searches");
         long nodes = 0;
         long leaves = 0;
+        long flips = 0;
+        long halves = 0;
         if (!terms.isArray()) {
             throw new CertRejected("the result lists no terms", "terms");
         }
@@ -284,10 +297,12 @@ final class BabChecker {
             c.root(searches.get(s).path("root"), "certificate.searches[" + s + "].root", lo, hi, Domain.boxForms(lo, hi));
             nodes += c.nodes;
             leaves += c.leaves;
+            flips += c.flipped;
+            halves += c.bisected;
         }
         return new Certifier.Report("verify", (int) Math.min(Integer.MAX_VALUE, nodes), -1, null, leaves,
                 "unsat: " + terms.size() + " term(s), " + nodes + " branch-and-bound nodes re-checked (" + leaves
-                        + " LP leaves by their duals, pruned nodes by its own CROWN/IBP bounds)");
+                        + " LP leaves by their duals, pruned nodes by its own CROWN/IBP bounds" + extra(flips, halves) + ")");
     }
 
     private static Q margin(Q[][] a, Q[] b, Q[] y) {
@@ -375,12 +390,8 @@ final class BabChecker {
         switch (st) {
             case "branch" -> branch(nd, path, ctx);
             case "pruned" -> {
-                Relax.Bounds b = code.new Bounds(ctx.lo, ctx.hi, ctx.fix);
-                if (b.infeasible) {
-                    return;
-                }
-                Q u = bound(b);
-                if (!goal.ok(u)) {
+                Q u = prune(ctx.lo, ctx.hi, ctx.fix, BISECT);
+                if (u != null) {
                     throw new CertRejected("the checker's own relaxation bounds this node by " + u + " (≈ " + approx(u)
                             + "), not " + goal.say() + ": the prune is not reproduced", path);
                 }
@@ -392,7 +403,7 @@ final class BabChecker {
                     if (why != null) {
                         throw new CertRejected("the Farkas multipliers do not prove the node empty: " + why, path + ".farkas");
                     }
-                } else if (!code.new Bounds(ctx.lo, ctx.hi, ctx.fix).infeasible) {
+                } else if (!bounds(ctx, x -> false).infeasible) {
                     throw new CertRejected("an empty node without Farkas multipliers, and the checker's relaxation does not find it empty", path);
                 }
             }
@@ -400,6 +411,68 @@ final class BabChecker {
             case "open" -> throw new CertRejected("an open node (left by a limit or a counterexample): the search did not finish", path);
             default -> throw new CertRejected("unknown node status '" + st + "'", path + ".status");
         }
+    }
+
+    /** How many times the checker may bisect a pruned node's box itself to reproduce the prune. */
+    static final int BISECT = 3;
+
+    /** The relaxation with the rule's lower slopes, else with near ties flipped (the search rounds its bounds). */
+    private Relax.Bounds bounds(Ctx ctx, java.util.function.Predicate<Relax.Bounds> good) {
+        Relax.Bounds b = code.new Bounds(ctx.lo, ctx.hi, ctx.fix);
+        if (b.infeasible || good.test(b)) {
+            return b;
+        }
+        Relax.Bounds f = code.new Bounds(ctx.lo, ctx.hi, ctx.fix, true);
+        return f.infeasible || good.test(f) ? f : b;
+    }
+
+    private static boolean decidedBefore(Relax.Bounds b, Relax code, int op) {
+        for (int v = 0; v < code.units && code.unitOp[v] < op; v++) {
+            if (b.phase[v] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Null when the checker's own bound on box ∩ fixed phases meets the goal (with the rule's slopes,
+     * with near ties flipped, or on the halves of its widest input, at most {@code depth} times over:
+     * the halves cover the box), else the smallest bound it found.
+     */
+    private Q prune(Q[] lo, Q[] hi, int[] fix, int depth) {
+        Q best = null;
+        for (boolean flip : new boolean[]{false, true}) {
+            Relax.Bounds b = code.new Bounds(lo, hi, fix, flip);
+            if (b.infeasible) {
+                return null;
+            }
+            Q u = bound(b);
+            if (goal.ok(u)) {
+                flipped += flip && depth == BISECT ? 1 : 0;     // (counted for the node itself, not its halves)
+                return null;
+            }
+            best = best == null || u.compareTo(best) < 0 ? u : best;
+        }
+        if (depth == 0) {
+            return best;
+        }
+        int j = 0;
+        for (int q = 1; q < k; q++) {
+            j = hi[q].sub(lo[q]).compareTo(hi[j].sub(lo[j])) > 0 ? q : j;
+        }
+        Q m = lo[j].add(hi[j]).mul(Q.of(BigInteger.ONE, BigInteger.TWO));
+        Q[] h1 = hi.clone();
+        h1[j] = m;
+        Q[] l2 = lo.clone();
+        l2[j] = m;
+        Q a = prune(lo, h1, fix, depth - 1);
+        if (a != null) {
+            return a;
+        }
+        a = prune(l2, hi, fix, depth - 1);
+        bisected += a == null && depth == BISECT ? 1 : 0;
+        return a;
     }
 
     private Q bound(Relax.Bounds b) {
@@ -482,11 +555,11 @@ final class BabChecker {
             seen[p] = true;
         }
         // the unit's pre-activation, exactly, with every earlier unit's phase proven on this node
-        Relax.Bounds b = code.new Bounds(ctx.lo, ctx.hi, ctx.fix);
+        int op = code.unitOp[u];
+        Relax.Bounds b = bounds(ctx, x -> decidedBefore(x, code, op));
         if (b.infeasible) {
             return;              // the node's set is empty: its children cover it, whatever they say
         }
-        int op = code.unitOp[u];
         for (int v = 0; v < code.units && code.unitOp[v] < op; v++) {
             if (b.phase[v] < 0) {
                 throw new CertRejected("unit " + v + " (before the split unit " + u + ") is not decided on this node by the checker's relaxation"
@@ -528,7 +601,7 @@ final class BabChecker {
 
     private void leaf(JsonNode nd, String path, Ctx ctx) {
         leaves++;
-        Relax.Bounds b = code.new Bounds(ctx.lo, ctx.hi, ctx.fix);
+        Relax.Bounds b = bounds(ctx, x -> decidedBefore(x, code, Integer.MAX_VALUE));
         if (b.infeasible) {
             return;
         }

@@ -282,7 +282,15 @@ final class Relax {
         /** Per Act op: upper slope, upper intercept, lower slope, lower intercept per unit. */
         private final Map<Integer, Q[][]> lines = new HashMap<>();
 
+        /** Near ties of the adaptive lower slope (|u + l| ≤ 2^−30 (u − l)) take the other slope than the rule's. */
+        private final boolean flipTies;
+
         Bounds(Q[] boxLo, Q[] boxHi, int[] fix) {
+            this(boxLo, boxHi, fix, false);
+        }
+
+        Bounds(Q[] boxLo, Q[] boxHi, int[] fix, boolean flipTies) {
+            this.flipTies = flipTies;
             this.boxLo = boxLo;
             this.boxHi = boxHi;
             this.fix = fix;
@@ -399,7 +407,11 @@ final class Relax {
                     Q hq = value(h);
                     Q chord = pos.mul(hq).sub(neg.mul(lq)).div(hq.sub(lq));
                     Q cut = neg.mul(lq).sub(chord.mul(lq));         // the chord through (l, neg·l) and (h, pos·h)
-                    Q tangent = h.compareTo(l.negate()) >= 0 ? pos : neg;
+                    boolean up = h.compareTo(l.negate()) >= 0;
+                    if (flipTies && h.add(l).abs().shiftLeft(30).compareTo(h.subtract(l)) <= 0) {
+                        up = !up;          // a near tie: the search's rounded bounds may have chosen the other slope
+                    }
+                    Q tangent = up ? pos : neg;
                     sU[i] = convex ? chord : tangent;
                     tU[i] = convex ? cut : Q.ZERO;
                     sL[i] = convex ? tangent : chord;
