@@ -183,7 +183,15 @@ public final class VerifyCommand extends BaseCommand {
         return q == null ? null : JsonOut.exact(q);
     }
 
-    private Map<String, Object> toJson(VnnSpec s, Verify.Outcome o, Relaxation.Method meth, boolean withCertificate) {
+    /**
+     * Runs netgeom-certify on an outcome's JSON (with its trees), as verify does by default: its
+     * summary line, or CERT_REJECTED. {@code model} is the model's IR file.
+     */
+    public static String certify(Path model, VnnSpec s, Verify.Outcome o, Relaxation.Method meth) {
+        return SelfCertify.line(SelfCertify.check(model, toJson(s, o, meth, true), new org.netgeom.certify.DomainSpec(null, null, null), null));
+    }
+
+    private static Map<String, Object> toJson(VnnSpec s, Verify.Outcome o, Relaxation.Method meth, boolean withCertificate) {
         Map<String, Object> root = JsonOut.object();
         root.put("result", o.answer().name().toLowerCase());
         if (o.answer() == Verify.Answer.SAT) {
