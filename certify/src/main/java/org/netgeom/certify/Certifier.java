@@ -66,7 +66,7 @@ public final class Certifier {
         Net net = Net.read(model, bindings);
         if (result.path("certificate").path("kind").asText().equals("branch-and-bound") || result.has("outputs") && result.has("exact")
                 || result.has("result") && result.has("terms")) {
-            return result.has("terms") ? BabChecker.verify(net, result) : BabChecker.range(net, result, domain);
+            return result.has("terms") ? BabResults.verify(net, result) : BabResults.range(net, result, domain);
         }
         if (result.has("activationRegions") && result.get("regions") != null && result.get("regions").isArray()) {
             Run r = run(net, result.get("regions"), "regions", domain, true);
