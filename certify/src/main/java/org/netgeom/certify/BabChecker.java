@@ -6,6 +6,10 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Re-verifies the branch-and-bound trees of {@code range --json} and {@code verify --json}
@@ -41,14 +45,62 @@ final class BabChecker {
     private final Q[][] bRows;
     private final Q[] bOffs;
     private final Goal goal;
-    long nodes;
-    long leaves;
+    final AtomicLong nodes = new AtomicLong();
+    final AtomicLong leaves = new AtomicLong();
     /** Prunes reproduced only with near ties flipped, or only on the checker's own bisection of the box. */
-    long flipped;
-    long bisected;
+    final AtomicLong flipped = new AtomicLong();
+    final AtomicLong bisected = new AtomicLong();
+    /** Prunes the fast relaxation could not reproduce but the precise one did. */
+    final AtomicLong precise = new AtomicLong();
+    private final FastRelax fast;
+
+    /** The subtrees are checked in parallel (the nodes are independent given their sets); the first failure in tree order is reported. */
+    private static final ForkJoinPool POOL = new ForkJoinPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+
+    /** One subtree to check; its failure, if any, kept for the parent to report in order. */
+    private final class Sub extends RecursiveAction {
+        final JsonNode nd;
+        final String path;
+        final Ctx ctx;
+        CertRejected fail;
+
+        Sub(JsonNode nd, String path, Ctx ctx) {
+            this.nd = nd;
+            this.path = path;
+            this.ctx = ctx;
+        }
+
+        @Override
+        protected void compute() {
+            try {
+                node(nd, path, ctx);
+            } catch (CertRejected e) {
+                fail = e;
+            } catch (RuntimeException e) {
+                fail = new CertRejected("the checker failed on this node: " + e, path);
+            }
+        }
+    }
+
+    /** Checks the children (in parallel inside the pool), then reports the first failure in their order. */
+    private void all(List<Sub> subs) {
+        if (ForkJoinTask.inForkJoinPool()) {
+            ForkJoinTask.invokeAll(subs);
+        } else {
+            for (Sub t : subs) {
+                t.compute();
+            }
+        }
+        for (Sub t : subs) {
+            if (t.fail != null) {
+                throw t.fail;
+            }
+        }
+    }
 
     BabChecker(Relax code, Q[][] rows, Q[] offs, Goal goal) {
         this.code = code;
+        this.fast = new FastRelax(code);
         this.k = code.inputs;
         this.rows = rows;
         this.offs = offs;
@@ -98,11 +150,15 @@ final class BabChecker {
         for (int i = 0; i < domain.size(); i++) {
             st.add(true);           // the domain's interior: its closure's maximum is the interior's supremum
         }
-        node(root, path, new Ctx(lo.clone(), hi.clone(), fix, new ArrayList<>(domain), st));
+        Sub top = new Sub(root, path, new Ctx(lo.clone(), hi.clone(), fix, new ArrayList<>(domain), st));
+        POOL.invoke(top);
+        if (top.fail != null) {
+            throw top.fail;
+        }
     }
 
     private void node(JsonNode nd, String path, Ctx ctx) {
-        nodes++;
+        nodes.incrementAndGet();
         String st = nd.path("status").asText();
         JsonNode ch = nd.get("children");
         boolean hasChildren = ch != null && ch.isArray() && !ch.isEmpty();
@@ -130,7 +186,7 @@ final class BabChecker {
                     if (why != null) {
                         throw new CertRejected("the Farkas multipliers do not prove the node empty: " + why, path + ".farkas");
                     }
-                } else if (!bounds(ctx, x -> false).infeasible) {
+                } else if (!bounds(ctx, x -> false).infeasible()) {
                     throw new CertRejected("an empty node without Farkas multipliers, and the checker's relaxation does not find it empty", path);
                 }
             }
@@ -143,19 +199,47 @@ final class BabChecker {
     /** How many times the checker may bisect a pruned node's box itself to reproduce the prune. */
     static final int BISECT = 3;
 
-    /** The relaxation with the rule's lower slopes, else with near ties flipped (the search rounds its bounds). */
-    private Relax.Bounds bounds(Ctx ctx, java.util.function.Predicate<Relax.Bounds> good) {
-        Relax.Bounds b = code.new Bounds(ctx.lo, ctx.hi, ctx.fix);
-        if (b.infeasible || good.test(b)) {
-            return b;
+    /**
+     * The relaxations the checker tries on a box, in order, until one serves: the fast one (long fixed
+     * point, 2^−40) with the rule's lower slopes, then with near ties flipped (the search's float bounds
+     * may break a tie the other way), then the precise one (BigInteger, 2^−80) the same two ways. A
+     * fixed-point overflow in the fast one skips it. Null in the last position when none is left.
+     */
+    private Relax.Relaxed attempt(Q[] lo, Q[] hi, int[] fix, int i) {
+        try {
+            return switch (i) {
+                case 0 -> fast.new Bounds(lo, hi, fix, false);
+                case 1 -> fast.new Bounds(lo, hi, fix, true);
+                case 2 -> code.new Bounds(lo, hi, fix, false);
+                case 3 -> code.new Bounds(lo, hi, fix, true);
+                default -> null;
+            };
+        } catch (ArithmeticException e) {
+            return i < 2 ? attempt(lo, hi, fix, 2) : null;        // the fast one overflowed: straight to the precise one
         }
-        Relax.Bounds f = code.new Bounds(ctx.lo, ctx.hi, ctx.fix, true);
-        return f.infeasible || good.test(f) ? f : b;
     }
 
-    private static boolean decidedBefore(Relax.Bounds b, Relax code, int op) {
+    private static final int ATTEMPTS = 4;
+
+    /** The first relaxation that is infeasible or {@code good}, else the precise one. */
+    private Relax.Relaxed bounds(Ctx ctx, java.util.function.Predicate<Relax.Relaxed> good) {
+        Relax.Relaxed last = null;
+        for (int i = 0; i < ATTEMPTS; i++) {
+            Relax.Relaxed b = attempt(ctx.lo, ctx.hi, ctx.fix, i);
+            if (b == null) {
+                continue;
+            }
+            if (b.infeasible() || good.test(b)) {
+                return b;
+            }
+            last = b;
+        }
+        return last;
+    }
+
+    private static boolean decidedBefore(Relax.Relaxed b, Relax code, int op) {
         for (int v = 0; v < code.units && code.unitOp[v] < op; v++) {
-            if (b.phase[v] < 0) {
+            if (b.phase()[v] < 0) {
                 return false;
             }
         }
@@ -169,14 +253,18 @@ final class BabChecker {
      */
     private Q prune(Q[] lo, Q[] hi, int[] fix, int depth) {
         Q best = null;
-        for (boolean flip : new boolean[]{false, true}) {
-            Relax.Bounds b = code.new Bounds(lo, hi, fix, flip);
-            if (b.infeasible) {
+        for (int i = 0; i < ATTEMPTS; i++) {
+            Relax.Relaxed b = attempt(lo, hi, fix, i);
+            if (b == null) {
+                continue;
+            }
+            if (b.infeasible()) {
                 return null;
             }
             Q u = bound(b);
             if (goal.ok(u)) {
-                flipped += flip && depth == BISECT ? 1 : 0;     // (counted for the node itself, not its halves)
+                flipped.addAndGet(i % 2 == 1 && depth == BISECT ? 1 : 0);     // (counted for the node itself, not its halves)
+                precise.addAndGet(i >= 2 && depth == BISECT ? 1 : 0);
                 return null;
             }
             best = best == null || u.compareTo(best) < 0 ? u : best;
@@ -198,11 +286,11 @@ final class BabChecker {
             return a;
         }
         a = prune(l2, hi, fix, depth - 1);
-        bisected += a == null && depth == BISECT ? 1 : 0;
+        bisected.addAndGet(a == null && depth == BISECT ? 1 : 0);
         return a;
     }
 
-    private Q bound(Relax.Bounds b) {
+    private Q bound(Relax.Relaxed b) {
         Q best = null;
         for (int i = 0; i < bRows.length; i++) {
             Q u = b.bound(bRows[i], bOffs[i]);
@@ -228,6 +316,7 @@ final class BabChecker {
             Q m = Certifier.parse(c0.get("at"), path + ".children[0].at");
             boolean low = false;
             boolean high = false;
+            List<Sub> subs = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
                 JsonNode c = ch.get(i);
                 String cp = path + ".children[" + i + "]";
@@ -257,8 +346,9 @@ final class BabChecker {
                 }
                 List<Q[]> one = new ArrayList<>();
                 one.add(a);
-                node(c, cp, ctx.with(lo, hi, ctx.fix, one, List.of(strict)));
+                subs.add(new Sub(c, cp, ctx.with(lo, hi, ctx.fix, one, List.of(strict))));
             }
+            all(subs);
             return;
         }
         if (!c0.has("unit")) {
@@ -283,18 +373,19 @@ final class BabChecker {
         }
         // the unit's pre-activation, exactly, with every earlier unit's phase proven on this node
         int op = code.unitOp[u];
-        Relax.Bounds b = bounds(ctx, x -> decidedBefore(x, code, op));
-        if (b.infeasible) {
+        Relax.Relaxed b = bounds(ctx, x -> decidedBefore(x, code, op));
+        if (b.infeasible()) {
             return;              // the node's set is empty: its children cover it, whatever they say
         }
         for (int v = 0; v < code.units && code.unitOp[v] < op; v++) {
-            if (b.phase[v] < 0) {
+            if (b.phase()[v] < 0) {
                 throw new CertRejected("unit " + v + " (before the split unit " + u + ") is not decided on this node by the checker's relaxation"
                         + " nor split on the path, so unit " + u + "'s pre-activation is not affine here", path);
             }
         }
-        Net.Vec[] f = code.forms(code.variables(), b.phase, op);
+        Net.Vec[] f = code.forms(code.variables(), b.phase(), op);
         Relax.G g = code.ops.get(op);
+        List<Sub> subs = new ArrayList<>();
         for (int i = 0; i < ch.size(); i++) {
             JsonNode c = ch.get(i);
             int p = c.path("phase").asInt();
@@ -322,23 +413,24 @@ final class BabChecker {
                     }
                 }
             }
-            node(c, path + ".children[" + i + "]", ctx.with(ctx.lo, ctx.hi, fix, add, st));
+            subs.add(new Sub(c, path + ".children[" + i + "]", ctx.with(ctx.lo, ctx.hi, fix, add, st)));
         }
+        all(subs);
     }
 
     private void leaf(JsonNode nd, String path, Ctx ctx) {
-        leaves++;
-        Relax.Bounds b = bounds(ctx, x -> decidedBefore(x, code, Integer.MAX_VALUE));
-        if (b.infeasible) {
+        leaves.incrementAndGet();
+        Relax.Relaxed b = bounds(ctx, x -> decidedBefore(x, code, Integer.MAX_VALUE));
+        if (b.infeasible()) {
             return;
         }
         for (int v = 0; v < code.units; v++) {
-            if (b.phase[v] < 0) {
+            if (b.phase()[v] < 0) {
                 throw new CertRejected("unit " + v + " is neither split on the path nor decided by the checker's relaxation on this leaf:"
                         + " the network is not proven affine here", path);
             }
         }
-        Net.Vec out = code.forms(code.variables(), b.phase, Integer.MAX_VALUE)[code.out];
+        Net.Vec out = code.forms(code.variables(), b.phase(), Integer.MAX_VALUE)[code.out];
         Q[][] obj = new Q[rows.length][];
         for (int r = 0; r < rows.length; r++) {
             Q[] o = new Q[k + 1];

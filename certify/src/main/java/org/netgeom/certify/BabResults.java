@@ -51,6 +51,7 @@ final class BabResults {
         long leaves = 0;
         long flips = 0;
         long halves = 0;
+        long prec = 0;
         Set<Integer> used = new HashSet<>();
         for (int f = 0; f < outs.size(); f++) {
             JsonNode o = outs.get(f);
@@ -90,19 +91,21 @@ final class BabResults {
                 Q limit = sense.equals("max") ? v : v.neg();
                 BabChecker b = new BabChecker(code, new Q[][]{row}, new Q[]{Q.ZERO}, new BabChecker.Goal(limit, false));
                 b.root(searches.get(s).path("root"), "certificate.searches[" + s + "].root", d.lo, d.hi, d.cons);
-                nodes += b.nodes;
-                leaves += b.leaves;
-                flips += b.flipped;
-                halves += b.bisected;
+                nodes += b.nodes.get();
+                leaves += b.leaves.get();
+                flips += b.flipped.get();
+                halves += b.bisected.get();
+                prec += b.precise.get();
             }
         }
         return new Certifier.Report("range", (int) Math.min(Integer.MAX_VALUE, nodes), -1, null, leaves,
                 outs.size() + " range(s): witnesses re-evaluated by its own forward pass; " + nodes + " branch-and-bound nodes re-checked ("
-                        + leaves + " LP leaves by their duals, pruned nodes by its own CROWN/IBP bounds" + extra(flips, halves) + ")");
+                        + leaves + " LP leaves by their duals, pruned nodes by its own CROWN/IBP bounds" + extra(flips, halves, prec) + ")");
     }
 
-    private static String extra(long flips, long halves) {
-        return (flips > 0 ? "; " + flips + " with near-tie slopes flipped" : "") + (halves > 0 ? "; " + halves + " on its own bisection" : "");
+    private static String extra(long flips, long halves, long prec) {
+        return (flips > 0 ? "; " + flips + " with near-tie slopes flipped" : "") + (halves > 0 ? "; " + halves + " on its own bisection" : "")
+                + (prec > 0 ? "; " + prec + " needed the 2^-80 relaxation" : "");
     }
 
     private static int find(JsonNode searches, JsonNode index, String sense, Set<Integer> used) {
@@ -177,6 +180,7 @@ final class BabResults {
         long leaves = 0;
         long flips = 0;
         long halves = 0;
+        long prec = 0;
         if (!terms.isArray()) {
             throw new CertRejected("the result lists no terms", "terms");
         }
@@ -231,14 +235,15 @@ final class BabResults {
             }
             BabChecker c = new BabChecker(code, a, b, new BabChecker.Goal(Q.ZERO, true));
             c.root(searches.get(s).path("root"), "certificate.searches[" + s + "].root", lo, hi, Domain.boxForms(lo, hi));
-            nodes += c.nodes;
-            leaves += c.leaves;
-            flips += c.flipped;
-            halves += c.bisected;
+            nodes += c.nodes.get();
+            leaves += c.leaves.get();
+            flips += c.flipped.get();
+            halves += c.bisected.get();
+            prec += c.precise.get();
         }
         return new Certifier.Report("verify", (int) Math.min(Integer.MAX_VALUE, nodes), -1, null, leaves,
                 "unsat: " + terms.size() + " term(s), " + nodes + " branch-and-bound nodes re-checked (" + leaves
-                        + " LP leaves by their duals, pruned nodes by its own CROWN/IBP bounds" + extra(flips, halves) + ")");
+                        + " LP leaves by their duals, pruned nodes by its own CROWN/IBP bounds" + extra(flips, halves, prec) + ")");
     }
 
     private static Q margin(Q[][] a, Q[] b, Q[] y) {

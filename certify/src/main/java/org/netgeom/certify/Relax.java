@@ -269,8 +269,17 @@ final class Relax {
         return mag.add(ONE).subtract(BigInteger.ONE).shiftRight(F);
     }
 
+    /** A sound relaxation of the net on a node: the units' phases it proves, emptiness, and upper bounds of c·f + offset. */
+    interface Relaxed {
+        int[] phase();
+
+        boolean infeasible();
+
+        Q bound(Q[] c, Q offset);
+    }
+
     /** A relaxation of the net over one box with some units fixed. */
-    final class Bounds {
+    final class Bounds implements Relaxed {
         final BigInteger[][] lo;
         final BigInteger[][] hi;
         /** Per unit: the phase fixed or decided by the bounds, −1 when undecided. */
@@ -396,7 +405,8 @@ final class Relax {
                 }
                 zl[i] = l;
                 zh[i] = h;
-                phase[u] = l.signum() >= 0 ? 1 : h.signum() <= 0 ? 0 : -1;
+                // a unit split on the path keeps its phase (where its bounds meet at 0 both phases give 0, and the path's forms used this one)
+                phase[u] = f >= 0 ? f : l.signum() >= 0 ? 1 : h.signum() <= 0 ? 0 : -1;
                 tU[i] = Q.ZERO;
                 tL[i] = Q.ZERO;
                 if (phase[u] >= 0) {
@@ -496,7 +506,18 @@ final class Relax {
          * A sound upper bound of c·output + offset over the node's set (box ∩ fixed phases):
          * the smaller of CROWN's and IBP's.
          */
-        Q bound(Q[] c, Q offset) {
+        @Override
+        public int[] phase() {
+            return phase;
+        }
+
+        @Override
+        public boolean infeasible() {
+            return infeasible;
+        }
+
+        @Override
+        public Q bound(Q[] c, Q offset) {
             int n = size.get(out);
             BigInteger[] ol = lo[out];
             BigInteger[] oh = hi[out];
