@@ -210,8 +210,8 @@ final class BabChecker {
             return switch (i) {
                 case 0 -> fast.new Bounds(lo, hi, fix, false);
                 case 1 -> fast.new Bounds(lo, hi, fix, true);
-                case 2 -> code.new Bounds(lo, hi, fix, false);
-                case 3 -> code.new Bounds(lo, hi, fix, true);
+                case 2 -> new ExactBounds(code, lo, hi, fix, false);
+                case 3 -> new ExactBounds(code, lo, hi, fix, true);
                 default -> null;
             };
         } catch (ArithmeticException e) {

@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The relaxation of {@link Relax.Bounds} (IBP, and CROWN: the chord / adaptive lower slope,
+ * The relaxation of {@link ExactBounds} (IBP, and CROWN: the chord / adaptive lower slope,
  * intermediate bounds by back-substitution) in {@code long} fixed point at scale 2^−G (G = 40),
  * the checker's fast first try: every product is formed exactly in 128 bits
  * ({@link Math#multiplyHigh}) and rounded once, outward where it is a bound and with its error
@@ -104,7 +104,7 @@ final class FastRelax {
         return Q.of(BigInteger.valueOf(f), BigInteger.ONE.shiftLeft(G));
     }
 
-    /** The fast relaxation over one box with some units fixed; the same rules as {@link Relax.Bounds}. */
+    /** The fast relaxation over one box with some units fixed; the same rules as {@link ExactBounds}. */
     final class Bounds implements Relax.Relaxed {
         final long[][] lo;
         final long[][] hi;

@@ -148,7 +148,7 @@ class RelaxTest {
                     c[i] = Q.of(BigInteger.valueOf(r.nextInt(-3, 4)), BigInteger.valueOf(2));
                 }
                 for (boolean flip : new boolean[]{false, true}) {
-                    Relax.Bounds p = code.new Bounds(lo, hi, fix, flip);
+                    ExactBounds p = new ExactBounds(code, lo, hi, fix, flip);
                     FastRelax.Bounds q = fast.new Bounds(lo, hi, fix, flip);
                     assertEquals(p.infeasible, q.infeasible);
                     boolean any = false;
