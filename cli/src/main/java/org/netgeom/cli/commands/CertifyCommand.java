@@ -52,7 +52,7 @@ public final class CertifyCommand extends BaseCommand {
         }
         JsonNode node;
         try {
-            node = new ObjectMapper().readTree(result.toFile());
+            node = SelfCertify.DEEP.readTree(result.toFile());
         } catch (IOException e) {
             throw CliError.CERT_REJECTED.at(result.toString(), "the result is not JSON: " + e.getMessage());
         }
@@ -85,7 +85,7 @@ public final class CertifyCommand extends BaseCommand {
     /** A verify result carries its own boxes: it needs no --box. */
     private static boolean isVerify(Path result) {
         try {
-            JsonNode n = new ObjectMapper().readTree(result.toFile());
+            JsonNode n = SelfCertify.DEEP.readTree(result.toFile());
             return n != null && n.has("terms") && n.has("boxes");
         } catch (IOException | RuntimeException e) {
             return false;

@@ -284,6 +284,35 @@ class CertifyBabTest {
         }
     }
 
+    /** A tree 1500 levels deep (3000 JSON levels, beyond Jackson's default 1000) still certifies from its file. */
+    @Test
+    void deepTreesAreRead() throws IOException {
+        Path model = dir.resolve("relu.json");
+        Files.writeString(model, "{\"netgeom\": 1, \"input\": [1], \"layers\": [{\"op\": \"dense\", \"weight\": [[1]], \"bias\": [0]}, {\"op\": \"relu\"}]}");
+        // max of relu(x) on [-1, 1] is 1 at x = 1: bisect [m, 1] at its midpoint 1500 times, every low side pruned (its bound ≤ 1)
+        StringBuilder t = new StringBuilder("{");
+        Rational lo = Rational.of(-1);
+        int depth = 1500;
+        for (int d = 0; d < depth; d++) {
+            Rational m = lo.add(Rational.ONE).divide(Rational.TWO);
+            t.append("\"status\": \"branch\", \"children\": [{\"input\": 0, \"side\": \"low\", \"at\": \"").append(m)
+                    .append("\", \"status\": \"pruned\"}, {\"input\": 0, \"side\": \"high\", \"at\": \"").append(m)
+                    .append("\", \"status\": \"branch\", \"children\": [{\"unit\": 0, \"phase\": 0, \"status\": \"pruned\"}, {\"unit\": 0, \"phase\": 1, ");
+            lo = m;
+        }
+        t.append("\"status\": \"pruned\"");
+        t.append("}]}]".repeat(depth)).append("}");
+        String min = "{\"status\": \"branch\", \"children\": [{\"unit\": 0, \"phase\": 0, \"status\": \"pruned\"}, {\"unit\": 0, \"phase\": 1, \"status\": \"pruned\"}]}";
+        String json = "{\"outputs\": [{\"index\": 0, \"exact\": true, \"min\": \"0\", \"max\": \"1\", \"argmin\": [\"0\"], \"argmax\": [\"1\"]}], \"exact\": true,"
+                + " \"certificate\": {\"kind\": \"branch-and-bound\", \"searches\": [{\"output\": 0, \"sense\": \"max\", \"root\": " + t
+                + "}, {\"output\": 0, \"sense\": \"min\", \"root\": " + min + "}]}}";
+        Path f = dir.resolve("deep.json");
+        Files.writeString(f, json);
+        CliRun c = CliRun.of("certify", model.toString(), f.toString(), "--box=-1,1", "--json");
+        assertEquals(0, c.status(), c.out() + c.err());
+        assertEquals(2 * depth * 2 + 1 + 3, c.json().path("nodes").asInt());
+    }
+
     // ---- tamperings ----
 
     /** Every node with its path, depth first. */
