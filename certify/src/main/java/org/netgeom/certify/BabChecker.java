@@ -203,7 +203,7 @@ final class BabChecker {
      * The relaxations the checker tries on a box, in order, until one serves: the fast one (long fixed
      * point, 2^−40) with the rule's lower slopes, then with near ties flipped (the search's float bounds
      * may break a tie the other way), then the precise one (BigInteger, 2^−80) the same two ways. A
-     * fixed-point overflow in the fast one skips it. Null in the last position when none is left.
+     * fixed-point overflow in the fast one skips it (null).
      */
     private Relax.Relaxed attempt(Q[] lo, Q[] hi, int[] fix, int i) {
         try {
@@ -215,7 +215,7 @@ final class BabChecker {
                 default -> null;
             };
         } catch (ArithmeticException e) {
-            return i < 2 ? attempt(lo, hi, fix, 2) : null;        // the fast one overflowed: straight to the precise one
+            return null;        // the fast one overflowed: the caller goes on to the precise one
         }
     }
 

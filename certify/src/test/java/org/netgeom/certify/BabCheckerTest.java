@@ -126,6 +126,22 @@ class BabCheckerTest {
         });
     }
 
+    /** Weights of 2^40 overflow the fast relaxation's longs: the precise one takes over, with the same verdicts. */
+    @Test
+    void hugeWeightsFallBackToThePreciseRelaxation() throws IOException {
+        String big = "1099511627776";
+        Path m = dir.resolve("big.json");
+        Files.writeString(m, RELU.replace("[[1]]", "[[" + big + "]]"));
+        String range = RANGE.replace("\"max\": \"1\"", "\"max\": \"" + big + "\"").replace("{\"1\": \"1\"}", "{\"1\": \"" + big + "\"}");
+        Certifier.Report r = Certifier.certify(m, JSON.readTree(range), DomainSpec.box("-1,1"));
+        assertTrue(r.summary().contains("3 needed the 2^-80 relaxation"), r.summary());
+        ObjectNode j = (ObjectNode) JSON.readTree(range);
+        at(j, "outputs", "0").put("max", "1099511627775");
+        ((ArrayNode) at(j, "outputs", "0").get("argmax")).set(0, JSON.getNodeFactory().textNode("1099511627775/1099511627776"));
+        CertRejected e = assertThrows(CertRejected.class, () -> Certifier.certify(m, j, DomainSpec.box("-1,1")));
+        assertEquals("certificate.searches[0].root.children[1].lp", e.path(), e.getMessage());
+    }
+
     @Test
     void tamperedTreesAreRejectedWithTheirPath() {
         String leaf = "certificate.searches[0].root.children[1]";
