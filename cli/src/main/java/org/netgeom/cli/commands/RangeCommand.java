@@ -141,7 +141,12 @@ public final class RangeCommand extends BaseCommand {
         root.put("nodes", pt.nodes);
         root.put("certificate", certificate(meth, pt.trees));
         org.netgeom.certify.Certifier.Report cert = null;
-        if (!noCertify && pt.exact) {
+        boolean checkable = polytope == null || g.inputs() <= org.netgeom.certify.Certifier.MAX_VARIABLES;
+        if (!noCertify && pt.exact && !checkable) {
+            System.err.println("range: not certified: netgeom-certify bounds a polytope domain by its exact vertices, in at most "
+                    + org.netgeom.certify.Certifier.MAX_VARIABLES + " variables");
+        }
+        if (!noCertify && pt.exact && checkable) {
             long t0 = System.nanoTime();
             cert = SelfCertify.check(model, root, certifyDomain(d), null);
             if (System.getenv("NETGEOM_TIMING") != null) {
