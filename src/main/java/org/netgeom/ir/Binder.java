@@ -168,6 +168,14 @@ public final class Binder {
             public Layer visit(Layer.Flatten x) {
                 return x;
             }
+
+            public Layer visit(Layer.Maxout x) {
+                return x;
+            }
+
+            public Layer visit(Layer.HardTanh x) {
+                return x;                        // min_val, max_val are rationals, never symbols
+            }
         });
     }
 }

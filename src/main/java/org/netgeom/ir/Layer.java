@@ -12,7 +12,7 @@ import java.util.List;
  */
 public sealed interface Layer
         permits Layer.Dense, Layer.AbRelu, Layer.Identity, Layer.Square, Layer.Smooth, Layer.Residual,
-        Layer.Concat, Layer.BatchNorm, Layer.Conv2d, Layer.MaxPool2d, Layer.AvgPool2d, Layer.Flatten {
+        Layer.Concat, Layer.BatchNorm, Layer.Conv2d, Layer.MaxPool2d, Layer.AvgPool2d, Layer.Flatten, Layer.HardTanh, Layer.Maxout {
 
     /** The layer's {@code "name"}, or null when it has none. */
     String name();
@@ -270,6 +270,68 @@ public sealed interface Layer
     record Flatten(String name) implements Layer {
         public String op() {
             return "flatten";
+        }
+
+        public <R> R accept(LayerVisitor<R> v) {
+            return v.visit(this);
+        }
+    }
+
+    /**
+     * As torch.nn.Hardtanh(min_val, max_val): {@code min(max(x, min), max)} elementwise, with
+     * rational {@code min < max} (PyTorch's defaults -1 and 1). Its derivative is 1 where
+     * {@code min < x < max} and 0 elsewhere, at both kinks included: PyTorch's
+     * {@code hardtanh_backward} passes the gradient only strictly inside (docs/ir.md, "Kinks").
+     * Piecewise-linear engines treat each unit as two sign units, {@code x > min} then
+     * {@code x > max} (pattern "00" at min, "10" linear, "11" at max; "01" is empty).
+     */
+    record HardTanh(String name, Rational min, Rational max) implements Layer {
+        /** torch.nn.Hardtanh's defaults. */
+        public static final Rational DEFAULT_MIN = Rational.MINUS_ONE;
+        public static final Rational DEFAULT_MAX = Rational.ONE;
+
+        public HardTanh {
+            if (min.compareTo(max) >= 0) {
+                throw new IllegalArgumentException("hardtanh needs min_val < max_val, found " + min + " >= " + max);
+            }
+        }
+
+        public String op() {
+            return "hardtanh";
+        }
+
+        /** The derivative at z, PyTorch's convention: 1 strictly inside (min, max), else 0 (kinks included). */
+        public boolean passes(Rational z) {
+            return z.compareTo(min) > 0 && z.compareTo(max) < 0;
+        }
+
+        /** {@link #passes(Rational)} for a double. */
+        public static boolean passes(double z, double min, double max) {
+            return z > min && z < max;
+        }
+
+        public <R> R accept(LayerVisitor<R> v) {
+            return v.visit(this);
+        }
+    }
+
+    /**
+     * Maxout (Goodfellow et al. 2013) of rank {@code k} over a vector of n·k values: output i is the
+     * largest of the k consecutive entries {@code x[i·k] … x[i·k + k − 1]}, as PyTorch's
+     * {@code x.view(-1, n, k).max(-1).values} (PyTorch has no maxout layer; the k affine pieces of a
+     * unit are the rows of the dense layer before it). Ties go to the first maximum, as in max
+     * pooling: the winner's index is the unit's pattern character (0-9, then a-z), and the gradient
+     * goes to it.
+     */
+    record Maxout(String name, int k) implements Layer {
+        public Maxout {
+            if (k < 1) {
+                throw new IllegalArgumentException("maxout needs k >= 1, found " + k);
+            }
+        }
+
+        public String op() {
+            return "maxout";
         }
 
         public <R> R accept(LayerVisitor<R> v) {

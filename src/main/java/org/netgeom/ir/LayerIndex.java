@@ -59,6 +59,17 @@ public final class LayerIndex {
         return Shape.of(in.dim(0), (in.dim(1) - k.h()) / st.h() + 1, (in.dim(2) - k.w()) / st.w() + 1);
     }
 
+    /** The groups of a maxout of rank k over n·k values: output i takes the inputs i·k … i·k + k − 1. */
+    public static int[][] groups(int size, int k) {
+        int[][] g = new int[size / k][k];
+        for (int i = 0; i < g.length; i++) {
+            for (int j = 0; j < k; j++) {
+                g[i][j] = i * k + j;
+            }
+        }
+        return g;
+    }
+
     /** The windows of a pooling layer: for each output index, its input indices (row-major in the window). */
     public static int[][] windows(Layer.Hw k, Layer.Hw st, Shape in) {
         int c = in.dim(0);

@@ -29,4 +29,8 @@ public interface LayerVisitor<R> {
     R visit(Layer.AvgPool2d l);
 
     R visit(Layer.Flatten l);
+
+    R visit(Layer.HardTanh l);
+
+    R visit(Layer.Maxout l);
 }

@@ -182,4 +182,19 @@ final class ShapeInference implements LayerVisitor<Shape> {
     public Shape visit(Layer.Flatten l) {
         return Shape.of(in.size());
     }
+
+    @Override
+    public Shape visit(Layer.HardTanh l) {
+        return in;
+    }
+
+    @Override
+    public Shape visit(Layer.Maxout l) {
+        requireRank(1, "maxout");
+        if (in.dim(0) % l.k() != 0) {
+            throw mismatch(null, "maxout of rank " + l.k() + " takes n·" + l.k() + " values (groups of " + l.k()
+                    + " consecutive entries), it receives " + in.dim(0));
+        }
+        return Shape.of(in.dim(0) / l.k());
+    }
 }

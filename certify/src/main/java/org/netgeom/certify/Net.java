@@ -31,7 +31,7 @@ final class Net {
 
     private static final java.util.regex.Pattern SYMBOL = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
-    sealed interface Op permits Lin, Act, Max, Res, Cat, Param {
+    sealed interface Op permits Lin, Act, Max, Res, Cat, Param, Clamp {
     }
 
     /**
@@ -96,6 +96,13 @@ final class Net {
     }
 
     record Max(int[][] win) implements Op {
+    }
+
+    /**
+     * hardtanh, min(max(z, min), max): two pattern characters per unit, '1' where z &gt; min, then
+     * '1' where z &gt; max ("00": min, "10": z, "11": max; "01" is empty and rejected).
+     */
+    record Clamp(Q min, Q max) implements Op {
     }
 
     record Res(List<Op> body, List<Op> shortcut) implements Op {
@@ -251,6 +258,30 @@ final class Net {
                 return act(Q.ONE, l.hasNonNull("slope") ? scalar(l.get("slope"), p + ".slope") : Q.of(BigInteger.ONE, BigInteger.valueOf(100)));
             case "abrelu":
                 return act(scalar(l.get("pos"), p + ".pos"), scalar(l.get("neg"), p + ".neg"));
+            case "hardtanh": {
+                Q lo = l.hasNonNull("min_val") ? scalar(l.get("min_val"), p + ".min_val") : Q.of(-1);
+                Q hi = l.hasNonNull("max_val") ? scalar(l.get("max_val"), p + ".max_val") : Q.of(1);
+                if (lo.compareTo(hi) >= 0) {
+                    throw new CertRejected("hardtanh needs min_val < max_val", p + ".max_val");
+                }
+                return new Clamp(lo, hi);
+            }
+            case "maxout": {
+                // groups of k consecutive entries, each an argmax unit (as a max-pool window)
+                JsonNode kn = l.get("k");
+                if (shape.length != 1 || kn == null || !kn.canConvertToInt() || kn.asInt() < 1 || n % kn.asInt() != 0) {
+                    throw new CertRejected("maxout needs a vector of n·k values and an integer k >= 1", p + ".k");
+                }
+                int k = kn.asInt();
+                int[][] win = new int[n / k][k];
+                for (int o = 0; o < win.length; o++) {
+                    for (int j = 0; j < k; j++) {
+                        win[o][j] = o * k + j;
+                    }
+                }
+                shape = new int[]{n / k};
+                return new Max(win);
+            }
             case "identity":
                 return null;
             case "flatten":
@@ -773,6 +804,26 @@ final class Net {
             }
             return new Vec(out, v.d);
         }
+        if (op instanceof Clamp c) {
+            BigInteger den = lcm(c.min.d(), c.max.d());
+            Z[] out = new Z[v.n.length];
+            for (int i = 0; i < out.length; i++) {
+                int unit = w.pos;
+                char a = w.next();
+                char b = w.next();
+                if ((a != '0' && a != '1') || (b != '0' && b != '1')) {
+                    throw new CertRejected("pattern characters '" + a + b + "' where a hardtanh unit needs 00, 10 or 11", "pattern[" + unit + "]");
+                }
+                if (a == '0' && b == '1') {
+                    throw new CertRejected("hardtanh unit pattern 01 (z <= min_val and z > max_val) is empty", "pattern[" + unit + "]");
+                }
+                Z z = v.n[i];
+                clampSide(z, c.min, v.d, a, unit, w);
+                clampSide(z, c.max, v.d, b, unit + 1, w);
+                out[i] = a == '1' && b == '0' ? z.scale(den) : constant(k, (b == '1' ? c.max : c.min), den, v.d);
+            }
+            return reduce(out, v.d.multiply(den));
+        }
         if (op instanceof Param pm) {
             Vec a = step(pm.at, v, w);
             Vec d = step(pm.dir, v, w);
@@ -801,6 +852,27 @@ final class Net {
             out[v.n.length + i] = body.n[i].scale(v.d);
         }
         return reduce(out, v.d.multiply(body.d));
+    }
+
+    /** One side of a hardtanh unit: the form z − t·d (times t's denominator) is &gt; 0 where ch is '1', &lt; 0 where '0'. */
+    private static void clampSide(Z z, Q t, BigInteger d, char ch, int unit, Walk w) {
+        int k = z.size();
+        Z g = z.scale(t.d()).add(constant(k, t, t.d(), d), -1);
+        if (g.isZero()) {
+            if (ch == '1') {
+                throw new CertRejected("unit " + unit + " is identically at its hardtanh bound; the pattern cannot say 1", "pattern[" + unit + "]");
+            }
+            return;
+        }
+        w.ineqs.add(new Ineq(ch == '1' ? g : g.neg(), unit));
+    }
+
+    /** The constant t as a form of k entries over den·d (den a multiple of t's denominator). */
+    private static Z constant(int k, Q t, BigInteger den, BigInteger d) {
+        BigInteger[] c = new BigInteger[k];
+        Arrays.fill(c, BigInteger.ZERO);
+        c[k - 1] = t.n().multiply(den.divide(t.d())).multiply(d);
+        return Z.of(c);
     }
 
     /** The tensor over the smallest denominator: n and d divided by the gcd of all entries and d. */

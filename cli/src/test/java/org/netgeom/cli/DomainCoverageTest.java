@@ -100,6 +100,10 @@ class DomainCoverageTest {
         cs.add(vec("leaky_relu", Layer.AbRelu.class, Layer.AbRelu.leakyRelu(null, Rational.of(1, 8))));
         cs.add(vec("abs", Layer.AbRelu.class, Layer.AbRelu.abs(null)));
         cs.add(vec("abrelu", Layer.AbRelu.class, Layer.AbRelu.abrelu(null, Rational.of(-3, 4), Rational.of(5, 2))));
+        cs.add(vec("hardtanh", Layer.HardTanh.class, new Layer.HardTanh(null, Rational.MINUS_ONE, Rational.ONE)));
+        cs.add(vec("hardtanh [-5/2, 7/4]", Layer.HardTanh.class, new Layer.HardTanh(null, Rational.of(-5, 2), Rational.of(7, 4))));
+        cs.add(vec("maxout k=2", Layer.Maxout.class, new Layer.Maxout(null, 2)));
+        cs.add(vec("maxout k=4 after dense", Layer.Maxout.class, dense(4, 8), new Layer.Maxout(null, 4)));
         cs.add(vec("identity", Layer.Identity.class, new Layer.Identity(null)));
         cs.add(vec("square", Layer.Square.class, new Layer.Square(null)));
         for (Layer.Smooth.Fn f : Layer.Smooth.Fn.values()) {
@@ -199,7 +203,7 @@ class DomainCoverageTest {
             }
         }
         assertEquals(cs.size() * Dom.values().length, outcome.size(), "checked pairs");
-        assertEquals(22 * 3, outcome.size(), "checked pairs: 22 op cases × 3 domains");
+        assertEquals(26 * 3, outcome.size(), "checked pairs: 26 op cases × 3 domains");
         // the refusals, stated: smooth activations have no rational values
         Set<String> refused = new TreeSet<>();
         outcome.forEach((k, v) -> {

@@ -75,6 +75,17 @@ public final class Forward64 implements Domain<double[]> {
     }
 
     @Override
+    public double[] clamp(Layer.HardTanh l, double[] v) {
+        double lo = l.min().doubleValue();
+        double hi = l.max().doubleValue();
+        double[] y = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            y[i] = v[i] < lo ? lo : v[i] > hi ? hi : v[i];
+        }
+        return y;
+    }
+
+    @Override
     public double[] square(Layer.Square l, double[] v) {
         double[] y = new double[v.length];
         for (int i = 0; i < v.length; i++) {
@@ -111,7 +122,7 @@ public final class Forward64 implements Domain<double[]> {
     }
 
     @Override
-    public double[] windowMax(Layer.MaxPool2d l, int[][] win, double[] v) {
+    public double[] windowMax(Layer l, int[][] win, double[] v) {
         double[] y = new double[win.length];
         for (int o = 0; o < win.length; o++) {
             double best = Double.NEGATIVE_INFINITY;

@@ -95,6 +95,27 @@ public final class TestNets {
         return new Model("all-ops", Shape.of(3), ls);
     }
 
+    /** dense 3→12, maxout k = 3, dense 4→8, maxout k = 2, dense 4→2. */
+    public static Model maxoutMlp(long seed) {
+        Rng r = new Rng(seed);
+        return new Model("maxout", Shape.of(3), List.of(dense(r, 3, 12), new Layer.Maxout(null, 3), dense(r, 4, 8),
+                new Layer.Maxout(null, 2), dense(r, 4, 2)));
+    }
+
+    /** The ops added with issue 15: dense, hardtanh, dense, hardtanh (torch's defaults), dense, maxout k = 3, dense. */
+    public static Model newOps(long seed) {
+        Rng r = new Rng(seed);
+        List<Layer> ls = new ArrayList<>();
+        ls.add(dense(r, 3, 6));
+        ls.add(new Layer.HardTanh(null, Rational.of(-1, 8), Rational.of(1, 4)));
+        ls.add(dense(r, 6, 4));
+        ls.add(new Layer.HardTanh(null, Rational.MINUS_ONE, Rational.ONE));
+        ls.add(dense(r, 4, 6));
+        ls.add(new Layer.Maxout(null, 3));
+        ls.add(dense(r, 2, 2));
+        return new Model("new-ops", Shape.of(3), ls);
+    }
+
     /** A small CNN: conv, batchnorm, relu, residual conv block, maxpool, conv with stride/padding, avgpool, flatten, dense. */
     public static Model cnn(long seed) {
         Rng r = new Rng(seed);

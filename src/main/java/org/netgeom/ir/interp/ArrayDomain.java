@@ -28,14 +28,17 @@ public abstract class ArrayDomain<S> implements Domain<S[]> {
     /** One unit of the relu family; {@code unit} is its index in the layer. */
     protected abstract S twoSlope(Layer.AbRelu l, int unit, S z);
 
+    /** One hardtanh unit, {@code min(max(z, min_val), max_val)}; {@code unit} is its index in the layer. */
+    protected abstract S clamp(Layer.HardTanh l, int unit, S z);
+
     /** {@code z²}. */
     protected abstract S square(S z);
 
     /** One unit of a smooth activation. */
     protected abstract S smooth(Layer.Smooth.Fn fn, S z);
 
-    /** The max of one window's entries (in window order); {@code o} is the output index. */
-    protected abstract S max(Layer.MaxPool2d l, int o, S[] entries);
+    /** The max of one window's entries (in window order; maxpool2d or maxout); {@code o} is the output index. */
+    protected abstract S max(Layer l, int o, S[] entries);
 
     @Override
     public int size(S[] x) {
@@ -67,6 +70,15 @@ public abstract class ArrayDomain<S> implements Domain<S[]> {
     }
 
     @Override
+    public S[] clamp(Layer.HardTanh l, S[] x) {
+        S[] y = newArray(x.length);
+        for (int i = 0; i < x.length; i++) {
+            y[i] = clamp(l, i, x[i]);
+        }
+        return y;
+    }
+
+    @Override
     public S[] square(Layer.Square l, S[] x) {
         S[] y = newArray(x.length);
         for (int i = 0; i < x.length; i++) {
@@ -85,7 +97,7 @@ public abstract class ArrayDomain<S> implements Domain<S[]> {
     }
 
     @Override
-    public S[] windowMax(Layer.MaxPool2d l, int[][] windows, S[] x) {
+    public S[] windowMax(Layer l, int[][] windows, S[] x) {
         S[] y = newArray(windows.length);
         for (int o = 0; o < windows.length; o++) {
             S[] e = newArray(windows[o].length);

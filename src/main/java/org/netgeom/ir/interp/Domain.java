@@ -12,7 +12,7 @@ import org.netgeom.ir.Layer;
  * both branches of a residual or concat); units are in the row-major order of the IR's shapes; a
  * domain that cannot compute an op refuses it with a coded {@link org.netgeom.ir.NetgeomException}
  * and the interpreter adds the layer's path. The kink conventions are the IR's, stated once:
- * {@link Layer.AbRelu#slopeAtZero()} (docs/ir.md, "Kinks").
+ * {@link Layer.AbRelu#slopeAtZero()}, {@link Layer.HardTanh#passes} (docs/ir.md, "Kinks").
  */
 public interface Domain<V> {
     /** The number of units of a value. */
@@ -23,6 +23,9 @@ public interface Domain<V> {
 
     /** The relu family, unit by unit: {@code pos·z} for z &gt; 0, {@code neg·z} otherwise. */
     V twoSlope(Layer.AbRelu l, V x);
+
+    /** hardtanh, unit by unit: {@code min(max(z, min_val), max_val)}. */
+    V clamp(Layer.HardTanh l, V x);
 
     /** {@code z²}, unit by unit. */
     V square(Layer.Square l, V x);
@@ -36,8 +39,12 @@ public interface Domain<V> {
      */
     V normalise(Layer.BatchNorm l, int perChannel, V x);
 
-    /** Max pooling: output o is the largest of the inputs {@code windows[o]} (row-major in the window). */
-    V windowMax(Layer.MaxPool2d l, int[][] windows, V x);
+    /**
+     * A max over index windows: output o is the largest of the inputs {@code windows[o]}, the first
+     * maximum winning ties. {@code l} is a {@link Layer.MaxPool2d} (its windows, row-major) or a
+     * {@link Layer.Maxout} (its groups of k consecutive entries).
+     */
+    V windowMax(Layer l, int[][] windows, V x);
 
     /** {@code a + b}, unit by unit (a residual's body plus its shortcut). */
     V add(V a, V b);

@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The one walk over the IR. It owns what every engine used to repeat: composites (a residual's
  * body, then its shortcut, then their sum; a concat's input followed by its branch), shapes
- * (flatten, conv and pool output shapes), the index arithmetic of conv taps and pool windows
+ * (flatten, conv and pool output shapes), the index arithmetic of conv taps, pool windows and maxout groups
  * (lowered once per layer and kept: an interpreter is meant to be built once per model and run at
  * many points), the JSON path of every layer, and the error paths (a domain's refusal gets the
  * path of the layer that refused; every op a domain refuses up front is reported at once). An op's
@@ -240,6 +240,19 @@ public final class Interpreter {
         public V visit(Layer.Flatten l) {
             shape = Shape.of(shape.size());
             return x;
+        }
+
+        @Override
+        public V visit(Layer.Maxout l) {
+            int n = d.size(x);
+            int[][] groups = lower("groups", () -> LayerIndex.groups(n, l.k()));
+            shape = Shape.of(n / l.k());
+            return d.windowMax(l, groups, x);
+        }
+
+        @Override
+        public V visit(Layer.HardTanh l) {
+            return d.clamp(l, x);
         }
     }
 }

@@ -195,12 +195,26 @@ public final class IrReader {
                 l = op.equals("maxpool2d") ? new Layer.MaxPool2d(name, k, s) : new Layer.AvgPool2d(name, k, s);
                 keys = Set.of("kernel", "stride");
             }
+            case "hardtanh" -> {
+                Rational lo = present(n, "min_val") ? rational(n.get("min_val"), p.key("min_val")) : Layer.HardTanh.DEFAULT_MIN;
+                Rational hi = present(n, "max_val") ? rational(n.get("max_val"), p.key("max_val")) : Layer.HardTanh.DEFAULT_MAX;
+                if (lo.compareTo(hi) >= 0) {
+                    throw IrError.IR_BAD_VALUE.at(p.key("max_val").toString(), "hardtanh needs min_val < max_val, found min_val "
+                            + lo + " and max_val " + hi);
+                }
+                l = new Layer.HardTanh(name, lo, hi);
+                keys = Set.of("min_val", "max_val");
+            }
+            case "maxout" -> {
+                l = new Layer.Maxout(name, positiveInt(require(n, "k", p), p.key("k"), 1));
+                keys = Set.of("k");
+            }
             default -> {
                 Layer.Smooth.Fn fn = Layer.Smooth.Fn.byOp(op);
                 if (fn == null) {
                     throw IrError.IR_UNKNOWN_OP.at(p.key("op").toString(), "unknown op '" + op + "' (known: dense, relu, "
                             + "leaky_relu, abs, abrelu, identity, square, tanh, sigmoid, erf, softplus, gelu, residual, "
-                            + "concat, batchnorm, conv2d, maxpool2d, avgpool2d, flatten)");
+                            + "concat, batchnorm, conv2d, maxpool2d, avgpool2d, flatten, hardtanh, maxout)");
                 }
                 l = new Layer.Smooth(name, fn);
                 keys = Set.of();
@@ -282,6 +296,15 @@ public final class IrReader {
     }
 
     /** One scalar node: a JSON number (exact decimal) or a string. */
+    /** A scalar that must be a rational constant (a free symbol is {@link IrError#IR_BAD_VALUE}). */
+    private static Rational rational(JsonNode n, IrPath p) {
+        Scalar s = scalar(n, p);
+        if (!(s instanceof Rational q)) {
+            throw IrError.IR_BAD_VALUE.at(p.toString(), "expected a rational constant, found the symbol '" + s + "'");
+        }
+        return q;
+    }
+
     public static Scalar scalar(JsonNode n, IrPath p) {
         if (n.isNumber()) {
             if (n.isDouble() || n.isFloat()) {

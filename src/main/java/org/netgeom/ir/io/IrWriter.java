@@ -168,6 +168,17 @@ public final class IrWriter {
             public Void visit(Layer.Flatten x) {
                 return null;
             }
+
+            public Void visit(Layer.Maxout m) {
+                sb.append(", \"k\": ").append(m.k());
+                return null;
+            }
+
+            public Void visit(Layer.HardTanh h) {
+                put("min_val", h.min());
+                put("max_val", h.max());
+                return null;
+            }
         });
         sb.append('}');
     }

@@ -87,6 +87,10 @@ class IrReaderTest {
                         + "{\"op\": \"leaky_relu\"}, {\"op\": \"abs\"}, {\"op\": \"abrelu\", \"neg\": \"-1/3\", \"pos\": 2},"
                         + "{\"op\": \"identity\", \"name\": \"id\"}, {\"op\": \"square\"}, {\"op\": \"tanh\"}, {\"op\": \"sigmoid\"},"
                         + "{\"op\": \"erf\"}, {\"op\": \"softplus\"}, {\"op\": \"gelu\"}"), Shape.of(2), 0),
+                Arguments.of("hardtanh, defaults and exact bounds", model("[2]", "{\"op\": \"hardtanh\"}, "
+                        + "{\"op\": \"hardtanh\", \"min_val\": \"-1/3\", \"max_val\": 0.5}"), Shape.of(2), 0),
+                Arguments.of("maxout", model("[2]", "{\"op\": \"dense\", \"weight\": [[1, 0], [0, 1], [1, 1], [1, -1], [0, 0], [2, 1]]}, "
+                        + "{\"op\": \"maxout\", \"k\": 3}"), Shape.of(2), 12),
                 Arguments.of("residual with shortcut", model("[2]", "{\"op\": \"residual\", \"layers\": ["
                         + "{\"op\": \"dense\", \"weight\": [[1, 0, 1], [0, 1, 1], [1, 1, 1]]}, {\"op\": \"relu\"}], \"shortcut\": ["
                         + "{\"op\": \"dense\", \"weight\": [[1, 0], [0, 1], [1, 1]], \"bias\": [0, 0, 1]}]}")
@@ -266,6 +270,17 @@ class IrReaderTest {
                         IrError.IR_SHAPE_MISMATCH, "layers[0]"),
                 Arguments.of("batchnorm stats", model("[3]", "{\"op\": \"batchnorm\", \"mean\": [0, 0], \"var\": [1, 1]}"),
                         IrError.IR_SHAPE_MISMATCH, "layers[0].mean"),
+                Arguments.of("hardtanh min_val = max_val", model("[2]", "{\"op\": \"hardtanh\", \"min_val\": 1, \"max_val\": \"1\"}"),
+                        IrError.IR_BAD_VALUE, "layers[0].max_val"),
+                Arguments.of("hardtanh min_val above the default max_val", model("[2]", "{\"op\": \"hardtanh\", \"min_val\": 2}"),
+                        IrError.IR_BAD_VALUE, "layers[0].max_val"),
+                Arguments.of("hardtanh symbolic bound", model("[2]", "{\"op\": \"hardtanh\", \"min_val\": \"a\"}"),
+                        IrError.IR_BAD_VALUE, "layers[0].min_val"),
+                Arguments.of("maxout without k", model("[4]", "{\"op\": \"maxout\"}"), IrError.IR_MISSING_KEY, "layers[0].k"),
+                Arguments.of("maxout k 0", model("[4]", "{\"op\": \"maxout\", \"k\": 0}"), IrError.IR_BAD_VALUE, "layers[0].k"),
+                Arguments.of("maxout k not dividing", model("[5]", "{\"op\": \"maxout\", \"k\": 2}"), IrError.IR_SHAPE_MISMATCH, "layers[0]"),
+                Arguments.of("maxout on an image", model("[1, 2, 2]", "{\"op\": \"maxout\", \"k\": 2}"), IrError.IR_SHAPE_MISMATCH,
+                        "layers[0]"),
                 Arguments.of("stride 0", model("[1, 4, 4]", "{\"op\": \"maxpool2d\", \"kernel\": 2, \"stride\": 0}"),
                         IrError.IR_BAD_VALUE, "layers[0].stride"),
                 Arguments.of("fractional kernel", model("[1, 4, 4]", "{\"op\": \"maxpool2d\", \"kernel\": 1.5}"),

@@ -37,7 +37,8 @@ public final class BoundsCommand extends BaseCommand {
         out().println("  Serra et al. 2018 (Theorem 1) upper bound:   " + b.serra() + " activation regions");
         out().println("  Montufar et al. 2014 (Theorem 4) lower bound: " + b.montufar()
                 + " (reached by some choice of weights of a rectifier MLP with these widths"
-                + (b.montufar().signum() == 0 ? "; 0: some width is below the input dimension, where the theorem does not apply" : "")
+                + (b.montufar().signum() == 0 ? "; 0: some width is below the input dimension, or a hardtanh or maxout layer "
+                        + "is present, where the theorem does not apply" : "")
                 + ")");
         out().flush();
         return 0;

@@ -71,8 +71,16 @@ public final class RangeCommand extends BaseCommand {
     boolean noCertify;
 
     @Option(names = "--input-splits", paramLabel = "K",
-            description = "The most input bisections on a path of the search before units are split (default: 5 per input for up to 8 inputs, else 0, as verify).")
+            description = "The most input bisections on a path of the search before units are split (default: 8 per input for up to 3 inputs, 5 per input for up to 8, else 0).")
     Integer inputSplits;
+
+    /**
+     * range's default input splits: 8 per input for 1-3 inputs (on the bench's 2- and 3-input nets
+     * 16 splits need about half the nodes of 10, docs/benchmarks.md), else verify's default.
+     */
+    public static int defaultInputSplits(int inputs) {
+        return inputs <= 3 ? 8 * inputs : VerifyCommand.defaultInputSplits(inputs);
+    }
 
     @Option(names = "--eps-sweep", paramLabel = "A,B,N",
             description = "With --linf CENTER: the exact range and the IBP/CROWN bounds for N radii from A to B (implies --compare).")
@@ -127,7 +135,7 @@ public final class RangeCommand extends BaseCommand {
             throw CliError.USAGE.error("--input-splits must be 0 or more");
         }
         BranchAndBound.Limits lim = new BranchAndBound.Limits(meth, maxNodes, deadline,
-                inputSplits != null ? inputSplits : VerifyCommand.defaultInputSplits(m.input().size()));
+                inputSplits != null ? inputSplits : defaultInputSplits(m.input().size()));
         if (epsSweep != null) {
             return sweep(m, g, forms, labels, lim, meth);
         }

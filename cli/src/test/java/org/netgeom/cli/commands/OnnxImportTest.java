@@ -71,7 +71,7 @@ class OnnxImportTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "mlp64", "linear", "cnn", "cnn_fold", "cnn_view", "residual", "nested", "convcat", "batchnorm", "batchnorm2d", "normalise",
+    @ValueSource(strings = {"mlp", "hardtanh", "mlp64", "linear", "cnn", "cnn_fold", "cnn_view", "residual", "nested", "convcat", "batchnorm", "batchnorm2d", "normalise",
             "normalise64", "gemm", "matmul"})
     void evalAgreesWithTheReference(String name) {
         JsonNode c = find(name);

@@ -129,6 +129,8 @@ class ViewBatch(nn.Module):
 torch.manual_seed(3)
 add_torch("mlp", nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 3)), (4,),
           input_names=["x"], dynamic_axes={"x": {0: "batch"}})
+add_torch("hardtanh", nn.Sequential(nn.Linear(4, 8), nn.Hardtanh(-0.5, 0.75), nn.Linear(8, 8), nn.ReLU6(), nn.Linear(8, 3)),
+          (4,))
 add_torch("mlp64", nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3)), (4,), dtype=torch.float64)
 m = nn.Sequential(nn.Linear(3, 2))
 path = add_torch("linear", m, (3,))

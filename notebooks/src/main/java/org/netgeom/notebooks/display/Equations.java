@@ -162,6 +162,27 @@ final class Equations implements LayerVisitor<Void> {
     }
 
     @Override
+    public Void visit(Layer.Maxout l) {
+        List<Expr> next = new ArrayList<>();
+        for (int i = 0; i + l.k() <= cur.size(); i += l.k()) {
+            StringBuilder sb = new StringBuilder("\\max\\left(");
+            for (int j = 0; j < l.k(); j++) {
+                sb.append(j == 0 ? "" : ",\\, ").append(cur.get(i + j).tex());
+            }
+            next.add(new Expr(l.k() == 1 ? cur.get(i).tex() : sb.append("\\right)").toString(), l.k() == 1 && cur.get(i).atomic()));
+        }
+        cur = next;
+        return null;
+    }
+
+    @Override
+    public Void visit(Layer.HardTanh l) {
+        String f = "\\operatorname{hardtanh}_{" + Latex.scalar(l.min()) + ",\\," + Latex.scalar(l.max()) + "}";
+        map(e -> f + "\\left(" + e + "\\right)");
+        return null;
+    }
+
+    @Override
     public Void visit(Layer.Identity l) {
         return null;
     }

@@ -67,6 +67,17 @@ class LatexTest {
                 "f(\\mathbf{x}) &= h^{(4)}_{1} - h^{(4)}_{2} + \\frac{1}{2} h^{(4)}_{3}\n\\end{aligned}"), Latex.equations(rb));
     }
 
+    /** hardtanh and maxout (issue 15), by hand: x ↦ (x − 1/2, 2x, −x), maxout k = 3, hardtanh on [−1/2, 1]. */
+    @Test
+    void hardtanhAndMaxoutEquations() {
+        Model m = IrReader.read("""
+                {"netgeom": 1, "input": [1], "layers": [
+                  {"op": "dense", "weight": [[1], [2], [-1]], "bias": ["-1/2", 0, 0]}, {"op": "maxout", "k": 3},
+                  {"op": "hardtanh", "min_val": "-1/2"}]}""", Path.of("."));
+        assertEquals("\\begin{aligned}\nf(x) &= \\operatorname{hardtanh}_{-\\frac{1}{2},\\,1}\\left(\\max\\left(x - \\frac{1}{2},\\, "
+                + "2 x,\\, -x\\right)\\right)\n\\end{aligned}", Latex.equations(m));
+    }
+
     @Test
     void symbolsSquaresAndSmoothActivations() {
         Model m = IrReader.read("""

@@ -8,10 +8,12 @@ import org.netgeom.numeric.linalg.Elementwise;
  * An elementwise activation y = f(x): the relu family ({@code pos·x if x > 0 else neg·x}),
  * square, identity or a smooth function. Backward dx = f'(x) dy; tangents R{y} = f'(x) R{x},
  * R{dx} = f'(x) R{dy} + f''(x) R{x} dy. At x = 0 the relu family's derivative is PyTorch's:
- * 0 for relu and abs, the negative slope for leaky_relu and abrelu.
+ * 0 for relu and abs, the negative slope for leaky_relu and abrelu. hardtanh clamps to
+ * [min, max] (neg, pos hold min, max) with derivative 1 strictly inside, 0 elsewhere, the kinks
+ * included (PyTorch's hardtanh_backward).
  */
 final class ActOp extends Op {
-    enum Kind { ABRELU, SQUARE, SMOOTH }
+    enum Kind { ABRELU, SQUARE, SMOOTH, HARDTANH }
 
     private final Kind kind;
     private final double neg;
@@ -35,6 +37,10 @@ final class ActOp extends Op {
         return new ActOp(path, size, Kind.ABRELU, neg, pos, Layer.AbRelu.slopeAtZero(l.op(), neg, 0.0), null);
     }
 
+    static ActOp hardtanh(String path, int size, Layer.HardTanh l) {
+        return new ActOp(path, size, Kind.HARDTANH, l.min().doubleValue(), l.max().doubleValue(), 0, null);
+    }
+
     static ActOp square(String path, int size) {
         return new ActOp(path, size, Kind.SQUARE, 0, 0, 0, null);
     }
@@ -48,6 +54,7 @@ final class ActOp extends Op {
             case ABRELU -> v > 0 ? pos * v : (neg == 0 ? 0.0 : neg * v);
             case SQUARE -> v * v;
             case SMOOTH -> Activations.value(fn, v);
+            case HARDTANH -> v < neg ? neg : v > pos ? pos : v;
         };
     }
 
@@ -56,12 +63,13 @@ final class ActOp extends Op {
             case ABRELU -> v > 0 ? pos : v < 0 ? neg : atZero;
             case SQUARE -> 2 * v;
             case SMOOTH -> Activations.derivative(fn, v);
+            case HARDTANH -> Layer.HardTanh.passes(v, neg, pos) ? 1 : 0;
         };
     }
 
     private double d2(double v) {
         return switch (kind) {
-            case ABRELU -> 0;
+            case ABRELU, HARDTANH -> 0;
             case SQUARE -> 2;
             case SMOOTH -> Activations.second(fn, v);
         };

@@ -186,6 +186,17 @@ public final class Net {
         public Op visit(Layer.Flatten l) {
             return new FlattenOp(path, in);
         }
+
+        /** Maxout over n·k values is max pooling of a 1 × n × k image with kernel and stride 1 × k (same order, same ties). */
+        @Override
+        public Op visit(Layer.Maxout l) {
+            return new PoolOp(path, new int[]{1, in / l.k(), l.k()}, 1, l.k(), 1, l.k(), true);
+        }
+
+        @Override
+        public Op visit(Layer.HardTanh l) {
+            return ActOp.hardtanh(path, in, l);
+        }
     }
 
     // ------------------------------------------------------------------ state

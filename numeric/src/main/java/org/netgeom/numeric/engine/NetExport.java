@@ -131,4 +131,14 @@ final class NetExport implements LayerVisitor<Layer> {
     public Layer visit(Layer.Flatten l) {
         return l;
     }
+
+    @Override
+    public Layer visit(Layer.HardTanh l) {
+        return l;
+    }
+
+    @Override
+    public Layer visit(Layer.Maxout l) {
+        return l;
+    }
 }

@@ -511,6 +511,22 @@ class Converter:
             layers.extend(self.flush(pending, shape, n))
             layers.append({"op": "leaky_relu", "name": n.name, "slope": exact_str(np.float32(a.get("alpha", 0.01)))})
             return None, shape
+        if op == "Clip":
+            # torch exports nn.Hardtanh / ReLU6 / clamp(lo, hi) as Clip: min and max inputs (opset 11+) or attributes
+            lo = self.const(n, 1, "min")
+            hi = self.const(n, 2, "max")
+            lo = lo if lo is not None else a.get("min")
+            hi = hi if hi is not None else a.get("max")
+            if lo is None or hi is None or np.asarray(lo).size != 1 or np.asarray(hi).size != 1:
+                raise unsupported("op 'Clip' at node '%s' without both a scalar min and max (only a two-sided Clip is "
+                                  "the IR's hardtanh)" % n.name)
+            lo, hi = np.asarray(lo).reshape(-1)[0], np.asarray(hi).reshape(-1)[0]
+            if not np.isfinite(lo) or not np.isfinite(hi) or not lo < hi:
+                raise unsupported("op 'Clip' at node '%s' with min %r, max %r: hardtanh needs finite min < max"
+                                  % (n.name, float(lo), float(hi)))
+            layers.extend(self.flush(pending, shape, n))
+            layers.append({"op": "hardtanh", "name": n.name, "min_val": exact_str(lo), "max_val": exact_str(hi)})
+            return None, shape
         if op in ("Gemm", "MatMul"):
             return self.dense(n, cur, shape, layers, pending, a)
         if op == "Conv":

@@ -19,7 +19,7 @@ class EngineTest {
     @Test
     void everyIrOpIsCompiledAndAgreesWithForward64() {
         Set<Class<?>> seen = new HashSet<>();
-        for (Model m : new Model[]{TestNets.allVectorOps(1), TestNets.cnn(2)}) {
+        for (Model m : new Model[]{TestNets.allVectorOps(1), TestNets.cnn(2), TestNets.newOps(3)}) {
             m.walk(s -> seen.add(s.layer().getClass()));
             Net net = Net.of(m);
             int n = 3;

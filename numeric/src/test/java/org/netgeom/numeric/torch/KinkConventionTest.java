@@ -60,4 +60,38 @@ class KinkConventionTest {
         assertEquals(phi.pos().rational().doubleValue(), net.jacobianInput(new double[]{0.25}, 1)[0], 0.0);
         assertEquals(phi.neg().rational().doubleValue(), net.jacobianInput(new double[]{-0.25}, 1)[0], 0.0);
     }
+
+    static Stream<Arguments> hardtanhPoints() {
+        // (x, stated derivative): PyTorch's hardtanh_backward passes the gradient only where min < x < max
+        return Stream.of(Arguments.of(-0.5, 0.0), Arguments.of(0.75, 0.0), Arguments.of(0.0, 1.0), Arguments.of(-0.4999, 1.0),
+                Arguments.of(-0.75, 0.0), Arguments.of(2.0, 0.0));
+    }
+
+    /** hardtanh on [−1/2, 3/4]: derivative 0 at both kinks and outside, 1 strictly inside; forward clamps. */
+    @ParameterizedTest
+    @MethodSource("hardtanhPoints")
+    void hardtanhDerivativeIsZeroAtBothKinks(double x0, double expected) {
+        Layer.HardTanh h = new Layer.HardTanh(null, Rational.of(-1, 2), Rational.of(3, 4));
+        Net net = Net.of(scalarNet(h));
+        double[] x = {x0};
+        assertEquals(expected, torch.jacobian(net, x, 1, false)[0], 0.0, "torch's autograd at " + x0);
+        assertEquals(expected, net.jacobianInput(x, 1)[0], 0.0, "Java engine at " + x0);
+        assertEquals(expected, h.passes(Rational.of(new java.math.BigDecimal(x0))) ? 1.0 : 0.0, 0.0, "Layer.HardTanh.passes");
+        double clamped = Math.min(0.75, Math.max(-0.5, x0));
+        assertEquals(clamped, torch.forward(net, x, 1, false)[0], 0.0, "torch forward");
+        assertEquals(clamped, net.forward(x, 1, false)[0], 0.0, "Java engine forward");
+    }
+
+    /** maxout k = 2 on (x, 2x − 1): at x = 1 the entries tie and the first maximum takes the gradient (1), as torch.max's index. */
+    @org.junit.jupiter.api.Test
+    void maxoutTieGoesToTheFirstMaximum() {
+        Layer.Dense in = new Layer.Dense(null, Tensor.matrix(new Rational[][]{{Rational.ONE}, {Rational.TWO}}),
+                Tensor.vector(Rational.ZERO, Rational.MINUS_ONE));
+        Net net = Net.of(new Model("tie", Shape.of(1), List.of(in, new Layer.Maxout(null, 2))));
+        for (double[] c : new double[][]{{1.0, 1.0}, {2.0, 2.0}, {0.0, 1.0}}) {
+            double[] x = {c[0]};
+            assertEquals(c[1], torch.jacobian(net, x, 1, false)[0], 0.0, "torch's autograd at " + c[0]);
+            assertEquals(c[1], net.jacobianInput(x, 1)[0], 0.0, "Java engine at " + c[0]);
+        }
+    }
 }

@@ -42,6 +42,58 @@ class TorchParityTest {
 
     // ------------------------------------------------------------------ values and derivatives
 
+    /** hardtanh (nn.Hardtanh) inside an MLP: values, parameter gradients, Jacobians and HVPs against torch. */
+    @Test
+    void hardtanhForwardGradientsJacobiansHvp() {
+        org.netgeom.ir.Layer h = new org.netgeom.ir.Layer.HardTanh(null, org.netgeom.ir.Rational.of(-1, 8),
+                org.netgeom.ir.Rational.of(1, 4));
+        Net net = Net.of(TestNets.mlp(21, h, 3, 6, 5, 2));
+        int n = 9;
+        double[] x = TestNets.data(22, n, 3);
+        double[] y = TestNets.data(23, n, 2);
+        double[] f = net.forward(x, n, false);
+        TestNets.assertClose(f, torch.forward(net, x, n, false), TOL, "forward");
+        double[] g = new double[net.paramCount()];
+        double sum = net.lossGradient(x, y, n, Loss.MSE, 1.0 / (n * 2), false, g);
+        TorchEngine.Gradient tg = torch.gradient(net, x, y, n, Loss.MSE, false);
+        assertEquals(tg.loss(), sum / (n * 2), TOL * tg.loss(), "loss");
+        TestNets.assertClose(g, tg.grad(), TOL, "gradient");
+        TestNets.assertClose(net.jacobianInput(x, n), torch.jacobian(net, x, n, false), TOL, "Jacobian w.r.t. the input");
+        TestNets.assertClose(net.jacobianParams(x, n), torch.jacobian(net, x, n, true), TOL, "Jacobian w.r.t. the parameters");
+        double[] v = TestNets.data(24, net.paramCount(), 1);
+        double[] hv = new double[net.paramCount()];
+        net.lossHvp(x, y, n, Loss.MSE, 1.0 / (n * 2), v, hv, null);
+        TestNets.assertClose(hv, torch.hvp(net, x, y, n, Loss.MSE, v), TOL, "Hessian-vector product");
+        // the data must reach both saturated sides and the linear part, or the test proves little
+        java.util.Set<Integer> sides = new java.util.HashSet<>();
+        Net first = Net.of(new Model("pre", org.netgeom.ir.Shape.of(3), java.util.List.of(TestNets.mlp(21, h, 3, 6, 5, 2).layers().get(0))));
+        for (double z : first.forward(x, n, false)) {
+            sides.add(z <= -0.125 ? -1 : z >= 0.25 ? 1 : 0);
+        }
+        assertEquals(3, sides.size(), "pre-activations on both kinks' sides and inside");
+    }
+
+    /** maxout (netgeom_torch.Maxout, x.view(-1, n, k).max(-1).values) in an MLP: values, gradients, Jacobians, HVPs. */
+    @Test
+    void maxoutForwardGradientsJacobiansHvp() {
+        Net net = Net.of(TestNets.maxoutMlp(31));
+        int n = 9;
+        double[] x = TestNets.data(34, n, 3);
+        double[] y = TestNets.data(35, n, 2);
+        TestNets.assertClose(net.forward(x, n, false), torch.forward(net, x, n, false), TOL, "forward");
+        double[] g = new double[net.paramCount()];
+        double sum = net.lossGradient(x, y, n, Loss.MSE, 1.0 / (n * 2), false, g);
+        TorchEngine.Gradient tg = torch.gradient(net, x, y, n, Loss.MSE, false);
+        assertEquals(tg.loss(), sum / (n * 2), TOL * tg.loss(), "loss");
+        TestNets.assertClose(g, tg.grad(), TOL, "gradient");
+        TestNets.assertClose(net.jacobianInput(x, n), torch.jacobian(net, x, n, false), TOL, "Jacobian w.r.t. the input");
+        TestNets.assertClose(net.jacobianParams(x, n), torch.jacobian(net, x, n, true), TOL, "Jacobian w.r.t. the parameters");
+        double[] v = TestNets.data(36, net.paramCount(), 1);
+        double[] hv = new double[net.paramCount()];
+        net.lossHvp(x, y, n, Loss.MSE, 1.0 / (n * 2), v, hv, null);
+        TestNets.assertClose(hv, torch.hvp(net, x, y, n, Loss.MSE, v), TOL, "Hessian-vector product");
+    }
+
     @Test
     void vectorOpsForwardGradientsJacobiansNtkHvp() {
         Net net = Net.of(TestNets.allVectorOps(1));

@@ -31,7 +31,9 @@ import java.util.Map;
  * windows of s entries is an arrangement of W·C(s, 2) hyperplanes and leaves min(d, W); a
  * residual or concat block leaves min(d_in, width) after it, since its output is a function of
  * its input (the body's bottleneck does not bound it), and multiplies by the bounds of its body
- * and shortcut.
+ * and shortcut. A hardtanh layer of width n is 2n sign units (z &gt; min, z &gt; max): Σ_{j ≤ d} C(2n, j)
+ * cells, leaving min(d, n). A maxout layer of n groups of k is counted as max pooling: n·C(k, 2)
+ * hyperplanes, leaving min(d, n).
  *
  * <p><b>Lower bound</b>: Montúfar, Pascanu, Cho and Bengio 2014, "On the Number of Linear
  * Regions of Deep Neural Networks", Theorem 4 (Corollary 6): with widths n_l ≥ n0, some
@@ -41,7 +43,8 @@ import java.util.Map;
  * trivial bound, and the theorem does not apply; likewise when a linear bottleneck narrower than
  * n0 (two consecutive affine ops) precedes a non-last layer, and a bottleneck of width d before
  * the last layer limits its sum to j ≤ min(n0, d) (its hyperplanes live in a d-dimensional
- * image), so the lower bound never exceeds the upper one.
+ * image), so the lower bound never exceeds the upper one. The construction folds with rectifiers:
+ * for a network with a hardtanh or maxout layer the lower bound is 0 (not claimed).
  */
 public final class RegionBounds {
     /** Both bounds and the widths they were computed from. */
@@ -68,7 +71,10 @@ public final class RegionBounds {
         List<Integer> dims = new ArrayList<>();
         widths(m.shapes(), n0, widths, dims);
         BigInteger serra = new RegionBounds().count(m.shapes(), 0, n0);
-        return new Bounds(serra, montufar(n0, widths, dims), n0, List.copyOf(widths));
+        boolean[] clamps = {false};
+        m.walk(s -> clamps[0] |= s.layer() instanceof Layer.HardTanh || s.layer() instanceof Layer.Maxout);
+        // Montúfar's construction folds with rectifiers; with a hardtanh or maxout layer it is not claimed (0, the trivial bound)
+        return new Bounds(serra, clamps[0] ? BigInteger.ZERO : montufar(n0, widths, dims), n0, List.copyOf(widths));
     }
 
     /** Serra et al. 2018, Theorem 1, for a rectifier MLP with n0 inputs and the given hidden widths. */
@@ -172,8 +178,17 @@ public final class RegionBounds {
                 int next = vanishes ? Math.min(d, n - j) : Math.min(d, n);
                 r = r.add(binomial(n, j).multiply(count(layers, i + 1, next)));
             }
-        } else if (l instanceof Layer.MaxPool2d p) {
-            int size = p.kernel().h() * p.kernel().w();
+        } else if (l instanceof Layer.HardTanh) {
+            // two sign units per unit (z > min, z > max), 2n hyperplanes in pairs of parallels: at most
+            // Σ_{j ≤ d} C(2n, j) cells (Zaslavsky), and the image after has dimension ≤ min(d, n)
+            int n = ls.in().size();
+            BigInteger f = BigInteger.ZERO;
+            for (int j = 0; j <= Math.min(d, 2 * n); j++) {
+                f = f.add(binomial(2 * n, j));
+            }
+            r = f.multiply(count(layers, i + 1, Math.min(d, n)));
+        } else if (l instanceof Layer.MaxPool2d || l instanceof Layer.Maxout) {
+            int size = l instanceof Layer.MaxPool2d p ? p.kernel().h() * p.kernel().w() : ((Layer.Maxout) l).k();
             long h = (long) out * size * (size - 1) / 2;
             BigInteger f = BigInteger.ZERO;
             for (int j = 0; j <= Math.min(d, h); j++) {
@@ -215,7 +230,10 @@ public final class RegionBounds {
             if (ls.layer() instanceof Layer.AbRelu) {
                 out.add(ls.in().size());
                 dims.add(d);
-            } else if (ls.layer() instanceof Layer.MaxPool2d) {
+            } else if (ls.layer() instanceof Layer.HardTanh) {
+                out.add(2 * ls.in().size());          // its sign units
+                dims.add(d);
+            } else if (ls.layer() instanceof Layer.MaxPool2d || ls.layer() instanceof Layer.Maxout) {
                 out.add(ls.out().size());
                 dims.add(d);
             }

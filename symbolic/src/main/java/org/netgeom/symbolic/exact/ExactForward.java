@@ -12,13 +12,13 @@ import org.netgeom.symbolic.SymbolicError;
 
 /**
  * The forward pass in exact rational arithmetic, for every op with rational values: dense, the
- * relu family (abrelu), identity, square, residual, concat, batchnorm (when √(var + eps) is
+ * relu family (abrelu), hardtanh, identity, square, residual, concat, batchnorm (when √(var + eps) is
  * rational), conv2d, max and average pooling, flatten. Smooth activations have no rational
  * values and are refused with {@link SymbolicError#NOT_EXACT}; free symbols must be bound first.
  *
  * <p>Also records the activation pattern at the point (one character per piecewise-linear unit
  * in evaluation order, a residual's body before its shortcut: '1' for a positive
- * pre-activation, '0' otherwise; for max pooling the index of the winner in its window, row-major,
+ * pre-activation, '0' otherwise; hardtanh two of them per unit, z &gt; min_val then z &gt; max_val; for max pooling the index of the winner in its window, row-major,
  * 0-9 then a-z) and whether the point lies on a kink (a zero pre-activation or a tie in a max),
  * where the pattern is not that of an open region.
  *
@@ -96,6 +96,16 @@ public final class ExactForward extends ArrayDomain<Rational> implements Interpr
         return z.multiply(s > 0 ? l.pos().rational() : l.neg().rational());
     }
 
+    /** Two sign units, z &gt; min then z &gt; max ("00" at min, "10" between, "11" at max). */
+    @Override
+    protected Rational clamp(Layer.HardTanh l, int unit, Rational z) {
+        int a = z.compareTo(l.min());
+        int b = z.compareTo(l.max());
+        kink |= a == 0 || b == 0;
+        pattern.append(a > 0 ? '1' : '0').append(b > 0 ? '1' : '0');
+        return a <= 0 ? l.min() : b >= 0 ? l.max() : z;
+    }
+
     @Override
     protected Rational square(Rational z) {
         return z.multiply(z);
@@ -123,7 +133,7 @@ public final class ExactForward extends ArrayDomain<Rational> implements Interpr
     }
 
     @Override
-    protected Rational max(Layer.MaxPool2d l, int o, Rational[] e) {
+    protected Rational max(Layer l, int o, Rational[] e) {
         Rational best = null;
         int arg = 0;
         for (int k = 0; k < e.length; k++) {

@@ -271,6 +271,16 @@ public final class ExactJacobian {
                 return g;
             }
 
+            /** PyTorch's hardtanh_backward: the gradient passes only where min &lt; z &lt; max (0 at both kinks). */
+            @Override
+            public Rational[] visit(Layer.HardTanh l) {
+                Rational[] gx = new Rational[g.length];
+                for (int i = 0; i < g.length; i++) {
+                    gx[i] = l.passes(e.in()[i]) ? g[i] : Rational.ZERO;
+                }
+                return gx;
+            }
+
             @Override
             public Rational[] visit(Layer.Square l) {
                 Rational[] gx = new Rational[g.length];
@@ -383,6 +393,23 @@ public final class ExactJacobian {
                             gx[xi] = gx[xi].add(g[o].multiply(area));
                         }
                     }
+                }
+                return gx;
+            }
+
+            /** Maxout: the gradient goes to the first maximum of each group (as torch.max's index). */
+            @Override
+            public Rational[] visit(Layer.Maxout l) {
+                int[][] groups = LayerIndex.groups(e.in().length, l.k());
+                Rational[] gx = zeros(e.in().length);
+                for (int o = 0; o < groups.length; o++) {
+                    int best = groups[o][0];
+                    for (int xi : groups[o]) {
+                        if (e.in()[xi].compareTo(e.in()[best]) > 0) {
+                            best = xi;
+                        }
+                    }
+                    gx[best] = gx[best].add(g[o]);
                 }
                 return gx;
             }

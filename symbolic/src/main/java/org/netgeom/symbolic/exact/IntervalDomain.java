@@ -108,6 +108,12 @@ public final class IntervalDomain extends ArrayDomain<IntervalDomain.Iv> impleme
         return new Iv(min, max);
     }
 
+    /** hardtanh is monotone: the clamped ends. */
+    @Override
+    protected Iv clamp(Layer.HardTanh l, int unit, Iv z) {
+        return new Iv(z.lo.max(l.min()).min(l.max()), z.hi.max(l.min()).min(l.max()));
+    }
+
     @Override
     protected Iv square(Iv z) {
         Rational a = z.lo.multiply(z.lo);
@@ -130,7 +136,7 @@ public final class IntervalDomain extends ArrayDomain<IntervalDomain.Iv> impleme
     }
 
     @Override
-    protected Iv max(Layer.MaxPool2d l, int o, Iv[] e) {
+    protected Iv max(Layer l, int o, Iv[] e) {
         Rational lo = e[0].lo;
         Rational hi = e[0].hi;
         for (int k = 1; k < e.length; k++) {

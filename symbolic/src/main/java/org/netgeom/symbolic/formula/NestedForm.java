@@ -117,6 +117,14 @@ final class NestedForm implements LayerVisitor<Void> {
     }
 
     @Override
+    public Void visit(Layer.HardTanh l) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] = "Min(" + Cas.of(l.max()) + ",Max(" + Cas.of(l.min()) + "," + v[i] + "))";
+        }
+        return null;
+    }
+
+    @Override
     public Void visit(Layer.Identity l) {
         return null;
     }
@@ -242,6 +250,22 @@ final class NestedForm implements LayerVisitor<Void> {
         }
         v = y;
         shape = LayerIndex.poolOut(k, st, shape);
+    }
+
+    @Override
+    public Void visit(Layer.Maxout l) {
+        int[][] g = LayerIndex.groups(v.length, l.k());
+        String[] y = new String[g.length];
+        for (int o = 0; o < g.length; o++) {
+            StringBuilder sb = new StringBuilder(l.k() == 1 ? "(" : "Max(");
+            for (int e = 0; e < g[o].length; e++) {
+                sb.append(e == 0 ? "" : ",").append("(").append(v[g[o][e]]).append(")");
+            }
+            y[o] = sb.append(")").toString();
+        }
+        v = y;
+        shape = Shape.of(y.length);
+        return null;
     }
 
     @Override

@@ -25,7 +25,7 @@ import java.util.List;
  * the right of a point on a line) and records the condition that keeps it there as a
  * {@link Constraint} g(u) &gt; 0 or g(u) ≥ 0: a unit on the positive branch ('1') needs its
  * pre-activation z &gt; 0, a unit on the other branch ('0') needs −z ≥ 0, and a max-pool winner
- * needs z_win − z_other &gt; 0 against earlier entries of its window and ≥ 0 against later ones
+ * (or maxout group) needs z_win − z_other &gt; 0 against earlier entries of its window and ≥ 0 against later ones
  * (the first maximum wins, as in {@link ExactForward}). The pattern string follows
  * {@link ExactForward}'s convention: one character per unit in evaluation order, a residual's
  * body before its shortcut.
@@ -198,6 +198,15 @@ public final class AffineForward implements LayerVisitor<Void> {
 
     // ------------------------------------------------------------------ affine helpers
 
+    private static boolean isZero(Rational[] a) {
+        for (Rational q : a) {
+            if (!q.isZero()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static Rational[] zero(int m) {
         Rational[] z = new Rational[m + 1];
         Arrays.fill(z, Rational.ZERO);
@@ -319,6 +328,39 @@ public final class AffineForward implements LayerVisitor<Void> {
             pattern.append(p ? '1' : '0');
             constraints.add(new Constraint(p ? v[i] : scaled(v[i], Rational.MINUS_ONE), p, path, i));
             y[i] = scaled(v[i], p ? pos : neg);
+        }
+        v = y;
+        return null;
+    }
+
+    /**
+     * hardtanh: two units per value, z &gt; min ('1', strict; '0': min − z ≥ 0) and z ≥ max ('1',
+     * non-strict; '0': max − z &gt; 0), so that a point on a kink takes PyTorch's branch: slope 0 at
+     * z = min and at z = max ({@link Layer.HardTanh#passes}); a unit identically equal to max takes
+     * '0' (the same value and map). Pattern: two characters per unit.
+     */
+    @Override
+    public Void visit(Layer.HardTanh l) {
+        Rational[][] y = new Rational[v.length][];
+        for (int i = 0; i < v.length; i++) {
+            Rational[] lo = v[i].clone();
+            lo[0] = lo[0].subtract(l.min());
+            Rational[] hi = v[i].clone();
+            hi[0] = hi[0].subtract(l.max());
+            Rational[] belowMax = scaled(hi, Rational.MINUS_ONE);
+            boolean a = chooser.positive(lo);
+            // a unit identically at max (z − max ≡ 0) takes '0': both branches give the same value and map,
+            // and "identically zero, '1'" is the pattern no engine or checker accepts
+            boolean b = !isZero(hi) && !chooser.positive(belowMax);
+            pattern.append(a ? '1' : '0').append(b ? '1' : '0');
+            constraints.add(new Constraint(a ? lo : scaled(lo, Rational.MINUS_ONE), a, path, i));
+            constraints.add(new Constraint(b ? hi : belowMax, !b, path, i));
+            if (b || !a) {
+                y[i] = zero(m);
+                y[i][0] = b ? l.max() : l.min();
+            } else {
+                y[i] = v[i];
+            }
         }
         v = y;
         return null;
@@ -446,14 +488,7 @@ public final class AffineForward implements LayerVisitor<Void> {
                 cand[e] = v[windows[out][e]];
             }
             if (max) {
-                int win = chooser.argmax(cand);
-                pattern.append(Character.forDigit(win, 36));
-                for (int o = 0; o < cand.length; o++) {
-                    if (o != win) {
-                        constraints.add(new Constraint(minus(cand[win], cand[o]), o < win, path, out));
-                    }
-                }
-                y[out] = cand[win].clone();
+                y[out] = winner(cand, out);
             } else {
                 Rational[] s = zero(m);
                 for (Rational[] z : cand) {
@@ -464,6 +499,35 @@ public final class AffineForward implements LayerVisitor<Void> {
         }
         v = y;
         shape = LayerIndex.poolOut(k, st, shape);
+    }
+
+    /** The chosen maximum of a window's candidates, with its constraints (the first maximum wins ties). */
+    private Rational[] winner(Rational[][] cand, int out) {
+        int win = chooser.argmax(cand);
+        pattern.append(Character.forDigit(win, 36));
+        for (int o = 0; o < cand.length; o++) {
+            if (o != win) {
+                constraints.add(new Constraint(minus(cand[win], cand[o]), o < win, path, out));
+            }
+        }
+        return cand[win].clone();
+    }
+
+    /** Maxout: a max over each group of k consecutive values, as a max-pool window. */
+    @Override
+    public Void visit(Layer.Maxout l) {
+        int[][] groups = LayerIndex.groups(v.length, l.k());
+        Rational[][] y = new Rational[groups.length][];
+        for (int out = 0; out < groups.length; out++) {
+            Rational[][] cand = new Rational[groups[out].length][];
+            for (int e = 0; e < cand.length; e++) {
+                cand[e] = v[groups[out][e]];
+            }
+            y[out] = winner(cand, out);
+        }
+        v = y;
+        shape = Shape.of(y.length);
+        return null;
     }
 
     @Override

@@ -113,6 +113,21 @@ public final class NormProduct {
                 return Bound.one(out);
             }
 
+            /**
+             * Maxout over disjoint groups: |max a − max b| ≤ max_j |a_j − b_j|, so it is 1-Lipschitz from
+             * l-inf, l1 and l2 to the same norm (each input entry feeds one output).
+             */
+            @Override
+            public Bound visit(Layer.Maxout x) {
+                return Bound.one(out);
+            }
+
+            /** hardtanh is a clamp, 1-Lipschitz in every norm (slope 0 or 1 per unit). */
+            @Override
+            public Bound visit(Layer.HardTanh x) {
+                return Bound.one(out);
+            }
+
             @Override
             public Bound visit(Layer.Flatten x) {
                 return Bound.one(out);

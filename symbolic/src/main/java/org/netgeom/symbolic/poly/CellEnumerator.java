@@ -149,7 +149,8 @@ public final class CellEnumerator {
             } else if (u instanceof Unit.Argmax am) {
                 Form[] z = am.z();
                 if (z.length > 36) {
-                    throw SymbolicError.BAD_INPUT.error("a max-pooling window of " + z.length + " entries (patterns encode at most 36)");
+                    throw SymbolicError.BAD_INPUT.error("a max-pooling window or maxout group of " + z.length
+                            + " entries (patterns encode at most 36)");
                 }
                 for (int j = 0; j < z.length; j++) {
                     Polytope q = p;

@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * Compiles layers into the straight-line instructions of a {@link NetworkProgram}: every affine
  * op (dense, batchnorm, conv2d, avgpool2d) becomes one sparse linear map, the relu family one
- * block of sign units, max pooling one block of argmax units, residual and concat an addition
+ * block of sign units, hardtanh two sign units per unit between two linear maps, max pooling and maxout one block of argmax units, residual and concat an addition
  * or concatenation of two earlier buffers; identity and flatten cost nothing. Units come in the
  * evaluation order of {@code ExactForward} (a residual's body, then its shortcut). Smooth ops and
  * square are refused with {@code NOT_PIECEWISE_LINEAR}.
@@ -115,8 +115,38 @@ final class NetworkCompiler implements Domain<Integer> {
 
     @Override
     public Integer twoSlope(Layer.AbRelu l, Integer x) {
-        Rational neg = l.neg().rational();
-        Rational pos = l.pos().rational();
+        return signUnits(l.neg().rational(), l.pos().rational(), l.op(), x);
+    }
+
+    /**
+     * hardtanh as two sign units per unit: rows z_i − min and z_i − max (interleaved), relu, then
+     * y_i = min + relu(z_i − min) − relu(z_i − max); the pattern "01" (z &lt; min and z &gt; max)
+     * is empty and pruned like any infeasible sign choice. One block of 2n units, op "hardtanh".
+     */
+    @Override
+    public Integer clamp(Layer.HardTanh l, Integer x) {
+        int n = size(x);
+        List<List<IntMatrix.Entry>> up = new ArrayList<>(2 * n);
+        Rational[] upBias = new Rational[2 * n];
+        List<List<IntMatrix.Entry>> down = new ArrayList<>(n);
+        Rational[] downBias = new Rational[n];
+        for (int i = 0; i < n; i++) {
+            up.add(List.of(new IntMatrix.Entry(i, Rational.ONE)));
+            up.add(List.of(new IntMatrix.Entry(i, Rational.ONE)));
+            upBias[2 * i] = l.min().negate();
+            upBias[2 * i + 1] = l.max().negate();
+            down.add(List.of(new IntMatrix.Entry(2 * i, Rational.ONE), new IntMatrix.Entry(2 * i + 1, Rational.MINUS_ONE)));
+            downBias[i] = l.min();
+        }
+        int shifted = buffer(2 * n);
+        ins.add(new Lin(x, shifted, new IntMatrix(n, up, upBias)));
+        int r = signUnits(Rational.ZERO, Rational.ONE, l.op(), shifted);
+        int dst = buffer(n);
+        ins.add(new Lin(r, dst, new IntMatrix(2 * n, down, downBias)));
+        return dst;
+    }
+
+    private int signUnits(Rational neg, Rational pos, String op, int x) {
         BigInteger q = neg.denominator().divide(neg.denominator().gcd(pos.denominator())).multiply(pos.denominator());
         BigInteger nb = neg.numerator().multiply(q.divide(neg.denominator()));
         BigInteger pb = pos.numerator().multiply(q.divide(pos.denominator()));
@@ -126,7 +156,7 @@ final class NetworkCompiler implements Domain<Integer> {
         int dst = buffer(n);
         ins.add(new Act(x, dst, fits ? nb.longValue() : 0, fits ? pb.longValue() : 0, nb, pb, q,
                 neg.doubleValue(), pos.doubleValue(), max));
-        blocks.add(new NetworkProgram.UnitBlock(track, path, l.op(), units, n));
+        blocks.add(new NetworkProgram.UnitBlock(track, path, op, units, n));
         units += n;
         return dst;
     }
@@ -143,7 +173,7 @@ final class NetworkCompiler implements Domain<Integer> {
 
     private NetgeomException notPiecewiseLinear(Layer l) {
         return SymbolicError.NOT_PIECEWISE_LINEAR.at(path, l.op() + " is not piecewise linear, so the network has no "
-                + "finite set of affine pieces (regions need dense, relu/leaky_relu/abs/abrelu, identity, residual, concat, "
+                + "finite set of affine pieces (regions need dense, relu/leaky_relu/abs/abrelu, hardtanh, identity, residual, concat, "
                 + "batchnorm, conv2d, pooling and flatten only)");
     }
 
@@ -155,7 +185,7 @@ final class NetworkCompiler implements Domain<Integer> {
     }
 
     @Override
-    public Integer windowMax(Layer.MaxPool2d l, int[][] win, Integer x) {
+    public Integer windowMax(Layer l, int[][] win, Integer x) {
         int dst = buffer(win.length);
         ins.add(new Pool(x, dst, win));
         blocks.add(new NetworkProgram.UnitBlock(track, path, l.op(), units, win.length));

@@ -22,7 +22,7 @@ public final class RandomNets {
     /**
      * An MLP: {@code inputs} → dense/activation per hidden width → dense to {@code outputs}.
      *
-     * @param activation "relu", "leaky_relu" (slope 1/10), "abs"
+     * @param activation "relu", "leaky_relu" (slope 1/10), "abs", "hardtanh" (min_val −1/2, max_val 3/4)
      */
     public static Model mlp(long seed, int inputs, int[] widths, int outputs, String activation, int den) {
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -37,12 +37,13 @@ public final class RandomNets {
         return new Model("random-" + seed, Shape.of(inputs), layers);
     }
 
-    /** The activation layer named {@code op} (leaky_relu with slope 1/10). */
+    /** The activation layer named {@code op} (leaky_relu with slope 1/10, hardtanh on [−1/2, 3/4]). */
     public static Layer activation(String op) {
         return switch (op) {
             case "relu" -> Layer.AbRelu.relu(null);
             case "leaky_relu" -> Layer.AbRelu.leakyRelu(null, Rational.of(1, 10));
             case "abs" -> Layer.AbRelu.abs(null);
+            case "hardtanh" -> new Layer.HardTanh(null, Rational.of(-1, 2), Rational.of(3, 4));
             default -> throw new IllegalArgumentException("no activation " + op);
         };
     }

@@ -35,8 +35,22 @@ public final class Graph {
      * {@code dst_i = bias_i + Σ_k val[i][k]·src[col[i][k]]}: exact entries and their nearest
      * doubles ({@code dval}, {@code dbias}).
      */
-    public record Aff(int src, int dst, int[][] col, Rational[][] val, double[][] dval, Rational[] bias, double[] dbias)
-            implements Op {
+    public record Aff(int src, int dst, int[][] col, Rational[][] val, double[][] dval, Rational[] bias, double[] dbias,
+                      boolean dense) implements Op {
+        /** True when every row reads every one of the n entries of its source in order (col[i] = 0, 1, …, n−1). */
+        static boolean isDense(int[][] col, int n) {
+            for (int[] c : col) {
+                if (c.length != n) {
+                    return false;
+                }
+                for (int q = 0; q < n; q++) {
+                    if (c[q] != q) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
     }
 
     /** Sign units {@code first .. first+n-1}: dst_i = pos·src_i if src_i &gt; 0 else neg·src_i. */
@@ -126,6 +140,11 @@ public final class Graph {
 
     /** The forward pass in float64 (nearest doubles, no rounding control: a guide, never a bound). */
     public double[] evalDouble(double[] x) {
+        return buffersDouble(x)[output];
+    }
+
+    /** Every buffer of the float64 forward pass (a guide, never a bound). */
+    double[][] buffersDouble(double[] x) {
         double[][] buf = new double[sizes.length][];
         buf[0] = x;
         for (Op op : ops) {
@@ -175,7 +194,7 @@ public final class Graph {
                 buf[c.dst()] = out;
             }
         }
-        return buf[output];
+        return buf;
     }
 
     /**
@@ -235,6 +254,11 @@ public final class Graph {
                 val[o] = n == cs.length ? v : java.util.Arrays.copyOf(v, n);
                 bias[o] = a.biasRational(o);
             }
+            return aff(x, col, val, bias);
+        }
+
+        private int aff(int x, int[][] col, Rational[][] val, Rational[] bias) {
+            int out = col.length;
             double[][] dv = new double[out][];
             double[] db = new double[out];
             for (int i = 0; i < out; i++) {
@@ -245,7 +269,7 @@ public final class Graph {
                 db[i] = bias[i].doubleValue();
             }
             int dst = buffer(out);
-            ops.add(new Aff(x, dst, col, val, dv, bias, db));
+            ops.add(new Aff(x, dst, col, val, dv, bias, db, Aff.isDense(col, sizes.get(x))));
             return dst;
         }
 
@@ -260,6 +284,39 @@ public final class Graph {
             return dst;
         }
 
+        /**
+         * hardtanh as min + relu(z − min) − relu(z − max): rows z − min, z − max interleaved, two
+         * relu units per unit (the layer's path), then their difference (as the regions compiler).
+         */
+        @Override
+        public Integer clamp(Layer.HardTanh l, Integer x) {
+            int n = sizes.get(x);
+            int[][] upCol = new int[2 * n][];
+            Rational[][] upVal = new Rational[2 * n][];
+            Rational[] upBias = new Rational[2 * n];
+            int[][] downCol = new int[n][];
+            Rational[][] downVal = new Rational[n][];
+            Rational[] downBias = new Rational[n];
+            for (int i = 0; i < n; i++) {
+                upCol[2 * i] = new int[]{i};
+                upCol[2 * i + 1] = new int[]{i};
+                upVal[2 * i] = new Rational[]{Rational.ONE};
+                upVal[2 * i + 1] = new Rational[]{Rational.ONE};
+                upBias[2 * i] = l.min().negate();
+                upBias[2 * i + 1] = l.max().negate();
+                downCol[i] = new int[]{2 * i, 2 * i + 1};
+                downVal[i] = new Rational[]{Rational.ONE, Rational.MINUS_ONE};
+                downBias[i] = l.min();
+            }
+            int up = aff(x, upCol, upVal, upBias);
+            int r = buffer(2 * n);
+            ops.add(new Act(up, r, Rational.ZERO, Rational.ONE, units.size()));
+            for (int i = 0; i < 2 * n; i++) {
+                units.add(new UnitRef(ops.size() - 1, i, path));
+            }
+            return aff(r, downCol, downVal, downBias);
+        }
+
         @Override
         public Integer square(Layer.Square l, Integer x) {
             throw notPl(l);
@@ -272,7 +329,7 @@ public final class Graph {
 
         private NetgeomException notPl(Layer l) {
             return SymbolicError.NOT_PIECEWISE_LINEAR.at(path, l.op() + " is not piecewise linear; exact ranges and "
-                    + "verification need dense, relu/leaky_relu/abs/abrelu, identity, residual, concat, batchnorm, conv2d, "
+                    + "verification need dense, relu/leaky_relu/abs/abrelu, hardtanh, identity, residual, concat, batchnorm, conv2d, "
                     + "pooling and flatten only");
         }
 
@@ -283,7 +340,7 @@ public final class Graph {
         }
 
         @Override
-        public Integer windowMax(Layer.MaxPool2d l, int[][] win, Integer x) {
+        public Integer windowMax(Layer l, int[][] win, Integer x) {
             int dst = buffer(win.length);
             ops.add(new Max(x, dst, win, units.size()));
             for (int i = 0; i < win.length; i++) {

@@ -117,6 +117,21 @@ class RegionBoundsTest {
                           {"op": "maxpool2d", "kernel": 2},
                           {"op": "flatten"},
                           {"op": "dense", "weight": [[1]]}]}""", 386, 0),
+                // hardtanh(2) on n0 = 1: 2 units are 4 sign units (z > min, z > max), 4 breakpoints on the line:
+                // C(4,0) + C(4,1) = 5 (attained when the breakpoints are distinct); d after = min(1, 2) = 1; the
+                // dense after adds nothing. Montufar's construction folds with rectifiers: not claimed, 0.
+                new Case("hardtanh 1-D", """
+                        {"netgeom": 1, "input": [1], "layers": [
+                          {"op": "dense", "weight": [[1], [2]], "bias": [0, 1]},
+                          {"op": "hardtanh", "min_val": "-1/2"},
+                          {"op": "dense", "weight": [[1, 1]]}]}""", 5, 0),
+                // maxout k = 3 on n0 = 1, 2 groups: each group is an arrangement of C(3,2) = 3 hyperplanes (points),
+                // 2·3 = 6 points on the line: C(6,0) + C(6,1) = 7; d after = min(1, 2) = 1. Montufar: not claimed, 0.
+                new Case("maxout 1-D", """
+                        {"netgeom": 1, "input": [1], "layers": [
+                          {"op": "dense", "weight": [[1], [2], [-1], [1], [0], [3]], "bias": [0, 1, 0, -1, 0, 1]},
+                          {"op": "maxout", "k": 3},
+                          {"op": "dense", "weight": [[1, 1]]}]}""", 7, 0),
                 // a linear bottleneck: dense 2 -> 1 -> 3, relu(3), dense. The relu's 3 hyperplanes
                 // are pulled back from a line, so at most 4 regions (3 parallel lines): Serra with
                 // d = 1 gives C(3,0) + C(3,1) = 4. Montufar's sum over j <= n0 = 2 would claim 7 > 4,

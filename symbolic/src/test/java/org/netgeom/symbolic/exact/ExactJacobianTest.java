@@ -160,5 +160,22 @@ class ExactJacobianTest {
             Model m = IrReader.read("{\"netgeom\": 1, \"input\": [1], \"layers\": [" + c[0] + "]}", null);
             assertEquals(Rational.parse(c[1]), ExactJacobian.at(m, new Rational[]{Rational.ZERO}).wrtInput()[0][0], c[0]);
         }
+        // hardtanh on [-1/2, 3/4]: PyTorch's hardtanh_backward passes the gradient only strictly inside, so the
+        // derivative is 0 at both kinks; the exact Jacobian and the loss surface's local map (AffineForward at the
+        // point) both take that branch
+        Model h = IrReader.read("{\"netgeom\": 1, \"input\": [1], \"layers\": [{\"op\": \"hardtanh\", \"min_val\": \"-1/2\", "
+                + "\"max_val\": \"3/4\"}]}", null);
+        for (String[] c : new String[][]{{"-1/2", "0"}, {"3/4", "0"}, {"0", "1"}, {"-1", "0"}, {"1", "0"}, {"1/2", "1"}}) {
+            Rational[] x = {Rational.parse(c[0])};
+            assertEquals(Rational.parse(c[1]), ExactJacobian.at(h, x).wrtInput()[0][0], "hardtanh' at " + c[0]);
+            org.netgeom.symbolic.loss.AffineForward.Result lm = org.netgeom.symbolic.loss.AffineForward.run(h,
+                    org.netgeom.symbolic.loss.AffineForward.identity(1), 1, null, org.netgeom.symbolic.loss.AffineForward.atPoint(x));
+            assertEquals(Rational.parse(c[1]), lm.output()[0][1], "local map's slope at " + c[0]);
+        }
+        // maxout k = 2 on (x, 2x - 1): at x = 1 the two tie; the first maximum takes the gradient (torch.max's index)
+        Model mo = IrReader.read("{\"netgeom\": 1, \"input\": [1], \"layers\": [{\"op\": \"dense\", \"weight\": [[1], [2]], "
+                + "\"bias\": [0, -1]}, {\"op\": \"maxout\", \"k\": 2}]}", null);
+        assertEquals(Rational.ONE, ExactJacobian.at(mo, new Rational[]{Rational.ONE}).wrtInput()[0][0], "maxout tie: first maximum");
+        assertEquals(Rational.TWO, ExactJacobian.at(mo, new Rational[]{Rational.TWO}).wrtInput()[0][0]);
     }
 }

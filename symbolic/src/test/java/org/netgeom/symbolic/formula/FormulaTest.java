@@ -88,6 +88,23 @@ class FormulaTest {
         }
     }
 
+    /** hardtanh and maxout (issue 15): the nested formula, evaluated by Symja, equals the exact forward pass. */
+    @Test
+    void nestedHardtanhAndMaxoutMatchTheForwardPass() {
+        Model m = IrReader.read("""
+                {"netgeom": 1, "input": [2], "layers": [
+                  {"op": "dense", "weight": [[1, -2], [2, 1], ["-1/2", 1], [0, 1], [1, 1], [-1, 0]], "bias": ["1/4", 0, "-1/3", 0, "-1/2", "1/4"]},
+                  {"op": "maxout", "k": 3}, {"op": "hardtanh", "min_val": "-1/3", "max_val": "1/2"},
+                  {"op": "dense", "weight": [[1, -1], [2, 1]], "bias": [0, "1/2"]}, {"op": "hardtanh"},
+                  {"op": "dense", "weight": [[1, -2]]}]}""", null);
+        Formula.Nested f = Formula.nested(m);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        for (int t = 0; t < 12; t++) {
+            Rational[] x = {Rational.of(r.nextInt(-24, 25), 8), Rational.of(r.nextInt(-24, 25), 8)};
+            assertEquals(ExactForward.eval(m, x)[0], at(f.text().get(0), Map.of("x1", x[0], "x2", x[1])));
+        }
+    }
+
     @Test
     void freeWeightSymbolsStaySymbolic() {
         Model m = IrReader.read("""

@@ -144,6 +144,74 @@ final class RefNet {
             }
             return y;
         }
+        if (l instanceof Layer.HardTanh h) {
+            // from the definition min(max(z, min), max): two characters per unit, a = [z > min],
+            // b = [z > max]; the value is min (a = 0), z (a = 1, b = 0) or max (b = 1); every
+            // combination, "01" included, is left to the LP
+            Rational[][] y = new Rational[x.length][];
+            for (int i = 0; i < x.length; i++) {
+                if (options != null) {
+                    options.add(2);
+                    options.add(2);
+                    y[i] = x[i];
+                    continue;
+                }
+                boolean a = pattern.charAt(pos++) == '1';
+                boolean b = pattern.charAt(pos++) == '1';
+                for (int side = 0; side < 2; side++) {
+                    Rational t = side == 0 ? h.min() : h.max();
+                    boolean on = side == 0 ? a : b;
+                    Rational[] g = x[i].clone();
+                    g[w - 1] = g[w - 1].subtract(t);
+                    if (isZero(g)) {
+                        degenerate = true;
+                        ok &= !on;
+                    } else {
+                        if (!on) {
+                            for (int q = 0; q < w; q++) {
+                                g[q] = g[q].negate();
+                            }
+                        }
+                        ineq.add(g);
+                    }
+                }
+                if (!a || b) {
+                    y[i] = zero(w);
+                    y[i][w - 1] = b ? h.max() : h.min();
+                } else {
+                    y[i] = x[i];
+                }
+            }
+            return y;
+        }
+        if (l instanceof Layer.Maxout mo) {
+            // from the definition: output i is the max of x[i·k .. i·k + k − 1], one argmax unit each,
+            // the first maximum winning identical entries
+            int k = mo.k();
+            Rational[][] y = new Rational[x.length / k][];
+            for (int o = 0; o < y.length; o++) {
+                if (options != null) {
+                    options.add(k);
+                    y[o] = x[o * k];
+                    continue;
+                }
+                int jw = Character.digit(pattern.charAt(pos++), 36);
+                for (int q = 0; q < k; q++) {
+                    if (q != jw) {
+                        Rational[] g = minus(x[o * k + jw], x[o * k + q]);
+                        if (isZero(g)) {
+                            degenerate = true;
+                            ok &= q > jw;
+                        } else {
+                            ineq.add(g);
+                        }
+                    }
+                }
+                y[o] = x[o * k + jw];
+            }
+            shape = Shape.of(y.length);
+            return y;
+        }
         if (l instanceof Layer.Identity || l instanceof Layer.Flatten) {
             if (l instanceof Layer.Flatten) {
                 shape = Shape.of(shape.size());

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The acceptance case table: random rational networks (1-D to 4-D inputs; relu, leaky_relu, abs;
+ * The acceptance case table: random rational networks (1-D to 4-D inputs; relu, leaky_relu, abs, hardtanh, maxout;
  * residual, batchnorm, concat; conv2d with max and average pooling on a 1×4×4 image, in all 16
  * input dimensions and on a 2-D slice) against independent references:
  * <ul>
@@ -77,6 +77,14 @@ class RegionsCaseTest {
         c.add(box("2-D concat", TestNets.concat(71, 2), 2, -1, 1));
         c.add(box("1x4x4 conv2d 3x3 + maxpool (16-D)", TestNets.conv(81, 3, 1, 0, true), 16, -1, 1));
         c.add(box("1x4x4 conv2d pad 1 stride 2 + avgpool (16-D)", TestNets.conv(82, 3, 2, 1, false), 16, -1, 1));
+        c.add(box("1-D hardtanh [3,3]", RandomNets.mlp(14, 1, new int[]{3, 3}, 1, "hardtanh", 4), 1, -3, 3));
+        c.add(box("2-D hardtanh [3,3] 2 outputs", RandomNets.mlp(25, 2, new int[]{3, 3}, 2, "hardtanh", 4), 2, -2, 2));
+        c.add(box("3-D hardtanh [3,2]", RandomNets.mlp(33, 3, new int[]{3, 2}, 1, "hardtanh", 4), 3, -2, 2));
+        c.add(box("2-D residual hardtanh", TestNets.residual(53, 2, 2, "hardtanh", false), 2, -2, 2));
+        c.add(box("1-D maxout k=3 [3,2]", TestNets.maxout(15, 1, new int[]{3, 2}, 3, 1), 1, -3, 3));
+        c.add(box("2-D maxout k=2 [3,2]", TestNets.maxout(26, 2, new int[]{3, 2}, 2, 1), 2, -2, 2));
+        c.add(box("2-D maxout k=4 [2] 2 outputs", TestNets.maxout(27, 2, new int[]{2}, 4, 2), 2, -2, 2));
+        c.add(box("3-D maxout k=3 [2,2]", TestNets.maxout(34, 3, new int[]{2, 2}, 3, 1), 3, -1, 1));
         // a 2-D slice through the 16-D image space of the conv + maxpool net
         Rational[] origin = new Rational[16];
         Rational[] d1 = new Rational[16];

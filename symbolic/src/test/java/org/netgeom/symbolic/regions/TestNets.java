@@ -63,6 +63,20 @@ final class TestNets {
         return new Layer.Dense(null, Tensor.matrix(w), Tensor.vector(b));
     }
 
+    /** A maxout MLP: dense(n→w·k), maxout k, per width, then dense(→outs); weights j/4. */
+    static Model maxout(long seed, int n, int[] widths, int k, int outs) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<Layer> ls = new java.util.ArrayList<>();
+        int in = n;
+        for (int w : widths) {
+            ls.add(RandomNets.dense(r, in, w * k, 4));
+            ls.add(new Layer.Maxout(null, k));
+            in = w;
+        }
+        ls.add(RandomNets.dense(r, in, outs, 4));
+        return new Model("maxout", Shape.of(n), ls);
+    }
+
     /** Residual MLP: dense(n→h), act, residual[dense(h→h), act, dense(h→h)], act, dense(h→1). */
     static Model residual(long seed, int n, int h, String act, boolean denseShortcut) {
         SplittableRandom r = new SplittableRandom(seed);

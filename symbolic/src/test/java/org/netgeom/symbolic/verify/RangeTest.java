@@ -11,6 +11,7 @@ import org.netgeom.symbolic.regions.Region;
 import org.netgeom.symbolic.regions.Regions;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -119,16 +120,48 @@ class RangeTest {
                 }
                 samples[s] = ExactForward.eval(m, x);
             }
+            // the methods as published, and the search's own: CROWN with forward linear bounds, with and
+            // without the back-substituted intermediate bounds (the cheap first bound of a node)
+            Relaxation crownForward = new Relaxation(g, Relaxation.Method.CROWN, dl, dh, null, null, true, true);
+            java.util.Map<String, Relaxation> rs = new java.util.LinkedHashMap<>();
             for (Relaxation.Method method : Relaxation.Method.values()) {
-                Relaxation r = new Relaxation(g, method, dl, dh, null);
+                rs.put(method.name(), new Relaxation(g, method, dl, dh, null));
+            }
+            rs.put("CROWN+forward", crownForward);
+            rs.put("CROWN+forward, no intermediate", new Relaxation(g, Relaxation.Method.CROWN, dl, dh, null, null, false, true));
+            for (var e : rs.entrySet()) {
+                Relaxation r = e.getValue();
                 for (int i = 0; i < g.outputs(); i++) {
                     Rational up = Rational.fromDouble(r.objectiveUpper(unit(g.outputs(), i, 1), null, null));
                     Rational down = Rational.fromDouble(-r.objectiveUpper(unit(g.outputs(), i, -1), null, null));
-                    String what = m.name() + " #" + t + " output " + i + " " + method;
+                    String what = m.name() + " #" + t + " output " + i + " " + e.getKey();
                     assertTrue(down.compareTo(ref[i][0]) <= 0 && ref[i][1].compareTo(up) <= 0, what + ": [" + down.doubleValue()
                             + ", " + up.doubleValue() + "] misses the exact range");
                     for (Rational[] y : samples) {
                         assertTrue(down.compareTo(y[i]) <= 0 && y[i].compareTo(up) <= 0, what + " misses a sample");
+                    }
+                }
+            }
+            // a child node (the lower half of input 0) that inherits the root's bounds: it must contain
+            // every sample of its half box
+            Rational mid = lo[0].add(hi[0]).divide(Rational.TWO);
+            double[] ch = dh.clone();
+            ch[0] = mid.doubleValue();
+            Relaxation child = new Relaxation(g, Relaxation.Method.CROWN, dl, ch, null, crownForward, true, true);
+            Relaxation cheapChild = new Relaxation(g, Relaxation.Method.CROWN, dl, ch, null, crownForward, false, true);
+            for (int s = 0; s < 300; s++) {
+                Rational[] x = new Rational[lo.length];
+                for (int j = 0; j < x.length; j++) {
+                    Rational top = j == 0 ? mid : hi[j];
+                    x[j] = lo[j].add(top.subtract(lo[j]).multiply(Rational.of(rnd.nextLong(0, 1L << 20), 1L << 20)));
+                }
+                Rational[] y = ExactForward.eval(m, x);
+                for (Relaxation r : List.of(child, cheapChild)) {
+                    for (int i = 0; i < g.outputs(); i++) {
+                        Rational up = Rational.fromDouble(r.objectiveUpper(unit(g.outputs(), i, 1), null, null));
+                        Rational down = Rational.fromDouble(-r.objectiveUpper(unit(g.outputs(), i, -1), null, null));
+                        assertTrue(down.compareTo(y[i]) <= 0 && y[i].compareTo(up) <= 0,
+                                m.name() + " #" + t + ": a child's bound misses a sample of its half box");
                     }
                 }
             }

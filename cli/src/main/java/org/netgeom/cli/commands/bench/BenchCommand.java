@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
                 BenchTrainCommand.class,
                 BenchHessianCommand.class,
                 LipschitzBench.class,
-                VerifyBench.class})
+                VerifyBench.class,
+                RangeBench.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

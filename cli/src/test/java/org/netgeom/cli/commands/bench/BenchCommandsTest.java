@@ -80,6 +80,26 @@ class BenchCommandsTest {
     }
 
     @Test
+    void benchRangeAgreesWithTheEnumerationAndContainsAGrid() throws Exception {
+        JsonNode j = run("bench", "range", "--quick", "--json");
+        assertTrue(j.get("agree").asBoolean(), j.toString());
+        JsonNode row = j.get("rows").get(0);
+        assertTrue(row.get("regions").asLong() > 1 && row.get("nodes").asLong() >= 1, row.toString());
+        assertTrue(row.get("speedup").asDouble() > 0 && row.get("cpuSpeedup").asDouble() > 0, row.toString());
+        org.netgeom.ir.Rational min = org.netgeom.ir.Rational.parse(row.get("min").asText());
+        org.netgeom.ir.Rational max = org.netgeom.ir.Rational.parse(row.get("max").asText());
+        // an independent sample: the exact outputs on a 21 x 21 grid of the box lie in [min, max]
+        org.netgeom.ir.Model m = RegionsScaleBench.he(1, 2, new int[]{16, 16});
+        for (int a = 0; a <= 20; a++) {
+            for (int b = 0; b <= 20; b++) {
+                org.netgeom.ir.Rational[] x = {org.netgeom.ir.Rational.of(a - 10, 10), org.netgeom.ir.Rational.of(b - 10, 10)};
+                org.netgeom.ir.Rational y = org.netgeom.symbolic.exact.ExactForward.eval(m, x)[0];
+                assertTrue(y.compareTo(min) >= 0 && y.compareTo(max) <= 0, "grid point outside the range: " + y);
+            }
+        }
+    }
+
+    @Test
     void benchRegionsScaleRowsAreChosenByName() {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();

@@ -8,7 +8,7 @@ Needs only torch and the standard library. The netgeom command runs this package
 subprocess (python3 -m netgeom_torch COMMAND REQUEST.json) for --engine torch.
 """
 from .ir import load_ir, to_ir, save_ir, IrError
-from .modules import IrNet, Residual, Concat, Abs, AbReLU, Square, Erf, BatchNorm
+from .modules import IrNet, Residual, Concat, Abs, AbReLU, Square, Erf, BatchNorm, Maxout
 
-__all__ = ["load_ir", "to_ir", "save_ir", "IrError", "IrNet", "Residual", "Concat", "Abs", "AbReLU", "Square", "Erf",
+__all__ = ["load_ir", "to_ir", "save_ir", "IrError", "IrNet", "Residual", "Concat", "Abs", "AbReLU", "Square", "Erf", "Maxout",
            "BatchNorm"]

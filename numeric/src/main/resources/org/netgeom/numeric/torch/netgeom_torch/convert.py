@@ -5,8 +5,11 @@
   class's `__constants__`, parameters and buffers copied), so to_ir sees ordinary layers.
 - A user's own nn.Module subclass whose forward is a chain (each step takes the previous step's
   output only): traced with torch.fx and returned as the list of (name, layer) steps; functional
-  calls (torch.relu, F.relu, torch.tanh, torch.sigmoid, F.gelu, F.softplus, F.leaky_relu,
+  calls (torch.relu, F.relu, torch.tanh, torch.sigmoid, F.gelu, F.softplus, F.leaky_relu, F.hardtanh,
+  F.relu6, torch.clamp(x, lo, hi) / x.clamp(lo, hi) with both bounds,
   torch.flatten(x, 1), x.flatten(1), x.relu() ...) become the equivalent torch.nn layers.
+  A maxout, x.view(-1, n, k).max(-1).values (also .reshape, .max(dim=-1)[0], .amax(-1), torch.max(v, -1)),
+  becomes the IR's maxout of rank k; other views and reductions are refused.
   Branches that merge as x + f(x), g(x) + f(x) (a residual block, with its shortcut) or torch.cat([x, f(x)], 1)
   (a concat block) become the IR's residual and concat, nested as deep as they come.
 Anything else (other merges, arithmetic on activations, several inputs) is refused with the step at fault."""
@@ -69,11 +72,61 @@ def _functional(node, fn_args):
     if t is F.leaky_relu:
         slope = extra[0] if extra else kw.get("negative_slope", 0.01)
         return nn.LeakyReLU(slope)
+    if t is F.hardtanh:
+        lo = extra[0] if len(extra) > 0 else kw.get("min_val", -1.0)
+        hi = extra[1] if len(extra) > 1 else kw.get("max_val", 1.0)
+        return nn.Hardtanh(lo, hi)
+    if t is F.relu6 and not extra:
+        return nn.Hardtanh(0.0, 6.0)
+    if t in (torch.clamp, "clamp") and len(extra) <= 2:
+        lo = extra[0] if len(extra) > 0 else kw.get("min")
+        hi = extra[1] if len(extra) > 1 else kw.get("max")
+        if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and lo < hi:
+            return nn.Hardtanh(float(lo), float(hi))
     if t in (torch.flatten, "flatten"):
         start = extra[0] if len(extra) > 0 else kw.get("start_dim", 0)
         end = extra[1] if len(extra) > 1 else kw.get("end_dim", -1)
         if start == 1 and end == -1:
             return nn.Flatten()
+    return None
+
+
+def _maxout(node, prev):
+    """(Maxout(k), the pattern's last node) when node starts x.view(-1, n, k).max(-1).values on prev, else None."""
+    from .modules import Maxout
+    dims = None
+    if node.op == "call_method" and node.target in ("view", "reshape") and node.args and node.args[0] is prev:
+        dims = node.args[1:]
+        if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+            dims = dims[0]
+    elif node.op == "call_function" and node.target is torch.reshape and len(node.args) == 2 and node.args[0] is prev:
+        dims = node.args[1]
+    if dims is None or node.kwargs or len(dims) != 3 or dims[0] != -1 \
+            or not all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in dims[1:]):
+        return None
+    k = dims[2]
+    users = list(node.users)
+    if len(users) != 1:
+        return None
+    red = users[0]
+    args = list(red.args)
+    if not args or args[0] is not node:
+        return None
+    dim = args[1] if len(args) > 1 else red.kwargs.get("dim")
+    extra = len(args) > 2 or any(key not in ("dim",) for key in red.kwargs)
+    if dim not in (-1, 2) or extra:
+        return None
+    if (red.op == "call_method" and red.target == "amax") or (red.op == "call_function" and red.target is torch.amax):
+        return Maxout(k), red
+    if not ((red.op == "call_method" and red.target == "max") or (red.op == "call_function" and red.target is torch.max)):
+        return None
+    users = list(red.users)
+    if len(users) != 1:
+        return None
+    pick = users[0]
+    if pick.op == "call_function" and (pick.target is operator.getitem and pick.args == (red, 0)
+                                       or pick.target is getattr and pick.args == (red, "values")):
+        return Maxout(k), pick
     return None
 
 
@@ -144,6 +197,11 @@ class _Graph:
             on_path = [u for u in cur.users if self.reaches(u, end)]
             if len(on_path) == 1 and not (_is_add(on_path[0]) or _cat_args(on_path[0]) is not None):
                 node = on_path[0]
+                mo = _maxout(node, cur)
+                if mo is not None:
+                    steps.append((None, mo[0]))
+                    cur = mo[1]
+                    continue
                 steps.append(self.step(node, cur))
                 cur = node
                 continue

@@ -11,7 +11,7 @@ import torch.nn as nn
 
 from . import safetensors
 from .convert import chain, ConvertError
-from .modules import IrNet, Residual, Concat, Abs, AbReLU, Square, Erf, BatchNorm
+from .modules import IrNet, Residual, Concat, Abs, AbReLU, Square, Erf, BatchNorm, Maxout
 
 SYMBOL = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 SMOOTH = {"tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "softplus": nn.Softplus, "gelu": nn.GELU, "erf": Erf}
@@ -93,6 +93,14 @@ class _Reader:
             return Abs()
         if op == "abrelu":
             return AbReLU(float(scalar(L["neg"], where + ".neg")), float(scalar(L["pos"], where + ".pos")))
+        if op == "hardtanh":
+            lo = scalar(L.get("min_val", -1), where + ".min_val")
+            hi = scalar(L.get("max_val", 1), where + ".max_val")
+            if lo >= hi:
+                raise IrError("%s: hardtanh needs min_val < max_val" % where)
+            return nn.Hardtanh(float(lo), float(hi))
+        if op == "maxout":
+            return Maxout(int(L["k"]))
         if op == "identity":
             return nn.Identity()
         if op == "square":
@@ -186,6 +194,10 @@ class _Writer:
             return [dict(op="abs", **tag)]
         if isinstance(m, AbReLU):
             return [dict(op="abrelu", neg=repr(m.neg), pos=repr(m.pos), **tag)]
+        if isinstance(m, nn.Hardtanh):          # nn.ReLU6 too (a Hardtanh(0, 6))
+            return [dict(op="hardtanh", min_val=repr(float(m.min_val)), max_val=repr(float(m.max_val)), **tag)]
+        if isinstance(m, Maxout):
+            return [dict(op="maxout", k=m.k, **tag)]
         if isinstance(m, nn.Identity):
             return [dict(op="identity", **tag)]
         if isinstance(m, Square):
@@ -255,8 +267,8 @@ class _Writer:
                 raise IrError("%s: %s" % (path or "model", e))
             return self.steps(steps, key)
         raise IrError("%s: %s is not a supported layer (supported: Linear, Conv2d, BatchNorm1d/2d, MaxPool2d, AvgPool2d, "
-                      "Flatten, ReLU, LeakyReLU, Tanh, Sigmoid, Softplus, GELU, Identity, nn.Sequential and netgeom_torch's "
-                      "Residual, Concat, Abs, AbReLU, Square, Erf)" % (path or "model", type(m).__name__))
+                      "Flatten, ReLU, LeakyReLU, Hardtanh, ReLU6, Tanh, Sigmoid, Softplus, GELU, Identity, nn.Sequential and netgeom_torch's "
+                      "Residual, Concat, Abs, AbReLU, Square, Erf, Maxout)" % (path or "model", type(m).__name__))
 
 
     def steps(self, steps, key):

@@ -2,7 +2,8 @@
 
 Parameter names follow the IR's structure (layers.0.weight, layers.2.layers.1.bias,
 layers.1.running_mean), which is how netgeom's Java engine names them too. Kinks follow
-PyTorch: relu'(0) = 0, leaky_relu'(0) = slope, abs'(0) = 0, abrelu'(0) = neg.
+PyTorch: relu'(0) = 0, leaky_relu'(0) = slope, abs'(0) = 0, abrelu'(0) = neg, hardtanh' = 0 at
+min_val and max_val (nn.Hardtanh, whose backward passes the gradient only strictly inside).
 """
 import torch
 import torch.nn as nn
@@ -23,6 +24,22 @@ class IrNet(nn.Module):
         for layer in self.layers:
             x = layer(x)
         return x
+
+
+class Maxout(nn.Module):
+    """The IR's maxout: [B, n*k] -> [B, n], output i the max of the k consecutive entries
+    x[i*k], ..., x[i*k + k - 1], i.e. x.view(-1, n, k).max(-1).values (PyTorch has no maxout layer);
+    torch.max sends the gradient to the first maximal entry, the IR's tie rule."""
+
+    def __init__(self, k):
+        super().__init__()
+        self.k = int(k)
+
+    def forward(self, x):
+        return x.view(x.shape[0], -1, self.k).max(-1).values
+
+    def extra_repr(self):
+        return "k=%d" % self.k
 
 
 class Residual(nn.Module):
