@@ -127,13 +127,17 @@ final class BabChecker {
     }
 
     /** A node's set: its box, fixed units, and constraints g(x) ≥ 0 (or &gt; 0 where strict), forms of k variables then the constant. */
-    private record Ctx(Q[] lo, Q[] hi, int[] fix, List<Q[]> cons, List<Boolean> strict) {
-        Ctx with(Q[] lo2, Q[] hi2, int[] fix2, List<Q[]> add, List<Boolean> st) {
+    /**
+     * A node's set and {@code parent}: the checker's own relaxation of the parent node (null at the
+     * root), whose intervals hold on this subset and are intersected with the node's own.
+     */
+    private record Ctx(Q[] lo, Q[] hi, int[] fix, List<Q[]> cons, List<Boolean> strict, Relax.Relaxed parent) {
+        Ctx with(Q[] lo2, Q[] hi2, int[] fix2, List<Q[]> add, List<Boolean> st, Relax.Relaxed here) {
             List<Q[]> c = new ArrayList<>(cons);
             c.addAll(add);
             List<Boolean> s = new ArrayList<>(strict);
             s.addAll(st);
-            return new Ctx(lo2, hi2, fix2, c, s);
+            return new Ctx(lo2, hi2, fix2, c, s, here);
         }
     }
 
@@ -150,7 +154,7 @@ final class BabChecker {
         for (int i = 0; i < domain.size(); i++) {
             st.add(true);           // the domain's interior: its closure's maximum is the interior's supremum
         }
-        Sub top = new Sub(root, path, new Ctx(lo.clone(), hi.clone(), fix, new ArrayList<>(domain), st));
+        Sub top = new Sub(root, path, new Ctx(lo.clone(), hi.clone(), fix, new ArrayList<>(domain), st, null));
         POOL.invoke(top);
         if (top.fail != null) {
             throw top.fail;
@@ -173,7 +177,7 @@ final class BabChecker {
         switch (st) {
             case "branch" -> branch(nd, path, ctx);
             case "pruned" -> {
-                Q u = prune(ctx.lo, ctx.hi, ctx.fix, BISECT);
+                Q u = prune(ctx.lo, ctx.hi, ctx.fix, ctx.parent, BISECT);
                 if (u != null) {
                     throw new CertRejected("the checker's own relaxation bounds this node by " + u + " (≈ " + approx(u)
                             + "), not " + goal.say() + ": the prune is not reproduced", path);
@@ -205,13 +209,13 @@ final class BabChecker {
      * may break a tie the other way), then the precise one (BigInteger, 2^−80) the same two ways. A
      * fixed-point overflow in the fast one skips it (null).
      */
-    private Relax.Relaxed attempt(Q[] lo, Q[] hi, int[] fix, int i) {
+    private Relax.Relaxed attempt(Q[] lo, Q[] hi, int[] fix, Relax.Relaxed parent, int i) {
         try {
             return switch (i) {
-                case 0 -> fast.new Bounds(lo, hi, fix, false);
-                case 1 -> fast.new Bounds(lo, hi, fix, true);
-                case 2 -> new ExactBounds(code, lo, hi, fix, false);
-                case 3 -> new ExactBounds(code, lo, hi, fix, true);
+                case 0 -> fast.new Bounds(lo, hi, fix, false, parent);
+                case 1 -> fast.new Bounds(lo, hi, fix, true, parent);
+                case 2 -> new ExactBounds(code, lo, hi, fix, false, parent);
+                case 3 -> new ExactBounds(code, lo, hi, fix, true, parent);
                 default -> null;
             };
         } catch (ArithmeticException e) {
@@ -225,7 +229,7 @@ final class BabChecker {
     private Relax.Relaxed bounds(Ctx ctx, java.util.function.Predicate<Relax.Relaxed> good) {
         Relax.Relaxed last = null;
         for (int i = 0; i < ATTEMPTS; i++) {
-            Relax.Relaxed b = attempt(ctx.lo, ctx.hi, ctx.fix, i);
+            Relax.Relaxed b = attempt(ctx.lo, ctx.hi, ctx.fix, ctx.parent, i);
             if (b == null) {
                 continue;
             }
@@ -251,10 +255,10 @@ final class BabChecker {
      * with near ties flipped, or on the halves of its widest input, at most {@code depth} times over:
      * the halves cover the box), else the smallest bound it found.
      */
-    private Q prune(Q[] lo, Q[] hi, int[] fix, int depth) {
+    private Q prune(Q[] lo, Q[] hi, int[] fix, Relax.Relaxed parent, int depth) {
         Q best = null;
         for (int i = 0; i < ATTEMPTS; i++) {
-            Relax.Relaxed b = attempt(lo, hi, fix, i);
+            Relax.Relaxed b = attempt(lo, hi, fix, parent, i);
             if (b == null) {
                 continue;
             }
@@ -281,11 +285,11 @@ final class BabChecker {
         h1[j] = m;
         Q[] l2 = lo.clone();
         l2[j] = m;
-        Q a = prune(lo, h1, fix, depth - 1);
+        Q a = prune(lo, h1, fix, parent, depth - 1);
         if (a != null) {
             return a;
         }
-        a = prune(l2, hi, fix, depth - 1);
+        a = prune(l2, hi, fix, parent, depth - 1);
         bisected.addAndGet(a == null && depth == BISECT ? 1 : 0);
         return a;
     }
@@ -314,6 +318,10 @@ final class BabChecker {
                 throw new CertRejected("input split on input " + c0.get("input") + ", not one of the " + k + " search variables", path + ".children[0].input");
             }
             Q m = Certifier.parse(c0.get("at"), path + ".children[0].at");
+            Relax.Relaxed here = bounds(ctx, x -> true);
+            if (here != null && here.infeasible()) {
+                return;              // the node's set is empty: its children cover it, whatever they say
+            }
             boolean low = false;
             boolean high = false;
             List<Sub> subs = new ArrayList<>();
@@ -346,7 +354,7 @@ final class BabChecker {
                 }
                 List<Q[]> one = new ArrayList<>();
                 one.add(a);
-                subs.add(new Sub(c, cp, ctx.with(lo, hi, ctx.fix, one, List.of(strict))));
+                subs.add(new Sub(c, cp, ctx.with(lo, hi, ctx.fix, one, List.of(strict), here)));
             }
             all(subs);
             return;
@@ -413,7 +421,7 @@ final class BabChecker {
                     }
                 }
             }
-            subs.add(new Sub(c, path + ".children[" + i + "]", ctx.with(ctx.lo, ctx.hi, fix, add, st)));
+            subs.add(new Sub(c, path + ".children[" + i + "]", ctx.with(ctx.lo, ctx.hi, fix, add, st, b)));
         }
         all(subs);
     }

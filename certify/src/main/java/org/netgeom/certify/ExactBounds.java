@@ -30,13 +30,20 @@ final class ExactBounds implements Relax.Relaxed {
     private final int[] fix;
     /** Per Act op: upper slope, upper intercept, lower slope, lower intercept per unit. */
     private final Map<Integer, Q[][]> lines = new HashMap<>();
+    private final Relax.Relaxed parent;
 
     /** Near ties of the adaptive lower slope (|u + l| ≤ 2^−30 (u − l)) take the other slope than the rule's. */
     private final boolean flipTies;
 
 
     ExactBounds(Relax code, Q[] boxLo, Q[] boxHi, int[] fix, boolean flipTies) {
+        this(code, boxLo, boxHi, fix, flipTies, null);
+    }
+
+    /** The same inside a parent node's set: every interval is intersected with the parent's. */
+    ExactBounds(Relax code, Q[] boxLo, Q[] boxHi, int[] fix, boolean flipTies, Relax.Relaxed parent) {
         this.code = code;
+        this.parent = parent == null || parent.infeasible() ? null : parent;
         this.flipTies = flipTies;
         this.boxLo = boxLo;
         this.boxHi = boxHi;
@@ -55,6 +62,7 @@ final class ExactBounds implements Relax.Relaxed {
             Relax.G g = code.ops.get(q);
             if (g instanceof Relax.Aff a) {
                 affine(a);
+                meet(a.dst());
             } else if (g instanceof Relax.Sum s) {
                 int n = code.size.get(s.dst());
                 lo[s.dst()] = new BigInteger[n];
@@ -63,9 +71,11 @@ final class ExactBounds implements Relax.Relaxed {
                     lo[s.dst()][i] = lo[s.a()][i].add(lo[s.b()][i]);
                     hi[s.dst()][i] = hi[s.a()][i].add(hi[s.b()][i]);
                 }
+                meet(s.dst());
             } else if (g instanceof Relax.Cat c) {
                 lo[c.dst()] = cat(lo[c.a()], lo[c.b()]);
                 hi[c.dst()] = cat(hi[c.a()], hi[c.b()]);
+                meet(c.dst());
             } else if (g instanceof Relax.Act a) {
                 tighten(a.src(), q);
                 activation(a, q);
@@ -74,6 +84,35 @@ final class ExactBounds implements Relax.Relaxed {
                 maxpool(m);
             }
         }
+    }
+
+    /** Intersects buffer b's intervals with the parent's; an empty one makes the node infeasible. */
+    private void meet(int b) {
+        if (parent == null) {
+            return;
+        }
+        BigInteger[] pl = parent.lowerFix(b);
+        BigInteger[] ph = parent.upperFix(b);
+        if (pl == null || ph == null) {
+            return;
+        }
+        for (int i = 0; i < lo[b].length; i++) {
+            lo[b][i] = lo[b][i].max(pl[i]);
+            hi[b][i] = hi[b][i].min(ph[i]);
+            if (lo[b][i].compareTo(hi[b][i]) > 0) {
+                infeasible = true;
+            }
+        }
+    }
+
+    @Override
+    public BigInteger[] lowerFix(int b) {
+        return lo[b];
+    }
+
+    @Override
+    public BigInteger[] upperFix(int b) {
+        return hi[b];
     }
 
     private BigInteger[] cat(BigInteger[] a, BigInteger[] b) {

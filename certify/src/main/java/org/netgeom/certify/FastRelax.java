@@ -116,8 +116,15 @@ final class FastRelax {
         private final boolean flipTies;
         /** Per Act op: upper slope, upper intercept, lower slope, lower intercept per unit (fixed point). */
         private final Map<Integer, long[][]> lines = new HashMap<>();
+        private final Relax.Relaxed parent;
 
         Bounds(Q[] qLo, Q[] qHi, int[] fix, boolean flipTies) {
+            this(qLo, qHi, fix, flipTies, null);
+        }
+
+        /** The same inside a parent node's set: every interval is intersected with the parent's. */
+        Bounds(Q[] qLo, Q[] qHi, int[] fix, boolean flipTies, Relax.Relaxed parent) {
+            this.parent = parent == null || parent.infeasible() ? null : parent;
             this.fix = fix;
             this.flipTies = flipTies;
             int nb = code.size.size();
@@ -137,6 +144,7 @@ final class FastRelax {
                 Relax.G g = code.ops.get(q);
                 if (g instanceof Relax.Aff a) {
                     affine(a, q);
+                    meet(a.dst());
                 } else if (g instanceof Relax.Sum s) {
                     int n = code.size.get(s.dst());
                     lo[s.dst()] = new long[n];
@@ -145,9 +153,11 @@ final class FastRelax {
                         lo[s.dst()][i] = Math.addExact(lo[s.a()][i], lo[s.b()][i]);
                         hi[s.dst()][i] = Math.addExact(hi[s.a()][i], hi[s.b()][i]);
                     }
+                    meet(s.dst());
                 } else if (g instanceof Relax.Cat c) {
                     lo[c.dst()] = cat(lo[c.a()], lo[c.b()]);
                     hi[c.dst()] = cat(hi[c.a()], hi[c.b()]);
+                    meet(c.dst());
                 } else if (g instanceof Relax.Act a) {
                     tighten(a.src(), q);
                     activation(a, q);
@@ -166,6 +176,66 @@ final class FastRelax {
         @Override
         public boolean infeasible() {
             return infeasible;
+        }
+
+        /**
+         * Intersects buffer b's intervals with the parent's: a parent of this kind directly, a precise
+         * one (2^−80) rounded outward to this scale (2^−40), skipped where that does not fit a long.
+         */
+        private void meet(int b) {
+            if (parent == null) {
+                return;
+            }
+            long[] l = lo[b];
+            long[] h = hi[b];
+            if (parent instanceof Bounds pb && pb.lo[b] != null) {
+                for (int i = 0; i < l.length; i++) {
+                    l[i] = Math.max(l[i], pb.lo[b][i]);
+                    h[i] = Math.min(h[i], pb.hi[b][i]);
+                }
+            } else {
+                BigInteger[] pl = parent.lowerFix(b);
+                BigInteger[] ph = parent.upperFix(b);
+                if (pl == null || ph == null) {
+                    return;
+                }
+                for (int i = 0; i < l.length; i++) {
+                    BigInteger a = pl[i].shiftRight(Relax.F - G);                    // floor
+                    BigInteger c = ph[i].negate().shiftRight(Relax.F - G).negate();    // ceil
+                    if (a.bitLength() < 63) {
+                        l[i] = Math.max(l[i], a.longValue());
+                    }
+                    if (c.bitLength() < 63) {
+                        h[i] = Math.min(h[i], c.longValue());
+                    }
+                }
+            }
+            for (int i = 0; i < l.length; i++) {
+                if (l[i] > h[i]) {
+                    infeasible = true;
+                }
+            }
+        }
+
+        @Override
+        public BigInteger[] lowerFix(int b) {
+            return widen(lo[b]);
+        }
+
+        @Override
+        public BigInteger[] upperFix(int b) {
+            return widen(hi[b]);
+        }
+
+        private BigInteger[] widen(long[] v) {
+            if (v == null) {
+                return null;
+            }
+            BigInteger[] r = new BigInteger[v.length];
+            for (int i = 0; i < v.length; i++) {
+                r[i] = BigInteger.valueOf(v[i]).shiftLeft(Relax.F - G);        // exact: 2^−40 values at 2^−80
+            }
+            return r;
         }
 
         private long[] cat(long[] a, long[] b) {

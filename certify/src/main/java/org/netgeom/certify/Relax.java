@@ -276,6 +276,15 @@ final class Relax {
         boolean infeasible();
 
         Q bound(Q[] c, Q offset);
+
+        /**
+         * Buffer b's interval ends as integers at scale 2^−F (lower rounded down, upper up), or null
+         * when not computed. A child node's set lies in its parent's, so the parent's intervals hold
+         * there too and the child's relaxation intersects them with its own (as the search does).
+         */
+        BigInteger[] lowerFix(int b);
+
+        BigInteger[] upperFix(int b);
     }
 
 }
