@@ -206,16 +206,15 @@ public final class BranchAndBound {
                 dh[j] = above(hi[j]);
             }
         }
-        // first a cheap bound (forward linear bounds, no back-substitution per unit; few inputs only):
-        // a node it prunes is pruned without the full CROWN relaxation, which is computed otherwise
+        // first a cheap bound (IBP and the parent's intervals, CROWN for the output only): a node it
+        // prunes is pruned without the full CROWN relaxation, which is computed otherwise
         Relaxation r = null;
         Bound b = null;
         // the cheap bound is tried while it pays: always for the first 64 nodes, then only while it has
         // pruned at least one node in five it was tried on (on deep nets it rarely prunes, and costs)
-        if (limits.method() == Relaxation.Method.CROWN && g.inputs() <= Relaxation.FORWARD_MAX_INPUTS
-                && (cheapTried < 64 || 5 * cheapPruned >= cheapTried)) {
+        if (limits.method() == Relaxation.Method.CROWN && (cheapTried < 64 || 5 * cheapPruned >= cheapTried)) {
             cheapTried++;
-            Relaxation cheap = new Relaxation(g, limits.method(), dl, dh, fix, parent, false, true);
+            Relaxation cheap = new Relaxation(g, limits.method(), dl, dh, fix, parent, false);
             if (cheap.infeasible()) {
                 t.status = "empty";
                 return null;
@@ -230,7 +229,7 @@ public final class BranchAndBound {
             }
         }
         if (r == null) {
-            r = new Relaxation(g, limits.method(), dl, dh, fix, parent, true, true);
+            r = new Relaxation(g, limits.method(), dl, dh, fix, parent, true);
             if (r.infeasible()) {
                 t.status = "empty";
                 return null;

@@ -41,21 +41,9 @@ public final class Relaxation {
     private final double[] inHi;
     private final int[] fix;
     private final Relaxation parent;
-    private boolean intermediate = true;
-    /** The search's relaxation (constructed with forward true): only undecided units are back-substituted. */
+    private final boolean intermediate;
+    /** The search's relaxation: only undecided units are back-substituted. */
     private final boolean search;
-    /**
-     * Forward linear bounds (symbolic intervals, Wang et al. 2018 "Formal security analysis of
-     * neural networks using symbolic intervals"; the forward mode of CROWN), kept only for models
-     * with at most {@link #FORWARD_MAX_INPUTS} inputs: per buffer and entry, a lower and an upper
-     * linear function of the input, fl[b][i] = (a_1, …, a_n, c) meaning a·x + c, valid on the node's
-     * set with their coefficients read as exact reals (every rounding error is added to c outward).
-     */
-    static final int FORWARD_MAX_INPUTS = 8;
-    private final double[][][] fl;
-    private final double[][][] fu;
-    /** Per input: max(|lo|, |hi|), the magnitude that rounding errors of a coefficient are multiplied by. */
-    private final double[] inMag;
 
     /** Bounds of every buffer. */
     final double[][] lo;
@@ -81,15 +69,19 @@ public final class Relaxation {
      * root); the node's set is a subset of the parent's box with the parent's fixed units fixed alike
      * (and possibly more), so every bound the parent proved holds here too and is intersected with
      * this node's own (a unit the parent decided stays decided, and its rows are not back-substituted
-     * again). {@code forward}: also keep forward linear bounds (CROWN with at most
-     * {@link #FORWARD_MAX_INPUTS} inputs). {@code intermediate} false (with forward bounds only): the
-     * pre-activation bounds are IBP's, the forward bounds' and the parent's, without CROWN's
-     * back-substitution per unit, a cheap first bound; the output is still bounded by CROWN.
+     * again). {@code intermediate} false (CROWN only): the pre-activation bounds are IBP's and the
+     * parent's, without CROWN's back-substitution per unit, a cheap first bound; the output is still
+     * bounded by CROWN.
      */
-    Relaxation(Graph g, Method method, double[] inLo, double[] inHi, int[] fix, Relaxation parent, boolean intermediate,
-               boolean forward) {
+    Relaxation(Graph g, Method method, double[] inLo, double[] inHi, int[] fix, Relaxation parent, boolean intermediate) {
+        this(g, method, inLo, inHi, fix, parent, intermediate, true);
+    }
+
+    private Relaxation(Graph g, Method method, double[] inLo, double[] inHi, int[] fix, Relaxation parent, boolean intermediate,
+                       boolean search) {
         this.g = g;
-        this.search = forward;
+        this.search = search;
+        this.intermediate = intermediate;
         this.parent = parent == null || parent.infeasible ? null : parent;
         this.method = method;
         this.inLo = inLo;
@@ -100,24 +92,6 @@ public final class Relaxation {
         this.phase = new int[g.units()];
         lo[0] = inLo.clone();
         hi[0] = inHi.clone();
-        int n = inLo.length;
-        if (forward && method == Method.CROWN && n <= FORWARD_MAX_INPUTS) {
-            fl = new double[g.buffers()][][];
-            fu = new double[g.buffers()][][];
-            inMag = new double[n];
-            double[][] id = new double[n][n + 1];
-            for (int j = 0; j < n; j++) {
-                id[j][j] = 1;
-                inMag[j] = Math.max(Math.abs(inLo[j]), Math.abs(inHi[j]));
-            }
-            fl[0] = id;
-            fu[0] = id;
-            this.intermediate = intermediate;
-        } else {
-            fl = null;
-            fu = null;
-            inMag = null;
-        }
         run();
     }
 
@@ -127,11 +101,6 @@ public final class Relaxation {
 
     static double dn(double x) {
         return Math.nextDown(x);
-    }
-
-    /** True when forward linear bounds are kept (CROWN with at most {@link #FORWARD_MAX_INPUTS} inputs). */
-    boolean forward() {
-        return fl != null;
     }
 
     /** True when the fixed phases contradict the bounds (the node's set is empty). */
@@ -160,9 +129,6 @@ public final class Relaxation {
             if (op instanceof Graph.Aff a) {
                 affine(a);
                 meet(a.dst());
-                if (fl != null) {
-                    forwardAffine(a);
-                }
             } else if (op instanceof Graph.Sum s) {
                 int n = g.size(s.dst());
                 lo[s.dst()] = new double[n];
@@ -172,33 +138,20 @@ public final class Relaxation {
                     hi[s.dst()][i] = up(hi[s.a()][i] + hi[s.b()][i]);
                 }
                 meet(s.dst());
-                if (fl != null) {
-                    forwardSum(s);
-                }
             } else if (op instanceof Graph.Cat c) {
                 lo[c.dst()] = concat(lo[c.a()], lo[c.b()]);
                 hi[c.dst()] = concat(hi[c.a()], hi[c.b()]);
                 meet(c.dst());
-                if (fl != null) {
-                    fl[c.dst()] = concatRows(fl[c.a()], fl[c.b()]);
-                    fu[c.dst()] = concatRows(fu[c.a()], fu[c.b()]);
-                }
             } else if (op instanceof Graph.Act a) {
                 if (method == Method.CROWN && intermediate) {
                     tighten(a.src(), k);
                 }
                 activation(a, k);
-                if (fl != null && !infeasible) {
-                    forwardAct(a, k);
-                }
             } else if (op instanceof Graph.Max m) {
                 if (method == Method.CROWN && intermediate) {
                     tighten(m.src(), k);
                 }
                 maxpool(m);
-                if (fl != null && !infeasible) {
-                    forwardMax(m);
-                }
             }
         }
     }
@@ -219,221 +172,6 @@ public final class Relaxation {
                 infeasible = true;
             }
         }
-    }
-
-    private static double[][] concatRows(double[][] a, double[][] b) {
-        double[][] r = new double[a.length + b.length][];
-        System.arraycopy(a, 0, r, 0, a.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
-    }
-
-    /** max over the node's box of the linear function f = (a, c), rounded up. */
-    private double concUpper(double[] f) {
-        int n = inLo.length;
-        double s = f[n];
-        for (int j = 0; j < n; j++) {
-            double v = f[j];
-            if (v != 0) {
-                s = up(s + up(Math.max(v * inLo[j], v * inHi[j])));
-            }
-        }
-        return s;
-    }
-
-    /** min over the node's box of f, rounded down. */
-    private double concLower(double[] f) {
-        int n = inLo.length;
-        double s = f[n];
-        for (int j = 0; j < n; j++) {
-            double v = f[j];
-            if (v != 0) {
-                s = dn(s + dn(Math.min(v * inLo[j], v * inHi[j])));
-            }
-        }
-        return s;
-    }
-
-    /** |f| on the box, bounded above: Σ|a_j|·M_j + |c|. */
-    private double magnitude(double[] f) {
-        int n = inLo.length;
-        double s = Math.abs(f[n]);
-        for (int j = 0; j < n; j++) {
-            s += Math.abs(f[j]) * inMag[j];
-        }
-        return up(s * (1 + 0x1p-40));
-    }
-
-    /** Intersects b's interval i with the concretised forward bounds; an empty interval makes the node infeasible. */
-    private void meetForward(int b, int i) {
-        double h = concUpper(fu[b][i]);
-        double l = concLower(fl[b][i]);
-        if (h < hi[b][i]) {
-            hi[b][i] = h;
-        }
-        if (l > lo[b][i]) {
-            lo[b][i] = l;
-        }
-        if (lo[b][i] > hi[b][i]) {
-            infeasible = true;
-        }
-    }
-
-    /**
-     * Forward bounds through an affine op: upper = Σ_{w>0} w·U + Σ_{w<0} w·L + bias (lower alike), in
-     * doubles, with the rounding of every product and sum and the error of w's nearest double bounded
-     * by κ·(Σ|w|·|f|·(1 + 2⁻⁴⁰) + |bias|) on the box and moved into the constant, outward.
-     */
-    private void forwardAffine(Graph.Aff a) {
-        int n = inLo.length;
-        int rows = a.col().length;
-        double[][] sl = fl[a.src()];
-        double[][] su = fu[a.src()];
-        double[] ml = new double[sl.length];
-        double[] mu = new double[su.length];
-        for (int j = 0; j < sl.length; j++) {
-            ml[j] = magnitude(sl[j]);
-            mu[j] = sl[j] == su[j] ? ml[j] : magnitude(su[j]);
-        }
-        double[][] ol = new double[rows][];
-        double[][] ou = new double[rows][];
-        for (int i = 0; i < rows; i++) {
-            int[] col = a.col()[i];
-            double[] w = a.dval()[i];
-            double[] l = new double[n + 1];
-            double[] u = new double[n + 1];
-            double e = Math.abs(a.dbias()[i]);
-            double mags = 1;
-            for (int k = 0; k < col.length; k++) {
-                double wk = w[k];
-                if (wk == 0) {
-                    continue;
-                }
-                double[] up = wk > 0 ? su[col[k]] : sl[col[k]];
-                double[] dnf = wk > 0 ? sl[col[k]] : su[col[k]];
-                for (int j = 0; j <= n; j++) {
-                    u[j] += wk * up[j];
-                    l[j] += wk * dnf[j];
-                }
-                double wa = Math.abs(wk);
-                double m = Math.max(ml[col[k]], mu[col[k]]);
-                e += wa * m;
-                mags += wa + m;
-            }
-            double slack = up(up(kappa(col.length + 1) * up(e * (1 + 0x1p-40))) + TINY * mags);
-            u[n] = up(up(u[n] + a.dbias()[i]) + slack);
-            l[n] = dn(dn(l[n] + a.dbias()[i]) - slack);
-            ou[i] = u;
-            ol[i] = l;
-        }
-        fl[a.dst()] = ol;
-        fu[a.dst()] = ou;
-        for (int i = 0; i < rows && !infeasible; i++) {
-            meetForward(a.dst(), i);
-        }
-    }
-
-    private void forwardSum(Graph.Sum s) {
-        int n = inLo.length;
-        int size = g.size(s.dst());
-        double[][] ol = new double[size][];
-        double[][] ou = new double[size][];
-        for (int i = 0; i < size; i++) {
-            ou[i] = sum(fu[s.a()][i], fu[s.b()][i], 1);
-            ol[i] = sum(fl[s.a()][i], fl[s.b()][i], -1);
-        }
-        fl[s.dst()] = ol;
-        fu[s.dst()] = ou;
-        for (int i = 0; i < size && !infeasible; i++) {
-            meetForward(s.dst(), i);
-        }
-    }
-
-    /** p + q with the rounding error moved into the constant, outward in direction dir (+1 up, −1 down). */
-    private double[] sum(double[] p, double[] q, int dir) {
-        int n = inLo.length;
-        double[] r = new double[n + 1];
-        double e = 0;
-        for (int j = 0; j < n; j++) {
-            r[j] = p[j] + q[j];
-            e += Math.ulp(r[j]) * inMag[j];
-        }
-        double c = p[n] + q[n];
-        double slack = up(up(e * 2) + Math.ulp(c) + TINY);
-        r[n] = dir > 0 ? up(c + slack) : dn(c - slack);
-        return r;
-    }
-
-    /** s·f + t with the rounding moved into the constant, outward in direction dir. */
-    private double[] scale(double[] f, double s, double t, int dir) {
-        int n = inLo.length;
-        double[] r = new double[n + 1];
-        double e = TINY;
-        for (int j = 0; j < n; j++) {
-            r[j] = s * f[j];
-            e += Math.ulp(r[j]) * inMag[j];
-        }
-        double c = s * f[n];
-        e += Math.ulp(c);
-        c = c + t;
-        e += Math.ulp(c);
-        double slack = up(e * 2);
-        r[n] = dir > 0 ? up(c + slack) : dn(c - slack);
-        return r;
-    }
-
-    /**
-     * Forward bounds through a unit activation: φ(z) ≤ sU·z + tU and φ(z) ≥ sL·z + tL on the unit's
-     * interval (the lines {@link #activation} computed), with z between L(x) and U(x): the upper
-     * function is sU·U + tU when sU ≥ 0 and sU·L + tU otherwise; the lower one alike.
-     */
-    private void forwardAct(Graph.Act a, int k) {
-        double[][] ln = lines.get(k);
-        double[][] sl = fl[a.src()];
-        double[][] su = fu[a.src()];
-        int size = sl.length;
-        double[][] ol = new double[size][];
-        double[][] ou = new double[size][];
-        for (int i = 0; i < size; i++) {
-            double sU = ln[0][i];
-            double sL = ln[2][i];
-            ou[i] = scale(sU >= 0 ? su[i] : sl[i], sU, ln[1][i], 1);
-            ol[i] = scale(sL >= 0 ? sl[i] : su[i], sL, ln[3][i], -1);
-        }
-        fl[a.dst()] = ol;
-        fu[a.dst()] = ou;
-        for (int i = 0; i < size && !infeasible; i++) {
-            meetForward(a.dst(), i);
-        }
-    }
-
-    /** Max pooling: max ≥ z_e for the entry e of the largest lower bound; max ≤ z_d when d dominates, else a constant. */
-    private void forwardMax(Graph.Max m) {
-        int n = inLo.length;
-        double[][] sl = fl[m.src()];
-        double[][] su = fu[m.src()];
-        double[] zl = lo[m.src()];
-        int size = m.windows().length;
-        double[][] ol = new double[size][];
-        double[][] ou = new double[size][];
-        for (int o = 0; o < size; o++) {
-            int[] w = m.windows()[o];
-            int best = w[0];
-            for (int idx : w) {
-                best = zl[idx] > zl[best] ? idx : best;
-            }
-            int u = m.first() + o;
-            ol[o] = sl[best];
-            if (phase[u] >= 0) {
-                ou[o] = su[w[phase[u]]];
-            } else {
-                double[] c = new double[n + 1];
-                c[n] = hi[m.dst()][o];
-                ou[o] = c;
-            }
-        }
-        fl[m.dst()] = ol;
-        fu[m.dst()] = ou;
     }
 
     private static double[] concat(double[] a, double[] b) {
