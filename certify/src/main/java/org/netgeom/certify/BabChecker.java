@@ -205,17 +205,23 @@ final class BabChecker {
 
     /**
      * The relaxations the checker tries on a box, in order, until one serves: the fast one (long fixed
-     * point, 2^−40) with the rule's lower slopes, then with near ties flipped (the search's float bounds
-     * may break a tie the other way), then the precise one (BigInteger, 2^−80) the same two ways. A
-     * fixed-point overflow in the fast one skips it (null).
+     * point, 2^−40) back-substituting only the undecided units as the search does, with the rule's
+     * lower slopes, then with near ties flipped (the search's float bounds may break a tie the other
+     * way), then back-substituting every unit, both ways; then the precise one (BigInteger, 2^−80)
+     * the same four ways. Every variant is a sound relaxation of its own; the first one that serves
+     * is the one a node's children inherit. A fixed-point overflow in the fast one skips it (null).
      */
     private Relax.Relaxed attempt(Q[] lo, Q[] hi, int[] fix, Relax.Relaxed parent, int i) {
         try {
             return switch (i) {
-                case 0 -> fast.new Bounds(lo, hi, fix, false, parent);
-                case 1 -> fast.new Bounds(lo, hi, fix, true, parent);
-                case 2 -> new ExactBounds(code, lo, hi, fix, false, parent);
-                case 3 -> new ExactBounds(code, lo, hi, fix, true, parent);
+                case 0 -> fast.new Bounds(lo, hi, fix, false, parent, true);
+                case 1 -> fast.new Bounds(lo, hi, fix, true, parent, true);
+                case 2 -> fast.new Bounds(lo, hi, fix, false, parent, false);
+                case 3 -> fast.new Bounds(lo, hi, fix, true, parent, false);
+                case 4 -> new ExactBounds(code, lo, hi, fix, false, parent, true);
+                case 5 -> new ExactBounds(code, lo, hi, fix, true, parent, true);
+                case 6 -> new ExactBounds(code, lo, hi, fix, false, parent, false);
+                case 7 -> new ExactBounds(code, lo, hi, fix, true, parent, false);
                 default -> null;
             };
         } catch (ArithmeticException e) {
@@ -223,7 +229,7 @@ final class BabChecker {
         }
     }
 
-    private static final int ATTEMPTS = 4;
+    private static final int ATTEMPTS = 8;
 
     /** The first relaxation that is infeasible or {@code good}, else the precise one. */
     private Relax.Relaxed bounds(Ctx ctx, java.util.function.Predicate<Relax.Relaxed> good) {
@@ -268,7 +274,7 @@ final class BabChecker {
             Q u = bound(b);
             if (goal.ok(u)) {
                 flipped.addAndGet(i % 2 == 1 && depth == BISECT ? 1 : 0);     // (counted for the node itself, not its halves)
-                precise.addAndGet(i >= 2 && depth == BISECT ? 1 : 0);
+                precise.addAndGet(i >= 4 && depth == BISECT ? 1 : 0);
                 return null;
             }
             best = best == null || u.compareTo(best) < 0 ? u : best;

@@ -31,18 +31,23 @@ final class ExactBounds implements Relax.Relaxed {
     /** Per Act op: upper slope, upper intercept, lower slope, lower intercept per unit. */
     private final Map<Integer, Q[][]> lines = new HashMap<>();
     private final Relax.Relaxed parent;
+    private final boolean undecidedOnly;
 
     /** Near ties of the adaptive lower slope (|u + l| ≤ 2^−30 (u − l)) take the other slope than the rule's. */
     private final boolean flipTies;
 
 
     ExactBounds(Relax code, Q[] boxLo, Q[] boxHi, int[] fix, boolean flipTies) {
-        this(code, boxLo, boxHi, fix, flipTies, null);
+        this(code, boxLo, boxHi, fix, flipTies, null, false);
     }
 
-    /** The same inside a parent node's set: every interval is intersected with the parent's. */
-    ExactBounds(Relax code, Q[] boxLo, Q[] boxHi, int[] fix, boolean flipTies, Relax.Relaxed parent) {
+    /**
+     * The same inside a parent node's set: every interval is intersected with the parent's; with
+     * {@code undecidedOnly} CROWN back-substitutes only undecided units, as {@link FastRelax.Bounds}.
+     */
+    ExactBounds(Relax code, Q[] boxLo, Q[] boxHi, int[] fix, boolean flipTies, Relax.Relaxed parent, boolean undecidedOnly) {
         this.code = code;
+        this.undecidedOnly = undecidedOnly;
         this.parent = parent == null || parent.infeasible() ? null : parent;
         this.flipTies = flipTies;
         this.boxLo = boxLo;
@@ -264,18 +269,30 @@ final class ExactBounds implements Relax.Relaxed {
 
     private void tighten(int b, int q) {
         int n = code.size.get(b);
-        BigInteger[][] a0 = new BigInteger[2 * n][n];
-        for (int i = 0; i < 2 * n; i++) {
+        int[] rows = new int[n];
+        int m = 0;
+        boolean all = !undecidedOnly || !(code.ops.get(q) instanceof Relax.Act);
+        for (int i = 0; i < n; i++) {
+            if (all || (lo[b][i].signum() < 0 && hi[b][i].signum() > 0)) {
+                rows[m++] = i;
+            }
+        }
+        if (m == 0) {
+            return;
+        }
+        BigInteger[][] a0 = new BigInteger[2 * m][n];
+        for (int i = 0; i < 2 * m; i++) {
             Arrays.fill(a0[i], BigInteger.ZERO);
         }
-        for (int i = 0; i < n; i++) {
-            a0[i][i] = Relax.ONE;
-            a0[n + i][i] = Relax.ONE.negate();
+        for (int r = 0; r < m; r++) {
+            a0[r][rows[r]] = Relax.ONE;
+            a0[m + r][rows[r]] = Relax.ONE.negate();
         }
         BigInteger[] ub = upper(b, q, a0);
-        for (int i = 0; i < n; i++) {
-            hi[b][i] = hi[b][i].min(ub[i]);
-            lo[b][i] = lo[b][i].max(ub[n + i].negate());
+        for (int r = 0; r < m; r++) {
+            int i = rows[r];
+            hi[b][i] = hi[b][i].min(ub[r]);
+            lo[b][i] = lo[b][i].max(ub[m + r].negate());
         }
     }
 

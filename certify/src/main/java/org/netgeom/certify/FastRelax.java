@@ -117,14 +117,21 @@ final class FastRelax {
         /** Per Act op: upper slope, upper intercept, lower slope, lower intercept per unit (fixed point). */
         private final Map<Integer, long[][]> lines = new HashMap<>();
         private final Relax.Relaxed parent;
+        private final boolean undecidedOnly;
 
         Bounds(Q[] qLo, Q[] qHi, int[] fix, boolean flipTies) {
-            this(qLo, qHi, fix, flipTies, null);
+            this(qLo, qHi, fix, flipTies, null, false);
         }
 
-        /** The same inside a parent node's set: every interval is intersected with the parent's. */
-        Bounds(Q[] qLo, Q[] qHi, int[] fix, boolean flipTies, Relax.Relaxed parent) {
+        /**
+         * The same inside a parent node's set: every interval is intersected with the parent's. With
+         * {@code undecidedOnly} CROWN back-substitutes only the units whose interval straddles 0, as
+         * the search does (a decided unit's line is its exact piece; the variant is sound like the
+         * other, and CROWN not being monotone in its intermediate bounds, the two can differ).
+         */
+        Bounds(Q[] qLo, Q[] qHi, int[] fix, boolean flipTies, Relax.Relaxed parent, boolean undecidedOnly) {
             this.parent = parent == null || parent.infeasible() ? null : parent;
+            this.undecidedOnly = undecidedOnly;
             this.fix = fix;
             this.flipTies = flipTies;
             int nb = code.size.size();
@@ -423,15 +430,27 @@ final class FastRelax {
 
         private void tighten(int b, int q) {
             int n = code.size.get(b);
-            long[][] a0 = new long[2 * n][n];
+            int[] rows = new int[n];
+            int m = 0;
+            boolean all = !undecidedOnly || !(code.ops.get(q) instanceof Relax.Act);
             for (int i = 0; i < n; i++) {
-                a0[i][i] = ONE;
-                a0[n + i][i] = -ONE;
+                if (all || (lo[b][i] < 0 && hi[b][i] > 0)) {
+                    rows[m++] = i;
+                }
+            }
+            if (m == 0) {
+                return;
+            }
+            long[][] a0 = new long[2 * m][n];
+            for (int r = 0; r < m; r++) {
+                a0[r][rows[r]] = ONE;
+                a0[m + r][rows[r]] = -ONE;
             }
             long[] ub = upper(b, q, a0);
-            for (int i = 0; i < n; i++) {
-                hi[b][i] = Math.min(hi[b][i], ub[i]);
-                lo[b][i] = Math.max(lo[b][i], Math.negateExact(ub[n + i]));
+            for (int r = 0; r < m; r++) {
+                int i = rows[r];
+                hi[b][i] = Math.min(hi[b][i], ub[r]);
+                lo[b][i] = Math.max(lo[b][i], Math.negateExact(ub[m + r]));
             }
         }
 

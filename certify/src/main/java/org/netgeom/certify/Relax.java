@@ -128,6 +128,38 @@ final class Relax {
                 int d = buf(size.get(in) + size.get(b));
                 ops.add(new Cat(in, b, d));
                 in = d;
+            } else if (op instanceof Net.Clamp c) {
+                // hardtanh as min + relu(z − min) − relu(z − max), as the search compiles it: rows
+                // z − min and z − max interleaved, two relu units per unit, then their difference
+                int n = size.get(in);
+                BigInteger den = Net.lcm(c.min().d(), c.max().d());
+                BigInteger lo = c.min().n().multiply(den.divide(c.min().d()));
+                BigInteger hi = c.max().n().multiply(den.divide(c.max().d()));
+                int[][] upIdx = new int[2 * n][];
+                BigInteger[][] upW = new BigInteger[2 * n][];
+                BigInteger[] upC = new BigInteger[2 * n];
+                int[][] dnIdx = new int[n][];
+                BigInteger[][] dnW = new BigInteger[n][];
+                BigInteger[] dnC = new BigInteger[n];
+                for (int i = 0; i < n; i++) {
+                    upIdx[2 * i] = new int[]{i};
+                    upIdx[2 * i + 1] = new int[]{i};
+                    upW[2 * i] = new BigInteger[]{den};
+                    upW[2 * i + 1] = new BigInteger[]{den};
+                    upC[2 * i] = lo.negate();
+                    upC[2 * i + 1] = hi.negate();
+                    dnIdx[i] = new int[]{2 * i, 2 * i + 1};
+                    dnW[i] = new BigInteger[]{den, den.negate()};
+                    dnC[i] = lo;
+                }
+                int up = buf(2 * n);
+                ops.add(new Aff(in, up, new Net.Lin(upIdx, upW, upC, den)));
+                int r = buf(2 * n);
+                ops.add(new Act(up, r, units, new Net.Act(BigInteger.ONE, BigInteger.ZERO, BigInteger.ONE)));
+                units += 2 * n;
+                int d = buf(n);
+                ops.add(new Aff(r, d, new Net.Lin(dnIdx, dnW, dnC, den)));
+                in = d;
             } else {
                 throw new CertRejected("a moving layer (loss line) is not a branch-and-bound model", null);
             }
