@@ -31,8 +31,15 @@ import java.util.Set;
  * Jordan &amp; Dimakis 2020's formulation). Exact volumes by pulling triangulation of exact vertices.
  */
 public final class Certifier {
-    /** What was certified. */
-    public record Report(String kind, int regions, int affinePieces, String domainVolume, long inequalities) {
+    /**
+     * What was certified. For branch-and-bound results ({@code range}, {@code verify}) regions is
+     * the number of tree nodes re-checked, inequalities the number of LP leaves, and summary the
+     * human line (null for the other kinds).
+     */
+    public record Report(String kind, int regions, int affinePieces, String domainVolume, long inequalities, String summary) {
+        public Report(String kind, int regions, int affinePieces, String domainVolume, long inequalities) {
+            this(kind, regions, affinePieces, domainVolume, inequalities, null);
+        }
     }
 
     /** The largest number of variables whose coverage can be proven by exact volumes. */
@@ -45,7 +52,7 @@ public final class Certifier {
         return certify(model, result, domain, Map.of());
     }
 
-    /** Detects the kind of result ("regions", "lipschitz" or "loss-line") and certifies it, or throws {@link CertRejected}. */
+    /** Detects the kind of result ("regions", "lipschitz", "loss-line", "range" or "verify") and certifies it, or throws {@link CertRejected}. */
     public static Report certify(Path model, JsonNode result, DomainSpec domain, Map<String, String> bindings) {
         if (result == null || !result.isObject()) {
             throw new CertRejected("the result is not a JSON object", null);
@@ -57,6 +64,10 @@ public final class Certifier {
             return LossLine.check(model, result, domain, bindings);
         }
         Net net = Net.read(model, bindings);
+        if (result.path("certificate").path("kind").asText().equals("branch-and-bound") || result.has("outputs") && result.has("exact")
+                || result.has("result") && result.has("terms")) {
+            return result.has("terms") ? BabResults.verify(net, result) : BabResults.range(net, result, domain);
+        }
         if (result.has("activationRegions") && result.get("regions") != null && result.get("regions").isArray()) {
             Run r = run(net, result.get("regions"), "regions", domain, true);
             return r.finishRegions(result);
@@ -64,7 +75,7 @@ public final class Certifier {
         if (result.has("lipschitz")) {
             return Lipschitz.check(result, run(net, result.path("evidence").path("regions"), "evidence.regions", domain, false));
         }
-        throw new CertRejected("not a result netgeom-certify knows (regions --json, perturb --lipschitz --json, loss-surface --line --json)", null);
+        throw new CertRejected("not a result netgeom-certify knows (regions --json, perturb --lipschitz --json, loss-surface --line --json, range --json, verify --json)", null);
     }
 
     /**
@@ -307,7 +318,7 @@ public final class Certifier {
         return Z.of(h);
     }
 
-    private static Q[] rationals(String text, String where) {
+    static Q[] rationals(String text, String where) {
         try {
             return Arrays.stream(text.split(",", -1)).map(Q::parse).toArray(Q[]::new);
         } catch (RuntimeException e) {

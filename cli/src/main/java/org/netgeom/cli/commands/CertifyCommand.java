@@ -47,12 +47,12 @@ public final class CertifyCommand extends BaseCommand {
                 throw IrError.IR_IO.error("cannot read " + p);
             }
         }
-        if (!domain.given()) {
+        if (!domain.given() && !isVerify(result)) {
             throw CliError.USAGE.error("certify needs the domain the result is about: --box=LO,HI (or a pair per coordinate) or --polytope FILE");
         }
         JsonNode node;
         try {
-            node = new ObjectMapper().readTree(result.toFile());
+            node = SelfCertify.DEEP.readTree(result.toFile());
         } catch (IOException e) {
             throw CliError.CERT_REJECTED.at(result.toString(), "the result is not JSON: " + e.getMessage());
         }
@@ -61,6 +61,12 @@ public final class CertifyCommand extends BaseCommand {
             Map<String, Object> o = JsonOut.object();
             o.put("certified", true);
             o.put("kind", r.kind());
+            if (r.summary() != null) {
+                o.put("nodes", r.regions());
+                o.put("leaves", r.inequalities());
+                printJson(o);
+                return 0;
+            }
             o.put("regions", r.regions());
             if (r.affinePieces() >= 0) {
                 o.put("affinePieces", r.affinePieces());
@@ -74,5 +80,15 @@ public final class CertifyCommand extends BaseCommand {
             out().flush();
         }
         return 0;
+    }
+
+    /** A verify result carries its own boxes: it needs no --box. */
+    private static boolean isVerify(Path result) {
+        try {
+            JsonNode n = SelfCertify.DEEP.readTree(result.toFile());
+            return n != null && n.has("terms") && n.has("boxes");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 }

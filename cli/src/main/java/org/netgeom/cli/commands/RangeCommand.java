@@ -67,6 +67,9 @@ public final class RangeCommand extends BaseCommand {
     @Option(names = "--no-certificate", description = "Leave the search trees out of the JSON.")
     boolean noCertificate;
 
+    @Option(names = "--no-certify", description = "Skip the independent re-check of the search trees by netgeom-certify (docs/certify.md).")
+    boolean noCertify;
+
     @Option(names = "--input-splits", paramLabel = "K",
             description = "The most input bisections on a path of the search before units are split (default: 8 per input for up to 3 inputs, 5 per input for up to 8, else 0).")
     Integer inputSplits;
@@ -140,21 +143,53 @@ public final class RangeCommand extends BaseCommand {
             throw CliError.USAGE.error("--plot draws the gap against eps: it needs --eps-sweep A,B,N");
         }
         Point pt = point(m, g, d, forms, labels, lim, compare);
+        Map<String, Object> root = JsonOut.object();
+        root.put("outputs", pt.outputs);
+        root.put("exact", pt.exact);
+        root.put("nodes", pt.nodes);
+        root.put("certificate", certificate(meth, pt.trees));
+        org.netgeom.certify.Certifier.Report cert = null;
+        boolean checkable = polytope == null || g.inputs() <= org.netgeom.certify.Certifier.MAX_VARIABLES;
+        if (!noCertify && pt.exact && !checkable) {
+            System.err.println("range: not certified: netgeom-certify bounds a polytope domain by its exact vertices, in at most "
+                    + org.netgeom.certify.Certifier.MAX_VARIABLES + " variables");
+        }
+        if (!noCertify && pt.exact && checkable) {
+            long t0 = System.nanoTime();
+            cert = SelfCertify.check(model, root, certifyDomain(d), null);
+            if (System.getenv("NETGEOM_TIMING") != null) {
+                System.err.printf("timing: certify %.2f s%n", (System.nanoTime() - t0) / 1e9);
+            }
+        }
+        if (noCertificate) {
+            root.remove("certificate");
+        }
         if (json) {
-            Map<String, Object> root = JsonOut.object();
-            root.put("outputs", pt.outputs);
-            root.put("exact", pt.exact);
-            root.put("nodes", pt.nodes);
-            if (!noCertificate) {
-                root.put("certificate", certificate(meth, pt.trees));
+            if (cert != null) {
+                root.put("certified", true);
             }
             printJson(root);
         } else {
             out().print(pt.human);
             out().println(pt.nodes + " branch-and-bound nodes" + (pt.exact ? "" : " (some searches stopped at a limit)"));
+            if (cert != null) {
+                out().println(SelfCertify.line(cert));
+            }
             out().flush();
         }
         return 0;
+    }
+
+    /** The domain as netgeom certify reads it: the box (an l-inf ball's box) or the polytope file. */
+    private org.netgeom.certify.DomainSpec certifyDomain(Domain d) {
+        if (polytope != null) {
+            return new org.netgeom.certify.DomainSpec(null, polytope, null);
+        }
+        StringBuilder b = new StringBuilder();
+        for (int j = 0; j < d.lower().length; j++) {
+            b.append(j == 0 ? "" : ",").append(d.lower()[j]).append(',').append(d.upper()[j]);
+        }
+        return org.netgeom.certify.DomainSpec.box(b.toString());
     }
 
     private Map<String, Object> certificate(Relaxation.Method meth, List<Object> trees) {
@@ -245,7 +280,7 @@ public final class RangeCommand extends BaseCommand {
                 o.put("bounds", cmp);
             }
             outs.add(o);
-            if (!noCertificate) {
+            if (!noCertificate || !noCertify) {         // the checker reads the trees even when the output leaves them out
                 trees.add(treeJson(labels.get(f), "max", max.tree()));
                 trees.add(treeJson(labels.get(f), "min", min.tree()));
             }

@@ -20,6 +20,11 @@ import java.util.Map;
  */
 final class SelfCertify {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Search trees nest two JSON levels per tree level: read and write up to 100 000 (Jackson's default is 1000). */
+    static final ObjectMapper DEEP = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(100_000).build())
+            .streamWriteConstraints(com.fasterxml.jackson.core.StreamWriteConstraints.builder().maxNestingDepth(100_000).build())
+            .build());
 
     private SelfCertify() {
     }
@@ -28,7 +33,7 @@ final class SelfCertify {
     static Certifier.Report check(Path model, Map<String, Object> output, DomainSpec domain, Map<String, Rational> bind) {
         JsonNode node;
         try {
-            node = MAPPER.readTree(JsonOut.write(output));
+            node = DEEP.readTree(DEEP.writeValueAsString(output));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
@@ -71,6 +76,9 @@ final class SelfCertify {
 
     /** The human line a certified command prints. */
     static String line(Certifier.Report r) {
+        if (r.summary() != null) {
+            return "certified by netgeom-certify: " + r.summary();
+        }
         return "certified by netgeom-certify: " + r.regions() + " witnesses and maps re-derived by its own forward pass, exact volumes sum to the domain's ("
                 + r.domainVolume() + ")" + (r.affinePieces() >= 0 ? ", " + r.affinePieces() + " affine pieces connected" : "");
     }

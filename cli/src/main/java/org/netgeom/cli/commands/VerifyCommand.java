@@ -54,6 +54,9 @@ public final class VerifyCommand extends BaseCommand {
     @Option(names = "--no-certificate", description = "Leave the search trees out of the JSON.")
     boolean noCertificate;
 
+    @Option(names = "--no-certify", description = "Skip the independent re-check of the search trees by netgeom-certify (docs/certify.md).")
+    boolean noCertify;
+
     @Option(names = "--input-splits", paramLabel = "K",
             description = "The most input bisections on a path of the search before units are split (default: 5 per input for up to 8 inputs, else 0).")
     Integer inputSplits;
@@ -118,10 +121,28 @@ public final class VerifyCommand extends BaseCommand {
             boolean timedOut = deadline != 0 && System.nanoTime() - deadline > 0;
             AtomicFiles.writeString(result, vnnCompResult(o, timedOut));
         }
+        org.netgeom.certify.Certifier.Report cert = null;
+        Map<String, Object> root = toJson(s, o, meth, true);
+        if (!noCertify && o.answer() != Verify.Answer.UNKNOWN) {
+            long t0 = System.nanoTime();
+            cert = SelfCertify.check(model, root, new org.netgeom.certify.DomainSpec(null, null, null), null);
+            if (System.getenv("NETGEOM_TIMING") != null) {
+                System.err.printf("timing: certify %.2f s%n", (System.nanoTime() - t0) / 1e9);
+            }
+        }
+        if (noCertificate) {
+            root.remove("certificate");
+        }
         if (json) {
-            printJson(toJson(s, o, meth));
+            if (cert != null) {
+                root.put("certified", true);
+            }
+            printJson(root);
         } else {
             out().print(human(s, o));
+            if (cert != null) {
+                out().println(SelfCertify.line(cert));
+            }
             out().flush();
         }
         return switch (o.answer()) {
@@ -162,7 +183,15 @@ public final class VerifyCommand extends BaseCommand {
         return q == null ? null : JsonOut.exact(q);
     }
 
-    private Map<String, Object> toJson(VnnSpec s, Verify.Outcome o, Relaxation.Method meth) {
+    /**
+     * Runs netgeom-certify on an outcome's JSON (with its trees), as verify does by default: its
+     * summary line, or CERT_REJECTED. {@code model} is the model's IR file.
+     */
+    public static String certify(Path model, VnnSpec s, Verify.Outcome o, Relaxation.Method meth) {
+        return SelfCertify.line(SelfCertify.check(model, toJson(s, o, meth, true), new org.netgeom.certify.DomainSpec(null, null, null), null));
+    }
+
+    private static Map<String, Object> toJson(VnnSpec s, Verify.Outcome o, Relaxation.Method meth, boolean withCertificate) {
         Map<String, Object> root = JsonOut.object();
         root.put("result", o.answer().name().toLowerCase());
         if (o.answer() == Verify.Answer.SAT) {
@@ -190,6 +219,14 @@ public final class VerifyCommand extends BaseCommand {
             t.put("marginUpper", str(r.marginUpper()));
             t.put("nodes", r.nodes());
             t.put("leaves", r.leaves());
+            List<Object> oc = new ArrayList<>();
+            for (VnnSpec.Constraint c : term.constraints()) {
+                Map<String, Object> co = JsonOut.object();
+                co.put("a", JsonOut.exact(c.a()));
+                co.put("b", JsonOut.exact(c.b()));
+                oc.add(co);
+            }
+            t.put("outputConstraints", oc);
             terms.add(t);
         }
         root.put("terms", terms);
@@ -203,7 +240,7 @@ public final class VerifyCommand extends BaseCommand {
         }
         root.put("boxes", boxes);
         root.put("nodes", o.nodes());
-        if (!noCertificate) {
+        if (withCertificate) {
             Map<String, Object> cert = JsonOut.object();
             cert.put("kind", "branch-and-bound");
             cert.put("relaxation", meth.name().toLowerCase());

@@ -64,6 +64,9 @@ public final class VerifyBench extends BaseCommand {
     @Option(names = "--write", paramLabel = "DIR", description = "Also write each net (IR JSON) and property (.vnnlib) into DIR, to rerun with netgeom verify.")
     Path write;
 
+    @Option(names = "--certify", description = "Also re-check each sat/unsat answer with netgeom-certify (as verify does by default) and report its time.")
+    boolean certify;
+
     @Option(names = "--quick", description = "One seed, two hidden layers, half-widths 1/64 and 1/4, 10 s per property (a smoke test of the benchmark).")
     boolean quick;
 
@@ -163,8 +166,8 @@ public final class VerifyBench extends BaseCommand {
             w.printf("netgeom bench verify: ACAS-Xu-shaped nets 5-%s-5 (relu, seeded weights j/64), properties \"Y_j is minimal\" on boxes "
                     + "of half-width %s; timeout %.0f s per property; %d input splits per path; reference: the root CROWN bound alone; %s%n",
                     layers + "x" + width, this.eps, timeout, splits, BenchEnv.jvm());
-            w.printf("%-28s %8s %17s %10s %9s %8s %12s %10s%n", "property", "result", "by", "seconds", "nodes", "leaves", "crown alone",
-                    "crown s");
+            w.printf("%-28s %8s %17s %10s %9s %8s %12s %10s%s%n", "property", "result", "by", "seconds", "nodes", "leaves", "crown alone",
+                    "crown s", certify ? String.format(" %10s", "check s") : "");
             w.flush();
         }
         // warm-up: the first property with a short limit
@@ -181,6 +184,12 @@ public final class VerifyBench extends BaseCommand {
             double crown = crownAlone(p.model(), spec);
             double crownSecs = (System.nanoTime() - t1) / 1e9;
             long leaves = o.terms().stream().mapToLong(Verify.TermResult::leaves).sum();
+            Double checkSecs = null;
+            if (certify && o.answer() != Verify.Answer.UNKNOWN) {
+                long t2 = System.nanoTime();
+                org.netgeom.cli.commands.VerifyCommand.certify(modelFile(p.model()), spec, o, Relaxation.Method.CROWN);
+                checkSecs = (System.nanoTime() - t2) / 1e9;
+            }
             Map<String, Object> row = JsonOut.object();
             row.put("property", p.name());
             row.put("result", o.answer().name().toLowerCase());
@@ -192,10 +201,14 @@ public final class VerifyBench extends BaseCommand {
             row.put("crownBound", crown);
             row.put("crownVerified", crown < 0);
             row.put("crownSeconds", crownSecs);
+            if (certify) {
+                row.put("certifySeconds", checkSecs);
+            }
             rows.add(row);
             if (!json) {
-                w.printf("%-28s %8s %17s %10.3f %9d %8d %12s %10.4f%n", p.name(), o.answer().name().toLowerCase(), by, secs, o.nodes(), leaves,
-                        crown < 0 ? "verified" : "unknown", crownSecs);
+                w.printf("%-28s %8s %17s %10.3f %9d %8d %12s %10.4f%s%n", p.name(), o.answer().name().toLowerCase(), by, secs, o.nodes(), leaves,
+                        crown < 0 ? "verified" : "unknown", crownSecs,
+                        certify ? checkSecs == null ? String.format(" %10s", "-") : String.format(" %10.3f", checkSecs) : "");
                 w.flush();
             }
         }
@@ -210,6 +223,22 @@ public final class VerifyBench extends BaseCommand {
             printJson(out);
         }
         return 0;
+    }
+
+    private final Map<Model, java.nio.file.Path> files = new java.util.IdentityHashMap<>();
+
+    /** The model as an IR file for the checker (which reads only files): a temporary file, deleted on exit. */
+    private java.nio.file.Path modelFile(Model m) {
+        return files.computeIfAbsent(m, x -> {
+            try {
+                java.nio.file.Path f = java.nio.file.Files.createTempFile("netgeom-bench-verify", ".json");
+                f.toFile().deleteOnExit();
+                java.nio.file.Files.writeString(f, org.netgeom.ir.io.IrWriter.toJson(x));
+                return f;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     /** The root bound of the margin min_k (Y_k − Y_j): the least CROWN bound of each row and of their mean. */

@@ -71,6 +71,15 @@ class BenchCommandsTest {
     }
 
     @Test
+    void benchVerifyCertifiesItsAnswersWhenAsked() throws Exception {
+        JsonNode j = run("bench", "verify", "--quick", "--certify", "--json");
+        for (JsonNode p : j.get("properties")) {
+            boolean decided = !p.get("result").asText().equals("unknown");
+            assertEquals(decided, p.get("certifySeconds").isNumber(), p.toString());
+        }
+    }
+
+    @Test
     void benchRangeAgreesWithTheEnumerationAndContainsAGrid() throws Exception {
         JsonNode j = run("bench", "range", "--quick", "--json");
         assertTrue(j.get("agree").asBoolean(), j.toString());
