@@ -58,4 +58,14 @@ public interface Domain<V> {
      */
     default void enter(Layer l, String path) {
     }
+
+    /**
+     * Called after each layer with its output; returns the value the walk goes on with (the
+     * default: {@code y} itself). For domains that rewrite a value between layers (the formula
+     * engine simplifies after each top-level layer). An error thrown here is passed on as it is,
+     * without the layer's path.
+     */
+    default V leave(Layer l, String path, V y) {
+        return y;
+    }
 }

@@ -146,6 +146,7 @@ public final class Interpreter {
                 } catch (NetgeomException e) {
                     throw e.path() == null ? e.withPathPrefix(p).with("layer", p) : e;
                 }
+                v = d.leave(l, p, v);
             }
             return v;
         }
