@@ -35,6 +35,11 @@ public final class ExactForward extends ArrayDomain<Rational> implements Interpr
     private ExactForward() {
     }
 
+    /** A fresh domain (one run), for engines in this package that compute on its values. */
+    static ExactForward domain() {
+        return new ExactForward();
+    }
+
     /** Evaluates a model without free symbols at {@code x} (its input, flattened row-major). */
     public static Result run(Model m, Rational[] x) {
         return run(m, Interpreter.of(m), x);
