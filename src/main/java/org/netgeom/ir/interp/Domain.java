@@ -58,4 +58,23 @@ public interface Domain<V> {
      */
     default void enter(Layer l, String path) {
     }
+
+    /**
+     * Called after {@link #enter} with the layer's input; returns the value the layer gets (the
+     * default: {@code x} itself). For domains that rewrite a value before a layer uses it (the
+     * notebook's equations name a composite's input before its branches share it).
+     */
+    default V arrive(Layer l, String path, V x) {
+        return x;
+    }
+
+    /**
+     * Called after each layer with its output; returns the value the walk goes on with (the
+     * default: {@code y} itself). For domains that rewrite a value between layers (the formula
+     * engine simplifies after each top-level layer). An error thrown here is passed on as it is,
+     * without the layer's path.
+     */
+    default V leave(Layer l, String path, V y) {
+        return y;
+    }
 }

@@ -142,10 +142,12 @@ public final class Interpreter {
                 x = v;
                 try {
                     d.enter(l, p);
+                    x = d.arrive(l, p, v);
                     v = l.accept(this);
                 } catch (NetgeomException e) {
                     throw e.path() == null ? e.withPathPrefix(p).with("layer", p) : e;
                 }
+                v = d.leave(l, p, v);
             }
             return v;
         }

@@ -1,14 +1,17 @@
 package org.netgeom.notebooks.display;
 
 import org.netgeom.ir.Layer;
-import org.netgeom.ir.LayerVisitor;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
 import org.netgeom.ir.Scalar;
-import org.netgeom.ir.Tensor;
+import org.netgeom.ir.interp.Domain;
+import org.netgeom.ir.interp.Interpreter;
+import org.netgeom.ir.interp.Linear;
 import org.netgeom.notebooks.NotebookError;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 
 /**
@@ -16,17 +19,20 @@ import java.util.List;
  * the IR's layers whose values are LaTeX expressions. A value that a dense layer (or a block)
  * reuses is named first ({@code h^{(k)}_i = ...}), so that every line stays short and no
  * expression is copied.
+ *
+ * <p>A domain of the {@link Interpreter}: a value is a layer's units as LaTeX; the lines written
+ * so far (the named values) are the domain's state, in evaluation order.
  */
-final class Equations implements LayerVisitor<Void> {
+final class Equations implements Domain<List<Equations.Expr>> {
     /** The widest layer written out unit by unit. */
     static final int MAX_UNITS = 16;
 
     /** One value: its LaTeX and whether it is a bare name or number (usable without naming). */
-    private record Expr(String tex, boolean atomic) {
+    record Expr(String tex, boolean atomic) {
     }
 
-    private List<Expr> cur = new ArrayList<>();
     private final List<String> lines = new ArrayList<>();
+    private final Deque<Layer.Concat> concats = new ArrayDeque<>();   // the concats being walked, innermost first
     private int named;
 
     private Equations() {
@@ -38,24 +44,23 @@ final class Equations implements LayerVisitor<Void> {
             throw NotebookError.TOO_LARGE.error("the input has " + d + " values; equations are written for at most " + MAX_UNITS);
         }
         Equations e = new Equations();
+        List<Expr> in = new ArrayList<>();
         for (int i = 1; i <= d; i++) {
-            e.cur.add(new Expr(d == 1 ? "x" : "x_{" + i + "}", true));
+            in.add(new Expr(d == 1 ? "x" : "x_{" + i + "}", true));
         }
-        for (Layer l : m.layers()) {
-            l.accept(e);
-        }
+        List<Expr> cur = Interpreter.of(m).run(e, in);
         String arg = d == 1 ? "x" : "\\mathbf{x}";
-        for (int i = 0; i < e.cur.size(); i++) {
-            String lhs = e.cur.size() == 1 ? "f(" + arg + ")" : "f_{" + (i + 1) + "}(" + arg + ")";
-            e.lines.add(lhs + " &= " + e.cur.get(i).tex());
+        for (int i = 0; i < cur.size(); i++) {
+            String lhs = cur.size() == 1 ? "f(" + arg + ")" : "f_{" + (i + 1) + "}(" + arg + ")";
+            e.lines.add(lhs + " &= " + cur.get(i).tex());
         }
         return "\\begin{aligned}\n" + String.join(" \\\\\n", e.lines) + "\n\\end{aligned}";
     }
 
     /** Names every value that is not atomic yet: {@code h^{(k)}_i = value}. */
-    private void nameAll() {
+    private List<Expr> nameAll(List<Expr> cur) {
         if (cur.stream().allMatch(Expr::atomic)) {
-            return;
+            return cur;
         }
         named++;
         List<Expr> next = new ArrayList<>();
@@ -69,7 +74,7 @@ final class Equations implements LayerVisitor<Void> {
             lines.add(name + " &= " + e.tex());
             next.add(new Expr(name, true));
         }
-        cur = next;
+        return next;
     }
 
     private static void requireWidth(int n, String what) {
@@ -124,86 +129,100 @@ final class Equations implements LayerVisitor<Void> {
         return new Expr(sb.toString(), terms.size() == 1 && (plainName || constant));
     }
 
-    private void map(java.util.function.UnaryOperator<String> f) {
+    private static List<Expr> map(List<Expr> cur, java.util.function.UnaryOperator<String> f) {
         List<Expr> next = new ArrayList<>();
         for (Expr e : cur) {
             next.add(new Expr(f.apply(e.tex()), false));
         }
-        cur = next;
+        return next;
     }
 
+    /** A residual's or concat's input is named before its branches share it. */
     @Override
-    public Void visit(Layer.Dense l) {
-        requireWidth(l.out(), "dense layer" + (l.name() == null ? "" : " '" + l.name() + "'"));
-        nameAll();
-        Tensor w = l.weight();
-        List<Expr> next = new ArrayList<>();
-        for (int i = 0; i < l.out(); i++) {
-            List<Scalar> row = new ArrayList<>();
-            for (int j = 0; j < l.in(); j++) {
-                row.add(w.get(i * l.in() + j));
-            }
-            next.add(affine(row, cur, l.bias() == null ? null : l.bias().get(i)));
+    public List<Expr> arrive(Layer l, String path, List<Expr> x) {
+        if (l instanceof Layer.Concat c) {
+            concats.push(c);
         }
-        cur = next;
-        return null;
+        return l instanceof Layer.Residual || l instanceof Layer.Concat ? nameAll(x) : x;
     }
 
     @Override
-    public Void visit(Layer.AbRelu l) {
+    public int size(List<Expr> x) {
+        return x.size();
+    }
+
+    /** Dense layers as sums; conv2d and avgpool2d are refused (too many units for equations). */
+    @Override
+    public List<Expr> linear(Linear a, List<Expr> x) {
+        if (a.layer() instanceof Layer.Conv2d) {
+            throw refuse().error("conv2d is not written out as equations (too many units); show the model as a table instead");
+        }
+        if (a.layer() instanceof Layer.AvgPool2d) {
+            throw refuse().error("avgpool2d is not written out as equations; show the model as a table instead");
+        }
+        Layer l = a.layer();
+        requireWidth(a.out(), "dense layer" + (l.name() == null ? "" : " '" + l.name() + "'"));
+        List<Expr> cur = nameAll(x);
+        List<Expr> next = new ArrayList<>();
+        for (int i = 0; i < a.out(); i++) {
+            int[] cols = a.cols(i);
+            List<Scalar> row = new ArrayList<>();
+            List<Expr> vars = new ArrayList<>();
+            for (int k = 0; k < cols.length; k++) {
+                row.add(a.weight(i, k));
+                vars.add(cur.get(cols[k]));
+            }
+            next.add(affine(row, vars, a.bias(i)));
+        }
+        return next;
+    }
+
+    @Override
+    public List<Expr> twoSlope(Layer.AbRelu l, List<Expr> x) {
         String f = switch (l.op()) {
             case "relu" -> "\\operatorname{relu}";
             case "leaky_relu" -> "\\operatorname{leaky}_{" + Latex.scalar(l.neg()) + "}";
             case "abs" -> null;
             default -> "\\operatorname{abrelu}_{" + Latex.scalar(l.neg()) + ",\\," + Latex.scalar(l.pos()) + "}";
         };
-        map(e -> f == null ? "\\left|" + e + "\\right|" : f + "\\left(" + e + "\\right)");
-        return null;
+        return map(x, e -> f == null ? "\\left|" + e + "\\right|" : f + "\\left(" + e + "\\right)");
     }
 
+    /** Maxout as a max over each group (a group of one as itself); max pooling is refused. */
     @Override
-    public Void visit(Layer.Maxout l) {
-        List<Expr> next = new ArrayList<>();
-        for (int i = 0; i + l.k() <= cur.size(); i += l.k()) {
-            StringBuilder sb = new StringBuilder("\\max\\left(");
-            for (int j = 0; j < l.k(); j++) {
-                sb.append(j == 0 ? "" : ",\\, ").append(cur.get(i + j).tex());
-            }
-            next.add(new Expr(l.k() == 1 ? cur.get(i).tex() : sb.append("\\right)").toString(), l.k() == 1 && cur.get(i).atomic()));
+    public List<Expr> windowMax(Layer l, int[][] groups, List<Expr> cur) {
+        if (!(l instanceof Layer.Maxout)) {
+            throw refuse().error("maxpool2d is not written out as equations; show the model as a table instead");
         }
-        cur = next;
-        return null;
+        List<Expr> next = new ArrayList<>();
+        for (int[] g : groups) {
+            StringBuilder sb = new StringBuilder("\\max\\left(");
+            for (int j = 0; j < g.length; j++) {
+                sb.append(j == 0 ? "" : ",\\, ").append(cur.get(g[j]).tex());
+            }
+            next.add(new Expr(g.length == 1 ? cur.get(g[0]).tex() : sb.append("\\right)").toString(),
+                    g.length == 1 && cur.get(g[0]).atomic()));
+        }
+        return next;
     }
 
     @Override
-    public Void visit(Layer.HardTanh l) {
+    public List<Expr> clamp(Layer.HardTanh l, List<Expr> x) {
         String f = "\\operatorname{hardtanh}_{" + Latex.scalar(l.min()) + ",\\," + Latex.scalar(l.max()) + "}";
-        map(e -> f + "\\left(" + e + "\\right)");
-        return null;
+        return map(x, e -> f + "\\left(" + e + "\\right)");
     }
 
     @Override
-    public Void visit(Layer.Identity l) {
-        return null;
-    }
-
-    @Override
-    public Void visit(Layer.Flatten l) {
-        return null;
-    }
-
-    @Override
-    public Void visit(Layer.Square l) {
+    public List<Expr> square(Layer.Square l, List<Expr> cur) {
         List<Expr> next = new ArrayList<>();
         for (Expr e : cur) {
             next.add(new Expr(e.atomic() ? e.tex() + "^{2}" : "\\left(" + e.tex() + "\\right)^{2}", false));
         }
-        cur = next;
-        return null;
+        return next;
     }
 
     @Override
-    public Void visit(Layer.Smooth l) {
+    public List<Expr> smooth(Layer.Smooth l, List<Expr> x) {
         String f = switch (l.fn()) {
             case TANH -> "\\tanh";
             case SIGMOID -> "\\sigma";
@@ -211,17 +230,16 @@ final class Equations implements LayerVisitor<Void> {
             case SOFTPLUS -> "\\operatorname{softplus}";
             case GELU -> "\\operatorname{gelu}";
         };
-        map(e -> f + "\\left(" + e + "\\right)");
-        return null;
+        return map(x, e -> f + "\\left(" + e + "\\right)");
     }
 
     @Override
-    public Void visit(Layer.BatchNorm l) {
-        if (l.features() != cur.size()) {
-            throw NotebookError.NOT_SUPPORTED.error("batchnorm over " + cur.size() + " values in " + l.features()
+    public List<Expr> normalise(Layer.BatchNorm l, int perChannel, List<Expr> x) {
+        if (l.features() != x.size()) {
+            throw NotebookError.NOT_SUPPORTED.error("batchnorm over " + x.size() + " values in " + l.features()
                     + " channels (an image) is not written out; equations cover batchnorm on vectors");
         }
-        nameAll();
+        List<Expr> cur = nameAll(x);
         List<Expr> next = new ArrayList<>();
         for (int i = 0; i < cur.size(); i++) {
             Scalar g = l.weight() == null ? Rational.ONE : l.weight().get(i);
@@ -243,63 +261,29 @@ final class Equations implements LayerVisitor<Void> {
                 next.add(new Expr(isZero(b) ? s : s + " + " + Latex.scalar(b), false));
             }
         }
-        cur = next;
-        return null;
+        return next;
     }
 
     @Override
-    public Void visit(Layer.Residual l) {
-        nameAll();
-        List<Expr> input = cur;
-        for (Layer x : l.layers()) {
-            x.accept(this);
-        }
-        List<Expr> body = cur;
-        cur = input;
-        if (l.shortcut() != null) {
-            for (Layer x : l.shortcut()) {
-                x.accept(this);
-            }
-        }
+    public List<Expr> add(List<Expr> body, List<Expr> shortcut) {
         List<Expr> next = new ArrayList<>();
         for (int i = 0; i < body.size(); i++) {
-            String s = cur.get(i).tex();
+            String s = shortcut.get(i).tex();
             next.add(new Expr(body.get(i).tex() + (s.startsWith("-") ? " - " + s.substring(1) : " + " + s), false));
         }
-        cur = next;
-        return null;
+        return next;
     }
 
     @Override
-    public Void visit(Layer.Concat l) {
-        nameAll();
-        List<Expr> input = cur;
-        for (Layer x : l.layers()) {
-            x.accept(this);
-        }
+    public List<Expr> concat(List<Expr> input, List<Expr> branch) {
+        Layer.Concat l = concats.pop();
         List<Expr> next = new ArrayList<>(input);
-        next.addAll(cur);
+        next.addAll(branch);
         requireWidth(next.size(), "concat" + (l.name() == null ? "" : " '" + l.name() + "'"));
-        cur = next;
-        return null;
+        return next;
     }
 
     private static NotebookError refuse() {
         return NotebookError.NOT_SUPPORTED;
-    }
-
-    @Override
-    public Void visit(Layer.Conv2d l) {
-        throw refuse().error("conv2d is not written out as equations (too many units); show the model as a table instead");
-    }
-
-    @Override
-    public Void visit(Layer.MaxPool2d l) {
-        throw refuse().error("maxpool2d is not written out as equations; show the model as a table instead");
-    }
-
-    @Override
-    public Void visit(Layer.AvgPool2d l) {
-        throw refuse().error("avgpool2d is not written out as equations; show the model as a table instead");
     }
 }

@@ -35,6 +35,11 @@ public final class ExactForward extends ArrayDomain<Rational> implements Interpr
     private ExactForward() {
     }
 
+    /** A fresh domain (one run), for engines in this package that compute on its values. */
+    static ExactForward domain() {
+        return new ExactForward();
+    }
+
     /** Evaluates a model without free symbols at {@code x} (its input, flattened row-major). */
     public static Result run(Model m, Rational[] x) {
         return run(m, Interpreter.of(m), x);
@@ -120,7 +125,7 @@ public final class ExactForward extends ArrayDomain<Rational> implements Interpr
      * The refusal for a batchnorm channel whose √(var + eps) is not a positive rational, for
      * {@link Linear#of(Layer.BatchNorm, int, Linear.NotExact)}.
      */
-    static Linear.NotExact notExact(Layer.BatchNorm l) {
+    public static Linear.NotExact notExact(Layer.BatchNorm l) {
         return (ch, var) -> SymbolicError.NOT_EXACT.error("batchnorm" + (l.name() == null ? "" : " '" + l.name() + "'") + " channel " + ch
                 + ": √(var + eps) = √(" + var + ") is not a positive rational, so the exact engine cannot use it (choose var so that "
                 + "var + eps is a square, or use the float64 engine)");

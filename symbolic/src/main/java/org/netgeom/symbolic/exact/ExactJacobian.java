@@ -2,12 +2,14 @@ package org.netgeom.symbolic.exact;
 
 import org.netgeom.ir.Binder;
 import org.netgeom.ir.Layer;
-import org.netgeom.ir.LayerIndex;
-import org.netgeom.ir.LayerVisitor;
 import org.netgeom.ir.Model;
+import org.netgeom.ir.NetgeomException;
 import org.netgeom.ir.Rational;
 import org.netgeom.ir.Shape;
 import org.netgeom.ir.Tensor;
+import org.netgeom.ir.interp.Domain;
+import org.netgeom.ir.interp.Interpreter;
+import org.netgeom.ir.interp.Linear;
 import org.netgeom.symbolic.SymbolicError;
 
 import java.util.ArrayList;
@@ -73,7 +75,7 @@ public final class ExactJacobian {
             throw SymbolicError.BAD_INPUT.error("the model takes " + m.input().size() + " input values, " + x.length + " were given");
         }
         Tape tape = new Tape();
-        Rational[] y = tape.forward(m.layers(), x.clone(), m.input());
+        Rational[] y = tape.forward(m, x.clone());
         Rational[][] dx = new Rational[y.length][];
         Rational[][] dp = new Rational[y.length][];
         for (int k = 0; k < y.length; k++) {
@@ -97,7 +99,7 @@ public final class ExactJacobian {
             throw SymbolicError.BAD_INPUT.error("the model takes " + m.input().size() + " input values, " + x.length + " were given");
         }
         Tape tape = new Tape();
-        Rational[] y = tape.forward(m.layers(), x.clone(), m.input());
+        Rational[] y = tape.forward(m, x.clone());
         if (seed.length != y.length) {
             throw SymbolicError.BAD_INPUT.error("the seed has " + seed.length + " values, the model " + y.length + " outputs");
         }
@@ -112,322 +114,257 @@ public final class ExactJacobian {
         return z;
     }
 
-    /** The forward pass, recording each layer's input and shape for the backward pass. */
-    private static final class Tape {
-        /** A layer's input, shapes, inner entries, and the offset of its parameters in the flat vector. */
-        private record Entry(Layer layer, Rational[] in, Shape inShape, Shape outShape, List<Entry> body, List<Entry> shortcut,
-                             int paramOffset) {
+    /**
+     * The forward pass as a domain of the {@link Interpreter}: the values are {@link ExactForward}'s
+     * (its arithmetic and refusals), each op recording its backward step on a tape; the backward
+     * pass runs the tape in reverse, accumulating each value's gradient (a value used twice, a
+     * residual's input, sums the gradients of both uses) and the parameters' gradients.
+     */
+    private static final class Tape implements Domain<Tape.Node>, Interpreter.Refusals {
+        /** A value: its units and its index in the tape's gradients. */
+        record Node(Rational[] val, int id) {
         }
 
-        private List<Entry> entries;
-        private int parameters;
+        /** One op's backward step: reads the output's gradient, adds to its inputs' and the parameters'. */
+        @FunctionalInterface
+        private interface Step {
+            void back(Rational[][] grads, Rational[] params);
+        }
 
-        Rational[] forward(List<Layer> layers, Rational[] x, Shape s) {
-            entries = new ArrayList<>();
-            Fwd f = new Fwd(x, s);
-            for (Layer l : layers) {
-                f.run(l, entries);
-            }
-            parameters = f.params;
-            return f.v;
+        private final ExactForward fwd = ExactForward.domain();
+        private final List<Step> steps = new ArrayList<>();
+        private final List<Integer> sizes = new ArrayList<>();
+        private int parameters;             // parameters seen so far, in PyTorch's order (the walk order)
+        private Node input;
+        private Node output;
+
+        Rational[] forward(Model m, Rational[] x) {
+            input = node(x);
+            output = Interpreter.of(m).run(this, input);
+            return output.val();
         }
 
         int parameterCount() {
             return parameters;
         }
 
+        /** The gradient with respect to the input of {@code g}ᵀ f; parameter gradients are added to {@code grad}. */
         Rational[] backward(Rational[] g, Rational[] grad) {
-            return new Bwd(grad).all(entries, g);
+            Rational[][] grads = new Rational[sizes.size()][];
+            grads[output.id()] = g;
+            for (int k = steps.size() - 1; k >= 0; k--) {
+                steps.get(k).back(grads, grad);
+            }
+            return grads[input.id()] == null ? zeros(input.val().length) : grads[input.id()];
         }
 
-        /** Forward interpreter that records entries. */
-        private static final class Fwd {
-            Rational[] v;
-            Shape shape;
-            int params;             // parameters seen so far, in PyTorch's order (the walk order)
-
-            Fwd(Rational[] v, Shape s) {
-                this.v = v;
-                this.shape = s;
-            }
-
-            void run(Layer l, List<Entry> into) {
-                Rational[] in = v;
-                Shape inShape = shape;
-                int offset = params;
-                params += ownParameters(l);
-                List<Entry> body = new ArrayList<>();
-                List<Entry> shortcut = new ArrayList<>();
-                if (l instanceof Layer.Residual r) {
-                    for (Layer c : r.layers()) {
-                        run(c, body);
-                    }
-                    Rational[] b = v;
-                    v = in;
-                    shape = inShape;
-                    if (r.shortcut() != null) {
-                        for (Layer c : r.shortcut()) {
-                            run(c, shortcut);
-                        }
-                    }
-                    Rational[] out = new Rational[b.length];
-                    for (int i = 0; i < out.length; i++) {
-                        out[i] = b[i].add(v[i]);
-                    }
-                    v = out;
-                } else if (l instanceof Layer.Concat c) {
-                    for (Layer k : c.layers()) {
-                        run(k, body);
-                    }
-                    Rational[] out = new Rational[in.length + v.length];
-                    System.arraycopy(in, 0, out, 0, in.length);
-                    System.arraycopy(v, 0, out, in.length, v.length);
-                    int[] d = inShape.dims();
-                    d[0] += shape.dim(0);
-                    v = out;
-                    shape = Shape.of(d);
-                } else {
-                    Model one = new Model(null, inShape, List.of(l));
-                    v = ExactForward.eval(one, in);
-                    shape = one.output();
-                }
-                into.add(new Entry(l, in, inShape, shape, body, shortcut, offset));
-            }
-
-            private static int ownParameters(Layer l) {
-                if (l instanceof Layer.Dense d) {
-                    return d.weight().size() + (d.bias() == null ? 0 : d.bias().size());
-                }
-                if (l instanceof Layer.Conv2d c) {
-                    return c.weight().size() + (c.bias() == null ? 0 : c.bias().size());
-                }
-                if (l instanceof Layer.BatchNorm b) {
-                    return (b.weight() == null ? 0 : b.weight().size()) + (b.bias() == null ? 0 : b.bias().size());
-                }
-                return 0;
-            }
+        private Node node(Rational[] v) {
+            sizes.add(v.length);
+            return new Node(v, sizes.size() - 1);
         }
 
-        /** Backward interpreter: accumulates parameter gradients, returns the input gradient. */
-        private static final class Bwd implements LayerVisitor<Rational[]> {
-            private final Rational[] grad;
-            private Entry e;
-            private Rational[] g;
+        /** The gradient of node {@code id}, all zeros when nothing reached it. */
+        private static Rational[] g(Rational[][] grads, int id, int n) {
+            return grads[id] == null ? zeros(n) : grads[id];
+        }
 
-            Bwd(Rational[] grad) {
-                this.grad = grad;
+        /** Adds {@code d} to the gradient of node {@code id}. */
+        private static void addTo(Rational[][] grads, int id, Rational[] d) {
+            if (grads[id] == null) {
+                grads[id] = d;
+                return;
             }
+            Rational[] s = new Rational[d.length];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = grads[id][i].add(d[i]);
+            }
+            grads[id] = s;
+        }
 
-            Rational[] all(List<Entry> es, Rational[] gOut) {
-                Rational[] cur = gOut;
-                for (int i = es.size() - 1; i >= 0; i--) {
-                    e = es.get(i);
-                    g = cur;
-                    cur = e.layer().accept(this);
+        /** A unit-by-unit op: the input's gradient is the output's times {@code slope(i)}. */
+        private Node pointwise(Node x, Rational[] y, java.util.function.IntFunction<Rational> slope) {
+            Node out = node(y);
+            steps.add((grads, params) -> {
+                Rational[] g = g(grads, out.id(), y.length);
+                Rational[] gx = new Rational[g.length];
+                for (int i = 0; i < g.length; i++) {
+                    gx[i] = g[i].multiply(slope.apply(i));
                 }
-                return cur;
-            }
+                addTo(grads, x.id(), gx);
+            });
+            return out;
+        }
 
-            private void acc(int i, Rational v) {
-                grad[i] = grad[i].add(v);
-            }
+        @Override
+        public NetgeomException refusal(Layer l) {
+            return fwd.refusal(l);
+        }
 
-            @Override
-            public Rational[] visit(Layer.Dense l) {
-                int out = l.out();
-                int in = l.in();
-                int off = e.paramOffset();
-                Rational[] gx = zeros(in);
-                for (int i = 0; i < out; i++) {
-                    if (g[i].isZero()) {
+        @Override
+        public int size(Node x) {
+            return x.val().length;
+        }
+
+        /** Dense, conv2d (weights and biases are parameters) and avgpool2d (none). */
+        @Override
+        public Node linear(Linear a, Node x) {
+            Node out = node(fwd.linear(a, x.val()));
+            Layer l = a.layer();
+            int off = parameters;
+            parameters += ownParameters(l);
+            Rational[] in = x.val();
+            steps.add((grads, params) -> {
+                Rational[] g = g(grads, out.id(), a.out());
+                Rational[] gx = zeros(in.length);
+                for (int o = 0; o < g.length; o++) {
+                    if (g[o].isZero()) {
                         continue;
                     }
-                    for (int j = 0; j < in; j++) {
-                        acc(off + i * in + j, g[i].multiply(e.in()[j]));
-                        gx[j] = gx[j].add(g[i].multiply(l.weight().rational(i * in + j)));
+                    int[] cols = a.cols(o);
+                    for (int k = 0; k < cols.length; k++) {
+                        int j = cols[k];
+                        if (l instanceof Layer.Dense) {
+                            params[off + o * in.length + k] = params[off + o * in.length + k].add(g[o].multiply(in[j]));
+                        } else if (a instanceof Linear.OfConv c) {
+                            int w = off + c.weightIndex(o, k);
+                            params[w] = params[w].add(g[o].multiply(in[j]));
+                        }
+                        gx[j] = gx[j].add(g[o].multiply(a.weightRational(o, k)));
                     }
-                    if (l.bias() != null) {
-                        acc(off + out * in + i, g[i]);
+                    if (hasBias(l)) {
+                        int b = l instanceof Layer.Dense d ? off + d.weight().size() + o
+                                : off + ((Layer.Conv2d) l).weight().size() + ((Linear.OfConv) a).channel(o);
+                        params[b] = params[b].add(g[o]);
                     }
                 }
-                return gx;
-            }
+                addTo(grads, x.id(), gx);
+            });
+            return out;
+        }
 
-            @Override
-            public Rational[] visit(Layer.AbRelu l) {
-                Rational neg = l.neg().rational();
-                Rational pos = l.pos().rational();
-                Rational atZero = Layer.AbRelu.slopeAtZero(l.op(), neg, Rational.ZERO);
-                Rational[] gx = new Rational[g.length];
-                for (int i = 0; i < g.length; i++) {
-                    int s = e.in()[i].signum();
-                    gx[i] = g[i].multiply(s > 0 ? pos : s < 0 ? neg : atZero);
-                }
-                return gx;
-            }
+        private static boolean hasBias(Layer l) {
+            return l instanceof Layer.Dense d ? d.bias() != null : l instanceof Layer.Conv2d c && c.bias() != null;
+        }
 
-            @Override
-            public Rational[] visit(Layer.Identity l) {
-                return g;
-            }
+        /** Kinks as PyTorch: relu'(0) = 0, leaky_relu'(0) = slope, abs'(0) = 0, abrelu'(0) = neg. */
+        @Override
+        public Node twoSlope(Layer.AbRelu l, Node x) {
+            Rational neg = l.neg().rational();
+            Rational pos = l.pos().rational();
+            Rational atZero = Layer.AbRelu.slopeAtZero(l.op(), neg, Rational.ZERO);
+            Rational[] in = x.val();
+            return pointwise(x, fwd.twoSlope(l, in), i -> {
+                int s = in[i].signum();
+                return s > 0 ? pos : s < 0 ? neg : atZero;
+            });
+        }
 
-            /** PyTorch's hardtanh_backward: the gradient passes only where min &lt; z &lt; max (0 at both kinks). */
-            @Override
-            public Rational[] visit(Layer.HardTanh l) {
-                Rational[] gx = new Rational[g.length];
-                for (int i = 0; i < g.length; i++) {
-                    gx[i] = l.passes(e.in()[i]) ? g[i] : Rational.ZERO;
-                }
-                return gx;
-            }
+        /** PyTorch's hardtanh_backward: the gradient passes only where min &lt; z &lt; max (0 at both kinks). */
+        @Override
+        public Node clamp(Layer.HardTanh l, Node x) {
+            Rational[] in = x.val();
+            return pointwise(x, fwd.clamp(l, in), i -> l.passes(in[i]) ? Rational.ONE : Rational.ZERO);
+        }
 
-            @Override
-            public Rational[] visit(Layer.Square l) {
-                Rational[] gx = new Rational[g.length];
-                for (int i = 0; i < g.length; i++) {
-                    gx[i] = g[i].multiply(e.in()[i]).multiply(Rational.TWO);
-                }
-                return gx;
-            }
+        @Override
+        public Node square(Layer.Square l, Node x) {
+            Rational[] in = x.val();
+            return pointwise(x, fwd.square(l, in), i -> in[i].multiply(Rational.TWO));
+        }
 
-            @Override
-            public Rational[] visit(Layer.Smooth l) {
-                throw SymbolicError.NOT_EXACT.error(l.op() + " has no exact rational derivatives");
-            }
+        @Override
+        public Node smooth(Layer.Smooth l, Node x) {
+            throw SymbolicError.NOT_EXACT.error(l.op() + " has no exact rational derivatives");
+        }
 
-            @Override
-            public Rational[] visit(Layer.Residual l) {
-                Entry self = e;
-                Rational[] gOut = g;
-                Rational[] gb = all(self.body(), gOut);
-                Rational[] gs = self.shortcut().isEmpty() ? gOut : all(self.shortcut(), gOut);
-                Rational[] gx = new Rational[gb.length];
-                for (int i = 0; i < gx.length; i++) {
-                    gx[i] = gb[i].add(gs[i]);
-                }
-                e = self;
-                return gx;
-            }
-
-            @Override
-            public Rational[] visit(Layer.Concat l) {
-                Entry self = e;
-                int n = self.in().length;
-                Rational[] head = Arrays.copyOfRange(g, 0, n);
-                Rational[] tail = Arrays.copyOfRange(g, n, g.length);
-                Rational[] gb = all(self.body(), tail);
-                for (int i = 0; i < n; i++) {
-                    head[i] = head[i].add(gb[i]);
-                }
-                e = self;
-                return head;
-            }
-
-            @Override
-            public Rational[] visit(Layer.BatchNorm l) {
+        @Override
+        public Node normalise(Layer.BatchNorm l, int per, Node x) {
+            Node out = node(fwd.normalise(l, per, x.val()));
+            int off = parameters;
+            parameters += ownParameters(l);
+            Rational[] in = x.val();
+            steps.add((grads, params) -> {
+                Rational[] g = g(grads, out.id(), in.length);
                 int c = l.features();
-                int per = g.length / c;
-                int off = e.paramOffset();
                 Rational eps = l.eps().rational();
                 Rational[] gx = new Rational[g.length];
                 int bOff = off + (l.weight() == null ? 0 : c);
                 for (int ch = 0; ch < c; ch++) {
                     Rational sd = l.var().rational(ch).add(eps).sqrtExact();
-                    if (sd == null || sd.isZero()) {
-                        throw SymbolicError.NOT_EXACT.error("batchnorm channel " + ch + ": √(var + eps) is not a positive rational");
-                    }
                     Rational w = l.weight() == null ? Rational.ONE : l.weight().rational(ch);
                     Rational mean = l.mean().rational(ch);
                     for (int k = 0; k < per; k++) {
                         int i = ch * per + k;
                         gx[i] = g[i].multiply(w).divide(sd);
                         if (l.weight() != null) {
-                            acc(off + ch, g[i].multiply(e.in()[i].subtract(mean)).divide(sd));
+                            params[off + ch] = params[off + ch].add(g[i].multiply(in[i].subtract(mean)).divide(sd));
                         }
                         if (l.bias() != null) {
-                            acc(bOff + ch, g[i]);
+                            params[bOff + ch] = params[bOff + ch].add(g[i]);
                         }
                     }
                 }
-                return gx;
-            }
+                addTo(grads, x.id(), gx);
+            });
+            return out;
+        }
 
-            @Override
-            public Rational[] visit(Layer.Conv2d l) {
-                int[][][] taps = LayerIndex.convTaps(l, e.inShape());
-                int per = e.outShape().dim(1) * e.outShape().dim(2);
-                int off = e.paramOffset();
-                int wsize = l.weight().size();
-                Rational[] gx = zeros(e.in().length);
-                for (int o = 0; o < taps.length; o++) {
-                    Rational go = g[o];
-                    if (go.isZero()) {
-                        continue;
-                    }
-                    if (l.bias() != null) {
-                        acc(off + wsize + o / per, go);
-                    }
-                    for (int[] t : taps[o]) {
-                        acc(off + t[1], go.multiply(e.in()[t[0]]));
-                        gx[t[0]] = gx[t[0]].add(go.multiply(l.weight().rational(t[1])));
-                    }
-                }
-                return gx;
-            }
-
-            private Rational[] pool(Layer.Hw k, Layer.Hw st, boolean max) {
-                int[][] win = LayerIndex.windows(k, st, e.inShape());
-                Rational area = Rational.of(k.h() * (long) k.w()).reciprocal();
-                Rational[] gx = zeros(e.in().length);
+        /** Max pooling and maxout: the gradient goes to the first maximum of each window (as PyTorch's index). */
+        @Override
+        public Node windowMax(Layer l, int[][] win, Node x) {
+            Node out = node(fwd.windowMax(l, win, x.val()));
+            Rational[] in = x.val();
+            steps.add((grads, params) -> {
+                Rational[] g = g(grads, out.id(), win.length);
+                Rational[] gx = zeros(in.length);
                 for (int o = 0; o < win.length; o++) {
-                    if (max) {
-                        int best = win[o][0];
-                        for (int xi : win[o]) {
-                            if (e.in()[xi].compareTo(e.in()[best]) > 0) {
-                                best = xi;
-                            }
-                        }
-                        gx[best] = gx[best].add(g[o]);
-                    } else {
-                        for (int xi : win[o]) {
-                            gx[xi] = gx[xi].add(g[o].multiply(area));
-                        }
-                    }
-                }
-                return gx;
-            }
-
-            /** Maxout: the gradient goes to the first maximum of each group (as torch.max's index). */
-            @Override
-            public Rational[] visit(Layer.Maxout l) {
-                int[][] groups = LayerIndex.groups(e.in().length, l.k());
-                Rational[] gx = zeros(e.in().length);
-                for (int o = 0; o < groups.length; o++) {
-                    int best = groups[o][0];
-                    for (int xi : groups[o]) {
-                        if (e.in()[xi].compareTo(e.in()[best]) > 0) {
+                    int best = win[o][0];
+                    for (int xi : win[o]) {
+                        if (in[xi].compareTo(in[best]) > 0) {
                             best = xi;
                         }
                     }
                     gx[best] = gx[best].add(g[o]);
                 }
-                return gx;
-            }
+                addTo(grads, x.id(), gx);
+            });
+            return out;
+        }
 
-            @Override
-            public Rational[] visit(Layer.MaxPool2d l) {
-                return pool(l.kernel(), l.stride(), true);
-            }
+        @Override
+        public Node add(Node a, Node b) {
+            Node out = node(fwd.add(a.val(), b.val()));
+            steps.add((grads, params) -> {
+                Rational[] g = g(grads, out.id(), out.val().length);
+                addTo(grads, a.id(), g);
+                addTo(grads, b.id(), g);
+            });
+            return out;
+        }
 
-            @Override
-            public Rational[] visit(Layer.AvgPool2d l) {
-                return pool(l.kernel(), l.stride(), false);
-            }
+        @Override
+        public Node concat(Node a, Node b) {
+            Node out = node(fwd.concat(a.val(), b.val()));
+            int n = a.val().length;
+            steps.add((grads, params) -> {
+                Rational[] g = g(grads, out.id(), out.val().length);
+                addTo(grads, a.id(), Arrays.copyOfRange(g, 0, n));
+                addTo(grads, b.id(), Arrays.copyOfRange(g, n, g.length));
+            });
+            return out;
+        }
 
-            @Override
-            public Rational[] visit(Layer.Flatten l) {
-                return g;
+        private static int ownParameters(Layer l) {
+            if (l instanceof Layer.Dense d) {
+                return d.weight().size() + (d.bias() == null ? 0 : d.bias().size());
             }
+            if (l instanceof Layer.Conv2d c) {
+                return c.weight().size() + (c.bias() == null ? 0 : c.bias().size());
+            }
+            if (l instanceof Layer.BatchNorm b) {
+                return (b.weight() == null ? 0 : b.weight().size()) + (b.bias() == null ? 0 : b.bias().size());
+            }
+            return 0;
         }
     }
 }

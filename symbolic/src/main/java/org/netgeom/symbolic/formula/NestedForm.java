@@ -1,14 +1,15 @@
 package org.netgeom.symbolic.formula;
 
 import org.netgeom.ir.Layer;
-import org.netgeom.ir.LayerVisitor;
 import org.netgeom.ir.Rational;
 import org.netgeom.ir.Scalar;
 import org.netgeom.ir.Shape;
 import org.netgeom.ir.Symbol;
+import org.netgeom.ir.interp.Domain;
+import org.netgeom.ir.interp.Interpreter;
+import org.netgeom.ir.interp.Linear;
 import org.netgeom.symbolic.SymbolicError;
 import org.netgeom.symbolic.cas.Cas;
-import org.netgeom.ir.LayerIndex;
 
 import java.util.List;
 
@@ -20,36 +21,45 @@ import java.util.List;
  * activations by their definitions (sigmoid 1/(1 + e^−z), softplus log(1 + e^z), gelu
  * z/2·(1 + erf(z/√2))). Weights that are IR symbols become Symja symbols through
  * {@link Cas#symbol}.
+ *
+ * <p>A domain of the {@link Interpreter}: a value is a layer's units as Symja input text; after
+ * each top-level layer the values are simplified and their total length is checked.
  */
-final class NestedForm implements LayerVisitor<Void> {
+final class NestedForm implements Domain<String[]> {
     private final int maxChars;
-    private String[] v;
-    private Shape shape;
+    private final String[] inputs;
+    private final Shape shape;
 
     NestedForm(String[] inputs, Shape shape, int maxChars) {
-        this.v = inputs;
+        this.inputs = inputs;
         this.shape = shape;
         this.maxChars = maxChars;
     }
 
     String[] run(List<Layer> layers) {
-        for (Layer l : layers) {
-            l.accept(this);
-            // simplify each value before it is nested further (Symja leaves Max unevaluated
-            // when its arguments are unsimplified sums)
-            for (int i = 0; i < v.length; i++) {
-                v[i] = Cas.get().evalLine(v[i]);
-            }
-            long total = 0;
-            for (String s : v) {
-                total += s.length();
-            }
-            if (total > maxChars) {
-                throw SymbolicError.BAD_INPUT.error("the nested closed form grows past " + maxChars + " characters at layer "
-                        + l.op() + "; use the piecewise form over a domain (--box), or a smaller network");
-            }
+        return Interpreter.of(layers, shape, "layers").run(this, inputs.clone());
+    }
+
+    /**
+     * After each top-level layer: simplify each value before it is nested further (Symja leaves
+     * Max unevaluated when its arguments are unsimplified sums), then check the total length.
+     */
+    @Override
+    public String[] leave(Layer l, String path, String[] v) {
+        if (path.indexOf('.') >= 0) {
+            return v;
         }
-        return v;
+        String[] y = new String[v.length];
+        long total = 0;
+        for (int i = 0; i < v.length; i++) {
+            y[i] = Cas.get().evalLine(v[i]);
+            total += y[i].length();
+        }
+        if (total > maxChars) {
+            throw SymbolicError.BAD_INPUT.error("the nested closed form grows past " + maxChars + " characters at layer "
+                    + l.op() + "; use the piecewise form over a domain (--box), or a smaller network");
+        }
+        return y;
     }
 
     static String scalar(Scalar s) {
@@ -83,22 +93,37 @@ final class NestedForm implements LayerVisitor<Void> {
     }
 
     @Override
-    public Void visit(Layer.Dense l) {
-        String[] y = new String[l.out()];
-        for (int i = 0; i < l.out(); i++) {
-            Scalar[] w = new Scalar[l.in()];
-            for (int j = 0; j < l.in(); j++) {
-                w[j] = l.weight().get(i * l.in() + j);
+    public int size(String[] v) {
+        return v.length;
+    }
+
+    /** Dense and conv2d as sums of products; average pooling as its window's sum over its size. */
+    @Override
+    public String[] linear(Linear a, String[] v) {
+        String[] y = new String[a.out()];
+        for (int o = 0; o < y.length; o++) {
+            int[] cols = a.cols(o);
+            if (a.layer() instanceof Layer.AvgPool2d) {
+                StringBuilder sb = new StringBuilder("(");
+                for (int e = 0; e < cols.length; e++) {
+                    sb.append(e == 0 ? "" : "+").append("(").append(v[cols[e]]).append(")");
+                }
+                y[o] = sb.append(")").append("/" + cols.length).toString();
+                continue;
             }
-            y[i] = sum(w, v, l.bias() == null ? null : l.bias().get(i));
+            Scalar[] ws = new Scalar[cols.length];
+            String[] xs = new String[cols.length];
+            for (int k = 0; k < ws.length; k++) {
+                ws[k] = a.weight(o, k);
+                xs[k] = v[cols[k]];
+            }
+            y[o] = sum(ws, xs, a.bias(o));
         }
-        v = y;
-        shape = Shape.of(l.out());
-        return null;
+        return y;
     }
 
     @Override
-    public Void visit(Layer.AbRelu l) {
+    public String[] twoSlope(Layer.AbRelu l, String[] v) {
         String[] y = new String[v.length];
         for (int i = 0; i < v.length; i++) {
             String z = v[i];
@@ -112,36 +137,33 @@ final class NestedForm implements LayerVisitor<Void> {
                 y[i] = scalar(l.neg()) + "*(" + z + ")+(" + scalar(l.pos()) + "-" + scalar(l.neg()) + ")*Max(0," + z + ")";
             }
         }
-        v = y;
-        return null;
+        return y;
     }
 
     @Override
-    public Void visit(Layer.HardTanh l) {
+    public String[] clamp(Layer.HardTanh l, String[] v) {
+        String[] y = new String[v.length];
         for (int i = 0; i < v.length; i++) {
-            v[i] = "Min(" + Cas.of(l.max()) + ",Max(" + Cas.of(l.min()) + "," + v[i] + "))";
+            y[i] = "Min(" + Cas.of(l.max()) + ",Max(" + Cas.of(l.min()) + "," + v[i] + "))";
         }
-        return null;
+        return y;
     }
 
     @Override
-    public Void visit(Layer.Identity l) {
-        return null;
-    }
-
-    @Override
-    public Void visit(Layer.Square l) {
+    public String[] square(Layer.Square l, String[] v) {
+        String[] y = new String[v.length];
         for (int i = 0; i < v.length; i++) {
-            v[i] = "(" + v[i] + ")^2";
+            y[i] = "(" + v[i] + ")^2";
         }
-        return null;
+        return y;
     }
 
     @Override
-    public Void visit(Layer.Smooth l) {
+    public String[] smooth(Layer.Smooth l, String[] v) {
+        String[] y = new String[v.length];
         for (int i = 0; i < v.length; i++) {
             String z = v[i];
-            v[i] = switch (l.fn()) {
+            y[i] = switch (l.fn()) {
                 case TANH -> "Tanh(" + z + ")";
                 case SIGMOID -> "1/(1+Exp(-(" + z + ")))";
                 case ERF -> "Erf(" + z + ")";
@@ -149,55 +171,29 @@ final class NestedForm implements LayerVisitor<Void> {
                 case GELU -> "(" + z + ")/2*(1+Erf((" + z + ")/Sqrt(2)))";
             };
         }
-        return null;
+        return y;
     }
 
     @Override
-    public Void visit(Layer.Residual l) {
-        String[] x = v;
-        Shape s = shape;
-        for (Layer b : l.layers()) {
-            b.accept(this);
-        }
-        String[] body = v;
-        Shape out = shape;
-        v = x;
-        shape = s;
-        if (l.shortcut() != null) {
-            for (Layer b : l.shortcut()) {
-                b.accept(this);
-            }
-        }
+    public String[] add(String[] body, String[] shortcut) {
         String[] y = new String[body.length];
         for (int i = 0; i < y.length; i++) {
-            y[i] = "(" + body[i] + ")+(" + v[i] + ")";
+            y[i] = "(" + body[i] + ")+(" + shortcut[i] + ")";
         }
-        v = y;
-        shape = out;
-        return null;
+        return y;
     }
 
     @Override
-    public Void visit(Layer.Concat l) {
-        String[] x = v;
-        Shape s = shape;
-        for (Layer b : l.layers()) {
-            b.accept(this);
-        }
-        String[] y = new String[x.length + v.length];
-        System.arraycopy(x, 0, y, 0, x.length);
-        System.arraycopy(v, 0, y, x.length, v.length);
-        int[] d = s.dims();
-        d[0] += shape.dim(0);
-        v = y;
-        shape = Shape.of(d);
-        return null;
+    public String[] concat(String[] a, String[] b) {
+        String[] y = new String[a.length + b.length];
+        System.arraycopy(a, 0, y, 0, a.length);
+        System.arraycopy(b, 0, y, a.length, b.length);
+        return y;
     }
 
     @Override
-    public Void visit(Layer.BatchNorm l) {
+    public String[] normalise(Layer.BatchNorm l, int per, String[] v) {
         int c = l.features();
-        int per = v.length / c;
         String[] y = new String[v.length];
         for (int ch = 0; ch < c; ch++) {
             String sd;
@@ -214,75 +210,21 @@ final class NestedForm implements LayerVisitor<Void> {
                 y[i] = g + "*((" + v[i] + ")" + mean + ")/" + sd + b;
             }
         }
-        v = y;
-        return null;
+        return y;
     }
 
+    /** Max pooling as Max over its window; maxout as Max over its group (a group of one as itself). */
     @Override
-    public Void visit(Layer.Conv2d l) {
-        int[][][] taps = LayerIndex.convTaps(l, shape);
-        Shape out = LayerIndex.convOut(l, shape);
-        int per = out.dim(1) * out.dim(2);
-        String[] y = new String[taps.length];
-        for (int o = 0; o < taps.length; o++) {
-            Scalar[] ws = new Scalar[taps[o].length];
-            String[] xs = new String[taps[o].length];
-            for (int t = 0; t < ws.length; t++) {
-                ws[t] = l.weight().get(taps[o][t][1]);
-                xs[t] = v[taps[o][t][0]];
-            }
-            y[o] = sum(ws, xs, l.bias() == null ? null : l.bias().get(o / per));
-        }
-        v = y;
-        shape = out;
-        return null;
-    }
-
-    private void pool(Layer.Hw k, Layer.Hw st, boolean max) {
-        int[][] win = LayerIndex.windows(k, st, shape);
+    public String[] windowMax(Layer l, int[][] win, String[] v) {
+        boolean one = l instanceof Layer.Maxout m && m.k() == 1;
         String[] y = new String[win.length];
         for (int o = 0; o < win.length; o++) {
-            StringBuilder sb = new StringBuilder(max ? "Max(" : "(");
+            StringBuilder sb = new StringBuilder(one ? "(" : "Max(");
             for (int e = 0; e < win[o].length; e++) {
-                sb.append(e == 0 ? "" : max ? "," : "+").append("(").append(v[win[o][e]]).append(")");
-            }
-            y[o] = sb.append(")").append(max ? "" : "/" + win[o].length).toString();
-        }
-        v = y;
-        shape = LayerIndex.poolOut(k, st, shape);
-    }
-
-    @Override
-    public Void visit(Layer.Maxout l) {
-        int[][] g = LayerIndex.groups(v.length, l.k());
-        String[] y = new String[g.length];
-        for (int o = 0; o < g.length; o++) {
-            StringBuilder sb = new StringBuilder(l.k() == 1 ? "(" : "Max(");
-            for (int e = 0; e < g[o].length; e++) {
-                sb.append(e == 0 ? "" : ",").append("(").append(v[g[o][e]]).append(")");
+                sb.append(e == 0 ? "" : ",").append("(").append(v[win[o][e]]).append(")");
             }
             y[o] = sb.append(")").toString();
         }
-        v = y;
-        shape = Shape.of(y.length);
-        return null;
-    }
-
-    @Override
-    public Void visit(Layer.MaxPool2d l) {
-        pool(l.kernel(), l.stride(), true);
-        return null;
-    }
-
-    @Override
-    public Void visit(Layer.AvgPool2d l) {
-        pool(l.kernel(), l.stride(), false);
-        return null;
-    }
-
-    @Override
-    public Void visit(Layer.Flatten l) {
-        shape = Shape.of(shape.size());
-        return null;
+        return y;
     }
 }

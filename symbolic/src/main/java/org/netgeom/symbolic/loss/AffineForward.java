@@ -1,12 +1,11 @@
 package org.netgeom.symbolic.loss;
 
 import org.netgeom.ir.Layer;
-import org.netgeom.ir.LayerIndex;
-import org.netgeom.ir.LayerVisitor;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
-import org.netgeom.ir.Shape;
-import org.netgeom.ir.Tensor;
+import org.netgeom.ir.interp.Domain;
+import org.netgeom.ir.interp.Interpreter;
+import org.netgeom.ir.interp.Linear;
 import org.netgeom.symbolic.SymbolicError;
 import org.netgeom.symbolic.exact.ExactForward;
 
@@ -29,8 +28,12 @@ import java.util.List;
  * (the first maximum wins, as in {@link ExactForward}). The pattern string follows
  * {@link ExactForward}'s convention: one character per unit in evaluation order, a residual's
  * body before its shortcut.
+ *
+ * <p>A domain of the {@link Interpreter}: a value is a layer's units as affine forms; the varying
+ * layer (dense, conv2d or batchnorm) is recognised by its path in {@link #linear} and
+ * {@link #normalise}.
  */
-public final class AffineForward implements LayerVisitor<Void> {
+public final class AffineForward implements Domain<Rational[][]> {
 
     /** Picks the branch of each piecewise-linear unit from its affine pre-activation. */
     public interface Chooser {
@@ -87,8 +90,6 @@ public final class AffineForward implements LayerVisitor<Void> {
     private final Chooser chooser;
     private final StringBuilder pattern = new StringBuilder();
     private final List<Constraint> constraints = new ArrayList<>();
-    private Rational[][] v;
-    private Shape shape;
     private String path = "";
 
     private AffineForward(int m, Target target, Chooser chooser) {
@@ -107,10 +108,8 @@ public final class AffineForward implements LayerVisitor<Void> {
             throw new IllegalArgumentException("the target has " + target.vars() + " variables, not " + m);
         }
         AffineForward f = new AffineForward(m, target, chooser);
-        f.v = input;
-        f.shape = model.input();
-        f.all(model.layers(), "layers");
-        return new Result(f.v, f.pattern.toString(), f.constraints);
+        Rational[][] out = Interpreter.of(model).run(f, input);
+        return new Result(out, f.pattern.toString(), f.constraints);
     }
 
     /** A constant input x as affine functions of m variables. */
@@ -241,7 +240,7 @@ public final class AffineForward implements LayerVisitor<Void> {
         return r;
     }
 
-    private boolean isConstant() {
+    private static boolean isConstant(Rational[][] v) {
         for (Rational[] z : v) {
             for (int k = 1; k < z.length; k++) {
                 if (!z[k].isZero()) {
@@ -252,7 +251,7 @@ public final class AffineForward implements LayerVisitor<Void> {
         return true;
     }
 
-    private Rational[] constants() {
+    private static Rational[] constants(Rational[][] v) {
         Rational[] x = new Rational[v.length];
         for (int i = 0; i < v.length; i++) {
             x[i] = v[i][0];
@@ -260,27 +259,29 @@ public final class AffineForward implements LayerVisitor<Void> {
         return x;
     }
 
-    // ------------------------------------------------------------------ the interpreter
+    // ------------------------------------------------------------------ the domain
 
-    private void all(List<Layer> ls, String prefix) {
-        for (int i = 0; i < ls.size(); i++) {
-            String saved = path;
-            path = prefix + "[" + i + "]";
-            Layer l = ls.get(i);
-            if (target != null && path.equals(target.path)) {
-                applyTarget();
-            } else {
-                l.accept(this);
-            }
-            path = saved;
-        }
+    /** The current layer's path, for the constraints, the errors and the varying layer. */
+    @Override
+    public void enter(Layer l, String path) {
+        this.path = path;
     }
 
-    private void applyTarget() {
-        if (!isConstant()) {
+    @Override
+    public int size(Rational[][] x) {
+        return x.length;
+    }
+
+    private boolean isTarget() {
+        return target != null && path.equals(target.path);
+    }
+
+    /** The varying layer's output: F(base)(x) + Σ_k u_k F(dirs[k])(x) at its constant input x. */
+    private Rational[][] applyTarget(Rational[][] v) {
+        if (!isConstant(v)) {
             throw new IllegalStateException("the input of the varying layer " + path + " is not constant");
         }
-        Rational[] x = constants();
+        Rational[] x = constants(v);
         Rational[] y0 = ExactForward.eval(target.base, x);
         Rational[][] out = new Rational[y0.length][m + 1];
         for (int i = 0; i < y0.length; i++) {
@@ -292,34 +293,30 @@ public final class AffineForward implements LayerVisitor<Void> {
                 out[i][k + 1] = yk[i];
             }
         }
-        v = out;
-        shape = target.base.output();
+        return out;
     }
 
+    /** Dense, conv2d and avgpool2d: {@code b_o + Σ_k w_ok·v[cols_k]}, accumulated in place. */
     @Override
-    public Void visit(Layer.Dense l) {
-        int out = l.out();
-        int in = l.in();
-        Tensor w = l.weight();
-        Tensor b = l.bias();
-        Rational[][] y = new Rational[out][];
-        for (int i = 0; i < out; i++) {
-            Rational[] s = zero(m);
-            if (b != null) {
-                s[0] = b.rational(i);
-            }
-            for (int j = 0; j < in; j++) {
-                addScaled(s, v[j], w.rational(i * in + j));
-            }
-            y[i] = s;
+    public Rational[][] linear(Linear a, Rational[][] v) {
+        if (isTarget()) {
+            return applyTarget(v);
         }
-        v = y;
-        shape = Shape.of(out);
-        return null;
+        Rational[][] y = new Rational[a.out()][];
+        for (int o = 0; o < y.length; o++) {
+            Rational[] s = zero(m);
+            s[0] = a.biasRational(o);
+            int[] cols = a.cols(o);
+            for (int k = 0; k < cols.length; k++) {
+                addScaled(s, v[cols[k]], a.weightRational(o, k));
+            }
+            y[o] = s;
+        }
+        return y;
     }
 
     @Override
-    public Void visit(Layer.AbRelu l) {
+    public Rational[][] twoSlope(Layer.AbRelu l, Rational[][] v) {
         Rational neg = l.neg().rational();
         Rational pos = l.pos().rational();
         Rational[][] y = new Rational[v.length][];
@@ -329,8 +326,7 @@ public final class AffineForward implements LayerVisitor<Void> {
             constraints.add(new Constraint(p ? v[i] : scaled(v[i], Rational.MINUS_ONE), p, path, i));
             y[i] = scaled(v[i], p ? pos : neg);
         }
-        v = y;
-        return null;
+        return y;
     }
 
     /**
@@ -340,7 +336,7 @@ public final class AffineForward implements LayerVisitor<Void> {
      * '0' (the same value and map). Pattern: two characters per unit.
      */
     @Override
-    public Void visit(Layer.HardTanh l) {
+    public Rational[][] clamp(Layer.HardTanh l, Rational[][] v) {
         Rational[][] y = new Rational[v.length][];
         for (int i = 0; i < v.length; i++) {
             Rational[] lo = v[i].clone();
@@ -362,18 +358,12 @@ public final class AffineForward implements LayerVisitor<Void> {
                 y[i] = v[i];
             }
         }
-        v = y;
-        return null;
+        return y;
     }
 
     @Override
-    public Void visit(Layer.Identity l) {
-        return null;
-    }
-
-    @Override
-    public Void visit(Layer.Square l) {
-        if (!isConstant()) {
+    public Rational[][] square(Layer.Square l, Rational[][] v) {
+        if (!isConstant(v)) {
             throw SymbolicError.NOT_PIECEWISE_LINEAR.at(path, "square is not piecewise affine; exact loss cells and local "
                     + "maps need piecewise-linear ops after the varying layer");
         }
@@ -382,13 +372,12 @@ public final class AffineForward implements LayerVisitor<Void> {
             y[i] = zero(m);
             y[i][0] = v[i][0].multiply(v[i][0]);
         }
-        v = y;
-        return null;
+        return y;
     }
 
     @Override
-    public Void visit(Layer.Smooth l) {
-        if (!isConstant()) {
+    public Rational[][] smooth(Layer.Smooth l, Rational[][] v) {
+        if (!isConstant(v)) {
             throw SymbolicError.NOT_PIECEWISE_LINEAR.at(path, l.op() + " is not piecewise affine; exact loss cells and local "
                     + "maps need piecewise-linear ops");
         }
@@ -396,45 +385,29 @@ public final class AffineForward implements LayerVisitor<Void> {
     }
 
     @Override
-    public Void visit(Layer.Residual l) {
-        Rational[][] x = v;
-        Shape s = shape;
-        String here = path;
-        all(l.layers(), here + ".layers");
-        Rational[][] body = v;
-        v = x;
-        shape = s;
-        if (l.shortcut() != null) {
-            all(l.shortcut(), here + ".shortcut");
-        }
+    public Rational[][] add(Rational[][] body, Rational[][] shortcut) {
         Rational[][] y = new Rational[body.length][];
         for (int i = 0; i < y.length; i++) {
             y[i] = body[i].clone();
-            addScaled(y[i], v[i], Rational.ONE);
+            addScaled(y[i], shortcut[i], Rational.ONE);
         }
-        v = y;
-        return null;
+        return y;
     }
 
     @Override
-    public Void visit(Layer.Concat l) {
-        Rational[][] x = v;
-        Shape s = shape;
-        all(l.layers(), path + ".layers");
-        Rational[][] y = new Rational[x.length + v.length][];
-        System.arraycopy(x, 0, y, 0, x.length);
-        System.arraycopy(v, 0, y, x.length, v.length);
-        int[] d = s.dims();
-        d[0] += shape.dim(0);
-        v = y;
-        shape = Shape.of(d);
-        return null;
+    public Rational[][] concat(Rational[][] a, Rational[][] b) {
+        Rational[][] y = new Rational[a.length + b.length][];
+        System.arraycopy(a, 0, y, 0, a.length);
+        System.arraycopy(b, 0, y, a.length, b.length);
+        return y;
     }
 
     @Override
-    public Void visit(Layer.BatchNorm l) {
+    public Rational[][] normalise(Layer.BatchNorm l, int per, Rational[][] v) {
+        if (isTarget()) {
+            return applyTarget(v);
+        }
         int c = l.features();
-        int per = v.length / c;
         Rational eps = l.eps().rational();
         Rational[][] y = new Rational[v.length][];
         for (int ch = 0; ch < c; ch++) {
@@ -454,97 +427,30 @@ public final class AffineForward implements LayerVisitor<Void> {
                 y[i][0] = y[i][0].add(shift);
             }
         }
-        v = y;
-        return null;
+        return y;
     }
 
+    /**
+     * Max pooling and maxout: each window's chosen maximum, with its constraints against the other
+     * entries (strict against earlier ones: the first maximum wins ties).
+     */
     @Override
-    public Void visit(Layer.Conv2d l) {
-        int[][][] taps = LayerIndex.convTaps(l, shape);
-        Shape out = LayerIndex.convOut(l, shape);
-        int per = out.dim(1) * out.dim(2);
-        Tensor wt = l.weight();
-        Rational[][] y = new Rational[taps.length][];
-        for (int o = 0; o < taps.length; o++) {
-            Rational[] s = zero(m);
-            s[0] = l.bias() == null ? Rational.ZERO : l.bias().rational(o / per);
-            for (int[] t : taps[o]) {
-                addScaled(s, v[t[0]], wt.rational(t[1]));
-            }
-            y[o] = s;
-        }
-        v = y;
-        shape = out;
-        return null;
-    }
-
-    private void pool(Layer.Hw k, Layer.Hw st, boolean max) {
-        int[][] windows = LayerIndex.windows(k, st, shape);
-        Rational inv = Rational.of(1, k.h() * (long) k.w());
+    public Rational[][] windowMax(Layer l, int[][] windows, Rational[][] v) {
         Rational[][] y = new Rational[windows.length][];
         for (int out = 0; out < windows.length; out++) {
             Rational[][] cand = new Rational[windows[out].length][];
             for (int e = 0; e < cand.length; e++) {
                 cand[e] = v[windows[out][e]];
             }
-            if (max) {
-                y[out] = winner(cand, out);
-            } else {
-                Rational[] s = zero(m);
-                for (Rational[] z : cand) {
-                    addScaled(s, z, inv);
+            int win = chooser.argmax(cand);
+            pattern.append(Character.forDigit(win, 36));
+            for (int o = 0; o < cand.length; o++) {
+                if (o != win) {
+                    constraints.add(new Constraint(minus(cand[win], cand[o]), o < win, path, out));
                 }
-                y[out] = s;
             }
+            y[out] = cand[win].clone();
         }
-        v = y;
-        shape = LayerIndex.poolOut(k, st, shape);
-    }
-
-    /** The chosen maximum of a window's candidates, with its constraints (the first maximum wins ties). */
-    private Rational[] winner(Rational[][] cand, int out) {
-        int win = chooser.argmax(cand);
-        pattern.append(Character.forDigit(win, 36));
-        for (int o = 0; o < cand.length; o++) {
-            if (o != win) {
-                constraints.add(new Constraint(minus(cand[win], cand[o]), o < win, path, out));
-            }
-        }
-        return cand[win].clone();
-    }
-
-    /** Maxout: a max over each group of k consecutive values, as a max-pool window. */
-    @Override
-    public Void visit(Layer.Maxout l) {
-        int[][] groups = LayerIndex.groups(v.length, l.k());
-        Rational[][] y = new Rational[groups.length][];
-        for (int out = 0; out < groups.length; out++) {
-            Rational[][] cand = new Rational[groups[out].length][];
-            for (int e = 0; e < cand.length; e++) {
-                cand[e] = v[groups[out][e]];
-            }
-            y[out] = winner(cand, out);
-        }
-        v = y;
-        shape = Shape.of(y.length);
-        return null;
-    }
-
-    @Override
-    public Void visit(Layer.MaxPool2d l) {
-        pool(l.kernel(), l.stride(), true);
-        return null;
-    }
-
-    @Override
-    public Void visit(Layer.AvgPool2d l) {
-        pool(l.kernel(), l.stride(), false);
-        return null;
-    }
-
-    @Override
-    public Void visit(Layer.Flatten l) {
-        shape = Shape.of(v.length);
-        return null;
+        return y;
     }
 }

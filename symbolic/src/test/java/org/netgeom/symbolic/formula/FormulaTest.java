@@ -45,6 +45,22 @@ class FormulaTest {
         return Cas.get().rational("ReplaceAll(" + expr + ", {" + rules + "})");
     }
 
+    /**
+     * A residual whose body starts with an op that used to rewrite its input in place (square): the
+     * identity shortcut must see x, not x². Reference: the closed form x + x². (The formula's own
+     * walk got 2x² before it ran on the interpreter, issue 15.)
+     */
+    @Test
+    void residualShortcutSeesTheUnsquaredInput() {
+        Model m = IrReader.read("""
+                {"netgeom": 1, "input": [1], "layers": [{"op": "residual", "layers": [{"op": "square"}]}]}""", null);
+        Formula.Nested f = Formula.nested(m);
+        for (int i = -6; i <= 6; i++) {
+            Rational x = Rational.of(i, 3);
+            assertEquals(x.add(x.multiply(x)), at(f.text().get(0), Map.of("x1", x)));
+        }
+    }
+
     @Test
     void nestedTentMatchesTheForwardPass() {
         Model m = IrReader.read(TENT2, null);
