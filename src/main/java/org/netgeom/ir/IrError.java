@@ -37,5 +37,11 @@ public enum IrError implements ErrorCode {
     /** A model still has free symbols where numbers are needed and no value was bound. */
     IR_UNBOUND_SYMBOL,
     /** A file could not be read or written. */
-    IR_IO
+    IR_IO,
+    /**
+     * The input does not fit: a point, domain, option or data set for the model (wrong number of
+     * coordinates, an empty box), or data a display helper cannot show. One code for every module
+     * (the exact analyses, the float engines and the notebooks used to have one each).
+     */
+    BAD_INPUT
 }

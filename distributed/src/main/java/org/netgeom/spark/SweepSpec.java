@@ -1,5 +1,6 @@
 package org.netgeom.spark;
 
+import org.netgeom.ir.IrError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.io.IrWriter;
 import org.netgeom.ir.io.Json;
-import org.netgeom.symbolic.SymbolicError;
 import org.netgeom.symbolic.regions.RandomNets;
 
 import java.io.Serializable;
@@ -282,6 +282,6 @@ public final class SweepSpec {
     }
 
     private static org.netgeom.ir.NetgeomException bad(String path, String message) {
-        return SymbolicError.BAD_INPUT.at(path, message);
+        return IrError.BAD_INPUT.at(path, message);
     }
 }

@@ -7,10 +7,5 @@ public enum NotebookError implements ErrorCode {
     /** A display helper cannot show this kind of input (an op the equation writer does not write out). */
     NOT_SUPPORTED,
     /** The input is too large to display sensibly (a layer too wide to write out unit by unit). */
-    TOO_LARGE,
-    /**
-     * Data a display helper cannot show: a table row with the wrong number of cells, plot series of
-     * different lengths or with NaN or infinite coordinates, a plot with nothing in it, SVG that is not SVG.
-     */
-    BAD_INPUT
+    TOO_LARGE
 }

@@ -1,5 +1,6 @@
 package org.netgeom.numeric;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.Binder;
 import org.netgeom.ir.Layer;
 import org.netgeom.ir.Model;
@@ -25,7 +26,7 @@ public final class Forward64 implements Domain<double[]> {
     /** f(x) in float64; x is the input flattened row-major. */
     public static double[] eval(Model m, double[] x) {
         if (x.length != m.input().size()) {
-            throw NumericError.BAD_INPUT.error("the model takes " + m.input().size() + " input values (shape " + m.input()
+            throw IrError.BAD_INPUT.error("the model takes " + m.input().size() + " input values (shape " + m.input()
                     + "), " + x.length + " were given");
         }
         Binder.requireNoSymbols(m);

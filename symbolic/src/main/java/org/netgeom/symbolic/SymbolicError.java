@@ -10,8 +10,6 @@ public enum SymbolicError implements ErrorCode {
     NOT_EXACT,
     /** An enumeration or search went past its budget; the error carries {@code found}. */
     BUDGET_EXCEEDED,
-    /** The input point, domain or option does not fit the model (wrong number of coordinates, empty box). */
-    BAD_INPUT,
     /** The computer algebra engine ran past its time limit. */
     CAS_TIMEOUT,
     /** The computer algebra engine failed on an expression. */

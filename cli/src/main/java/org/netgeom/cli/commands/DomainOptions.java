@@ -1,5 +1,6 @@
 package org.netgeom.cli.commands;
 
+import org.netgeom.ir.IrError;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.netgeom.cli.Args;
 import org.netgeom.cli.CliError;
@@ -10,7 +11,6 @@ import org.netgeom.ir.Scalar;
 import org.netgeom.ir.Symbol;
 import org.netgeom.ir.io.IrReader;
 import org.netgeom.ir.io.Json;
-import org.netgeom.symbolic.SymbolicError;
 import org.netgeom.symbolic.poly.Domain;
 import org.netgeom.symbolic.regions.AffineMap;
 import picocli.CommandLine.Option;
@@ -59,7 +59,7 @@ public final class DomainOptions {
         }
         String[] parts = slice.split(";", -1);
         if (parts.length < 2 || parts.length > 3) {
-            throw SymbolicError.BAD_INPUT.at("--slice", "--slice takes ORIGIN;DIR1 or ORIGIN;DIR1;DIR2 (vectors of " + n + " numbers)");
+            throw IrError.BAD_INPUT.at("--slice", "--slice takes ORIGIN;DIR1 or ORIGIN;DIR1;DIR2 (vectors of " + n + " numbers)");
         }
         Rational[] origin = vector(parts[0], n, "--slice origin");
         Rational[][] dirs = new Rational[parts.length - 1][];
@@ -67,7 +67,7 @@ public final class DomainOptions {
             dirs[i - 1] = vector(parts[i], n, "--slice direction " + i);
         }
         if (dirs.length == 2 && !independent(dirs[0], dirs[1])) {
-            throw SymbolicError.BAD_INPUT.at("--slice", "the two slice directions are linearly dependent");
+            throw IrError.BAD_INPUT.at("--slice", "the two slice directions are linearly dependent");
         }
         for (Rational[] d : dirs) {
             boolean zero = true;
@@ -75,7 +75,7 @@ public final class DomainOptions {
                 zero &= q.isZero();
             }
             if (zero) {
-                throw SymbolicError.BAD_INPUT.at("--slice", "a slice direction is the zero vector");
+                throw IrError.BAD_INPUT.at("--slice", "a slice direction is the zero vector");
             }
         }
         return AffineMap.slice(origin, dirs);
@@ -95,7 +95,7 @@ public final class DomainOptions {
     private static Rational[] vector(String text, int n, String where) {
         Rational[] v = Args.rationals(text, where);
         if (v.length != n) {
-            throw SymbolicError.BAD_INPUT.at(where, where + " has " + v.length + " entries; the model input has " + n);
+            throw IrError.BAD_INPUT.at(where, where + " has " + v.length + " entries; the model input has " + n);
         }
         return v;
     }
@@ -111,7 +111,7 @@ public final class DomainOptions {
         if (box != null) {
             Rational[] b = Args.rationals(box, "--box");
             if (b.length != 2 && b.length != 2 * k) {
-                throw SymbolicError.BAD_INPUT.at("--box", "--box takes LO,HI or " + k + " LO,HI pairs (" + 2 * k
+                throw IrError.BAD_INPUT.at("--box", "--box takes LO,HI or " + k + " LO,HI pairs (" + 2 * k
                         + " numbers), not " + b.length + " numbers");
             }
             Rational[] lo = new Rational[k];
@@ -126,7 +126,7 @@ public final class DomainOptions {
         JsonNode a = root.get("A");
         JsonNode b = root.get("b");
         if (a == null || b == null || !a.isArray() || !b.isArray() || a.size() != b.size() || a.isEmpty()) {
-            throw SymbolicError.BAD_INPUT.at(polytope.toString(), "a polytope file is {\"A\": [[...], ...], \"b\": [...]} with "
+            throw IrError.BAD_INPUT.at(polytope.toString(), "a polytope file is {\"A\": [[...], ...], \"b\": [...]} with "
                     + "one entry of b per row of A");
         }
         Rational[][] am = new Rational[a.size()][];
@@ -134,7 +134,7 @@ public final class DomainOptions {
         for (int i = 0; i < a.size(); i++) {
             JsonNode row = a.get(i);
             if (!row.isArray() || row.size() != k) {
-                throw SymbolicError.BAD_INPUT.at("A[" + i + "]", "each row of A needs " + k + " entries (one per variable)");
+                throw IrError.BAD_INPUT.at("A[" + i + "]", "each row of A needs " + k + " entries (one per variable)");
             }
             am[i] = new Rational[k];
             for (int j = 0; j < k; j++) {
@@ -148,7 +148,7 @@ public final class DomainOptions {
     private static Rational number(JsonNode n, IrPath p) {
         Scalar s = IrReader.scalar(n, p);
         if (s instanceof Symbol) {
-            throw SymbolicError.BAD_INPUT.at(p.toString(), "a polytope needs numbers, not the symbol " + s);
+            throw IrError.BAD_INPUT.at(p.toString(), "a polytope needs numbers, not the symbol " + s);
         }
         return (Rational) s;
     }

@@ -1,11 +1,11 @@
 package org.netgeom.cli.commands;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.cli.JsonOut;
 import org.netgeom.cli.ProgressBars;
 import org.netgeom.ir.Binder;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
-import org.netgeom.symbolic.SymbolicError;
 import org.netgeom.symbolic.cas.Cas;
 import org.netgeom.symbolic.linalg.ExactForms;
 import org.netgeom.symbolic.perturb.Lipschitz;
@@ -40,7 +40,7 @@ final class LipschitzReport {
 
     void run(Model raw, Map<String, Rational> values, String box, Path polytope, long budget) {
         if (budget < 1) {
-            throw SymbolicError.BAD_INPUT.at("--budget", "--budget must be at least 1");
+            throw IrError.BAD_INPUT.at("--budget", "--budget must be at least 1");
         }
         Model m = Binder.bind(raw, values);
         Binder.requireNoSymbols(m);

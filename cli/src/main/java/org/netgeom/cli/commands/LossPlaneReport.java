@@ -1,5 +1,6 @@
 package org.netgeom.cli.commands;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.cli.Args;
 import org.netgeom.cli.CliError;
 import org.netgeom.cli.JsonOut;
@@ -10,7 +11,6 @@ import org.netgeom.ir.Binder;
 import org.netgeom.ir.DataSet;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
-import org.netgeom.symbolic.SymbolicError;
 import org.netgeom.symbolic.cas.Cas;
 import org.netgeom.symbolic.loss.LayerParams;
 import org.netgeom.symbolic.loss.LossKind;
@@ -59,7 +59,7 @@ final class LossPlaneReport {
             throw CliError.USAGE.at("--range", "--plane takes --range=A0,A1,B0,B1 (four numbers), not " + range.length);
         }
         if (budget < 1) {
-            throw SymbolicError.BAD_INPUT.at("--budget", "--budget must be at least 1");
+            throw IrError.BAD_INPUT.at("--budget", "--budget must be at least 1");
         }
         if (plot != null) {
             PlotFiles.format(plot);

@@ -1,5 +1,6 @@
 package org.netgeom.cli.commands;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.cli.Args;
 import org.netgeom.cli.CliError;
 import org.netgeom.cli.JsonOut;
@@ -7,7 +8,6 @@ import org.netgeom.cli.plot.GapPlot;
 import org.netgeom.cli.plot.PlotFiles;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
-import org.netgeom.symbolic.SymbolicError;
 import org.netgeom.symbolic.poly.Domain;
 import org.netgeom.symbolic.poly.DualLp;
 import org.netgeom.symbolic.verify.BranchAndBound;
@@ -112,13 +112,13 @@ public final class RangeCommand extends BaseCommand {
         if (objective != null) {
             Rational[] c = Args.rationals(objective, "--objective");
             if (c.length != k) {
-                throw SymbolicError.BAD_INPUT.at("--objective", "the model has " + k + " outputs; --objective has " + c.length + " entries");
+                throw IrError.BAD_INPUT.at("--objective", "the model has " + k + " outputs; --objective has " + c.length + " entries");
             }
             forms.add(c);
             labels.add(null);
         } else {
             if (output != null && (output < 0 || output >= k)) {
-                throw SymbolicError.BAD_INPUT.at("--output", "--output must be in 0.." + (k - 1));
+                throw IrError.BAD_INPUT.at("--output", "--output must be in 0.." + (k - 1));
             }
             for (int i = 0; i < k; i++) {
                 if (output == null || output == i) {
@@ -302,7 +302,7 @@ public final class RangeCommand extends BaseCommand {
             centre = java.util.Arrays.copyOf(centre, n);
         }
         if (centre.length != n) {
-            throw SymbolicError.BAD_INPUT.at("--linf", "--linf takes the centre (" + n + " numbers); got " + centre.length + " numbers");
+            throw IrError.BAD_INPUT.at("--linf", "--linf takes the centre (" + n + " numbers); got " + centre.length + " numbers");
         }
         Rational[] radii = radii(epsSweep);
         if (plot != null) {
@@ -444,23 +444,23 @@ public final class RangeCommand extends BaseCommand {
     static Rational[] radii(String spec) {
         String[] p = spec.split(",");
         if (p.length != 3) {
-            throw SymbolicError.BAD_INPUT.at("--eps-sweep", "--eps-sweep takes A,B,N: N radii from A to B");
+            throw IrError.BAD_INPUT.at("--eps-sweep", "--eps-sweep takes A,B,N: N radii from A to B");
         }
         Rational[] ab = Args.rationals(p[0] + "," + p[1], "--eps-sweep");
         int count;
         try {
             count = Integer.parseInt(p[2].trim());
         } catch (NumberFormatException e) {
-            throw SymbolicError.BAD_INPUT.at("--eps-sweep", "N (the number of radii) must be an integer, not " + p[2].trim());
+            throw IrError.BAD_INPUT.at("--eps-sweep", "N (the number of radii) must be an integer, not " + p[2].trim());
         }
         if (count < 1 || count > 10_000) {
-            throw SymbolicError.BAD_INPUT.at("--eps-sweep", "N must be between 1 and 10000");
+            throw IrError.BAD_INPUT.at("--eps-sweep", "N must be between 1 and 10000");
         }
         if (ab[0].signum() <= 0 || ab[1].compareTo(ab[0]) < 0) {
-            throw SymbolicError.BAD_INPUT.at("--eps-sweep", "the radii need 0 < A <= B");
+            throw IrError.BAD_INPUT.at("--eps-sweep", "the radii need 0 < A <= B");
         }
         if (count == 1 && !ab[0].equals(ab[1])) {
-            throw SymbolicError.BAD_INPUT.at("--eps-sweep", "one radius (N = 1) needs A = B");
+            throw IrError.BAD_INPUT.at("--eps-sweep", "one radius (N = 1) needs A = B");
         }
         Rational[] r = new Rational[count];
         for (int i = 0; i < count; i++) {
@@ -497,11 +497,11 @@ public final class RangeCommand extends BaseCommand {
         if (linf != null) {
             Rational[] v = Args.rationals(linf, "--linf");
             if (v.length != n + 1) {
-                throw SymbolicError.BAD_INPUT.at("--linf", "--linf takes the centre (" + n + " numbers) then EPS; got " + v.length + " numbers");
+                throw IrError.BAD_INPUT.at("--linf", "--linf takes the centre (" + n + " numbers) then EPS; got " + v.length + " numbers");
             }
             Rational eps = v[n];
             if (eps.signum() <= 0) {
-                throw SymbolicError.BAD_INPUT.at("--linf", "EPS must be positive");
+                throw IrError.BAD_INPUT.at("--linf", "EPS must be positive");
             }
             Rational[] lo = new Rational[n];
             Rational[] hi = new Rational[n];

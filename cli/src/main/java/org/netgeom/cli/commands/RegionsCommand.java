@@ -1,5 +1,6 @@
 package org.netgeom.cli.commands;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.cli.Args;
 import org.netgeom.cli.JsonOut;
 import org.netgeom.cli.ProgressBars;
@@ -8,7 +9,6 @@ import org.netgeom.cli.plot.RegionPlot;
 import org.netgeom.ir.Binder;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
-import org.netgeom.symbolic.SymbolicError;
 import org.netgeom.symbolic.formula.Formula;
 import org.netgeom.symbolic.poly.Domain;
 import org.netgeom.symbolic.poly.Options;
@@ -88,12 +88,12 @@ public final class RegionsCommand extends BaseCommand {
         AffineMap in = domain.inputMap(m);
         Domain d = domain.domain(in.variables());
         if (budget < 1) {
-            throw SymbolicError.BAD_INPUT.at("--budget", "--budget must be at least 1");
+            throw IrError.BAD_INPUT.at("--budget", "--budget must be at least 1");
         }
         if (plot != null) {
             PlotFiles.format(plot);
             if (d.dimension() > 2) {
-                throw SymbolicError.BAD_INPUT.at("--plot", "plots show 1 or 2 variables; this domain has " + d.dimension()
+                throw IrError.BAD_INPUT.at("--plot", "plots show 1 or 2 variables; this domain has " + d.dimension()
                         + " (use --slice ORIGIN;DIR1;DIR2)");
             }
         }

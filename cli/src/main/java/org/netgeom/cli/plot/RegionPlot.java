@@ -1,7 +1,7 @@
 package org.netgeom.cli.plot;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.Rational;
-import org.netgeom.symbolic.SymbolicError;
 import org.netgeom.symbolic.regions.AffineMap;
 import org.netgeom.symbolic.regions.Region;
 import org.netgeom.symbolic.regions.RegionSet;
@@ -32,10 +32,10 @@ public final class RegionPlot {
     /** Draws the enumeration to {@code file} (.svg or .png). */
     public static void save(RegionSet rs, String title, List<String> vars, Path file) {
         if (rs.dimension() > 2 || rs.pieces() == null) {
-            throw SymbolicError.BAD_INPUT.at("--plot", "plots show 1 or 2 variables (use --slice ORIGIN;DIR1;DIR2 for more)");
+            throw IrError.BAD_INPUT.at("--plot", "plots show 1 or 2 variables (use --slice ORIGIN;DIR1;DIR2 for more)");
         }
         if (rs.regions().get(0).vertices() == null) {
-            throw SymbolicError.BAD_INPUT.at("--plot", "plots need the vertex mode (omit --mode lp)");
+            throw IrError.BAD_INPUT.at("--plot", "plots need the vertex mode (omit --mode lp)");
         }
         Canvas c = Canvas.forFile(file, SIZE, SIZE + 20);
         c.text(SIZE / 2.0, 24, title, 16, "middle", Color.BLACK);

@@ -1,8 +1,8 @@
 package org.netgeom.notebooks.display;
 
+import org.netgeom.ir.IrError;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
-import org.netgeom.notebooks.NotebookError;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,7 +23,7 @@ final class Charts {
             VectorGraphicsEncoder.saveVectorGraphic((Chart<?, ?>) chart, buf, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
             return buf.toString(StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw NotebookError.BAD_INPUT.error("cannot draw the chart as SVG: " + e.getMessage());
+            throw IrError.BAD_INPUT.error("cannot draw the chart as SVG: " + e.getMessage());
         }
     }
 }

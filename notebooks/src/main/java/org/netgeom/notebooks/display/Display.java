@@ -1,6 +1,6 @@
 package org.netgeom.notebooks.display;
 
-import org.netgeom.notebooks.NotebookError;
+import org.netgeom.ir.IrError;
 
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -51,7 +51,7 @@ public final class Display {
         Objects.requireNonNull(svg, "svg");
         String head = svg.stripLeading();
         if (!(head.startsWith("<svg") || head.startsWith("<?xml")) || !svg.contains("<svg")) {
-            throw NotebookError.BAD_INPUT.error("this is not an SVG document (it should start with <svg or <?xml): "
+            throw IrError.BAD_INPUT.error("this is not an SVG document (it should start with <svg or <?xml): "
                     + head.substring(0, Math.min(40, head.length())));
         }
         return Rich.of(alt == null ? "[SVG image]" : alt, Rich.SVG, svg);

@@ -1,7 +1,7 @@
 package org.netgeom.notebooks.display;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.Rational;
-import org.netgeom.notebooks.NotebookError;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +34,7 @@ public final class Polynomials {
     /** The affine form a·u + c, constant first as in the other forms here. */
     public static String linear(Rational[] a, Rational c, List<String> names) {
         if (a.length != names.size()) {
-            throw NotebookError.BAD_INPUT.error(a.length + " coefficients for " + names.size() + " variables");
+            throw IrError.BAD_INPUT.error(a.length + " coefficients for " + names.size() + " variables");
         }
         List<Term> t = new ArrayList<>();
         t.add(new Term(c, List.of()));
@@ -55,7 +55,7 @@ public final class Polynomials {
     private static List<Term> terms(Rational[][] h, Rational[] g, Rational c, List<String> names) {
         int m = g.length;
         if (h.length != m || names.size() != m) {
-            throw NotebookError.BAD_INPUT.error("a quadratic in " + names.size() + " variables needs H of " + names.size() + " rows and g of "
+            throw IrError.BAD_INPUT.error("a quadratic in " + names.size() + " variables needs H of " + names.size() + " rows and g of "
                     + names.size() + " entries, not " + h.length + " and " + m);
         }
         List<Term> t = new ArrayList<>();

@@ -1,7 +1,7 @@
 package org.netgeom.notebooks.display;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.cli.plot.RegionPlot;
-import org.netgeom.notebooks.NotebookError;
 import org.netgeom.symbolic.regions.AffineMap;
 import org.netgeom.symbolic.regions.RegionSet;
 
@@ -31,7 +31,7 @@ final class RegionPictures {
             }
         }
         if (names.size() != rs.dimension()) {
-            throw NotebookError.BAD_INPUT.error("the enumeration has " + rs.dimension() + " variables, " + names.size() + " names were given");
+            throw IrError.BAD_INPUT.error("the enumeration has " + rs.dimension() + " variables, " + names.size() + " names were given");
         }
         Path tmp = null;
         try {
@@ -41,7 +41,7 @@ final class RegionPictures {
             return Rich.of("region plot '" + title + "': " + rs.activationRegions() + " activation regions, " + rs.affinePieces()
                     + " affine pieces", Rich.SVG, svg);
         } catch (IOException e) {
-            throw NotebookError.BAD_INPUT.error("cannot draw the regions: " + e.getMessage());
+            throw IrError.BAD_INPUT.error("cannot draw the regions: " + e.getMessage());
         } finally {
             if (tmp != null) {
                 try {

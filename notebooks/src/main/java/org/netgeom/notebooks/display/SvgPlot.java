@@ -1,7 +1,7 @@
 package org.netgeom.notebooks.display;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.Rational;
-import org.netgeom.notebooks.NotebookError;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -100,18 +100,18 @@ public final class SvgPlot {
      */
     public SvgPlot heat(String label, double[] x, double[] y, double[][] z) {
         if (x.length < 2 || y.length < 2 || z.length != y.length) {
-            throw NotebookError.BAD_INPUT.error("a heat map needs at least 2×2 samples and one row of z per y value (" + y.length
+            throw IrError.BAD_INPUT.error("a heat map needs at least 2×2 samples and one row of z per y value (" + y.length
                     + " y values, " + z.length + " rows)");
         }
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < y.length; j++) {
             if (z[j].length != x.length) {
-                throw NotebookError.BAD_INPUT.error("row " + j + " of the heat map has " + z[j].length + " values for " + x.length + " x values");
+                throw IrError.BAD_INPUT.error("row " + j + " of the heat map has " + z[j].length + " values for " + x.length + " x values");
             }
             for (double v : z[j]) {
                 if (!Double.isFinite(v)) {
-                    throw NotebookError.BAD_INPUT.error("the heat map holds a value that is not finite: " + v);
+                    throw IrError.BAD_INPUT.error("the heat map holds a value that is not finite: " + v);
                 }
                 lo = Math.min(lo, v);
                 hi = Math.max(hi, v);
@@ -120,7 +120,7 @@ public final class SvgPlot {
         for (double[] a : new double[][]{x, y}) {
             for (int i = 1; i < a.length; i++) {
                 if (!(a[i] > a[i - 1]) || !Double.isFinite(a[i]) || !Double.isFinite(a[i - 1])) {
-                    throw NotebookError.BAD_INPUT.error("the heat map's coordinates must be finite and increase");
+                    throw IrError.BAD_INPUT.error("the heat map's coordinates must be finite and increase");
                 }
             }
         }
@@ -147,7 +147,7 @@ public final class SvgPlot {
     /** The drawing's size in pixels (default 640 × 400). */
     public SvgPlot size(int w, int h) {
         if (w < 200 || h < 150) {
-            throw NotebookError.BAD_INPUT.error("a plot of " + w + "×" + h + " pixels is too small to draw (at least 200×150)");
+            throw IrError.BAD_INPUT.error("a plot of " + w + "×" + h + " pixels is too small to draw (at least 200×150)");
         }
         width = w;
         height = h;
@@ -164,14 +164,14 @@ public final class SvgPlot {
 
     private SvgPlot add(String label, double[] x, double[] y, Kind kind) {
         if (x.length != y.length) {
-            throw NotebookError.BAD_INPUT.error("series '" + label + "' has " + x.length + " x values and " + y.length + " y values");
+            throw IrError.BAD_INPUT.error("series '" + label + "' has " + x.length + " x values and " + y.length + " y values");
         }
         if (x.length == 0) {
-            throw NotebookError.BAD_INPUT.error("series '" + label + "' has no points");
+            throw IrError.BAD_INPUT.error("series '" + label + "' has no points");
         }
         for (int i = 0; i < x.length; i++) {
             if (!Double.isFinite(x[i]) || !Double.isFinite(y[i])) {
-                throw NotebookError.BAD_INPUT.error("series '" + label + "' point " + i + " is (" + x[i] + ", " + y[i]
+                throw IrError.BAD_INPUT.error("series '" + label + "' point " + i + " is (" + x[i] + ", " + y[i]
                         + "); only finite coordinates can be drawn");
             }
         }
@@ -182,7 +182,7 @@ public final class SvgPlot {
     /** The plot as an SVG document. */
     public String svg() {
         if (series.isEmpty() && heat == null) {
-            throw NotebookError.BAD_INPUT.error("the plot '" + title + "' has no series to draw");
+            throw IrError.BAD_INPUT.error("the plot '" + title + "' has no series to draw");
         }
         double[] xr = range(true);
         double[] yr = range(false);

@@ -1,6 +1,6 @@
 package org.netgeom.notebooks.display;
 
-import org.netgeom.notebooks.NotebookError;
+import org.netgeom.ir.IrError;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +23,7 @@ public final class Table {
 
     private Table(List<String> headers) {
         if (headers.isEmpty()) {
-            throw NotebookError.BAD_INPUT.error("a table needs at least one column");
+            throw IrError.BAD_INPUT.error("a table needs at least one column");
         }
         this.headers = List.copyOf(headers);
     }
@@ -41,7 +41,7 @@ public final class Table {
     /** Adds a row, one value per column. */
     public Table row(Object... cells) {
         if (cells.length != headers.size()) {
-            throw NotebookError.BAD_INPUT.error("a row of this table has " + headers.size() + " cells (" + String.join(", ", headers)
+            throw IrError.BAD_INPUT.error("a row of this table has " + headers.size() + " cells (" + String.join(", ", headers)
                     + "), " + cells.length + " were given");
         }
         List<String> r = new ArrayList<>(cells.length);

@@ -1,5 +1,6 @@
 package org.netgeom.numeric.engine;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.Binder;
 import org.netgeom.ir.Layer;
 import org.netgeom.ir.LayerShape;
@@ -273,7 +274,7 @@ public final class Net {
 
     private void checkInput(double[] x, int n) {
         if (x.length != n * inputSize()) {
-            throw NumericError.BAD_INPUT.error("expected " + n + " rows of " + inputSize() + " input values, got " + x.length + " values");
+            throw IrError.BAD_INPUT.error("expected " + n + " rows of " + inputSize() + " input values, got " + x.length + " values");
         }
     }
 

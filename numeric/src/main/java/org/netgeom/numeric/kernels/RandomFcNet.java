@@ -1,11 +1,11 @@
 package org.netgeom.numeric.kernels;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.Layer;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Shape;
 import org.netgeom.ir.Tensor;
 import org.netgeom.numeric.Activations;
-import org.netgeom.numeric.NumericError;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +28,7 @@ public record RandomFcNet(Layer phi, double sigmaW2, double sigmaB2, double[][][
     /** Draws a net with {@code depth} hidden layers of {@code width} units on inputs of dimension {@code d}. */
     public static RandomFcNet sample(int d, int width, int depth, Layer phi, double sigmaW2, double sigmaB2, long seed) {
         if (d < 1 || width < 1 || depth < 0) {
-            throw NumericError.BAD_INPUT.error("a net needs input dimension, width >= 1 and depth >= 0");
+            throw IrError.BAD_INPUT.error("a net needs input dimension, width >= 1 and depth >= 0");
         }
         activation(phi, 0.0, 0);                       // refuses what is not an elementwise activation
         SplittableRandom r = new SplittableRandom(seed);
@@ -82,7 +82,7 @@ public record RandomFcNet(Layer phi, double sigmaW2, double sigmaB2, double[][][
         if (phi instanceof Layer.Smooth s) {
             return k == 0 ? Activations.value(s.fn(), u) : Activations.derivative(s.fn(), u);
         }
-        throw NumericError.BAD_INPUT.error("not an elementwise activation: " + phi);
+        throw IrError.BAD_INPUT.error("not an elementwise activation: " + phi);
     }
 
     /**

@@ -1,8 +1,8 @@
 package org.netgeom.numeric.kernels;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.Layer;
 import org.netgeom.ir.Progress;
-import org.netgeom.numeric.NumericError;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,14 +36,14 @@ public final class WidthSweep {
     public static Result run(Kind kind, double[][] x, double[][] analytic, int[] widths, int seeds, long seed, Layer phi,
                              int depth, double sigmaW2, double sigmaB2, Progress progress) {
         if (widths.length == 0 || seeds < 1) {
-            throw NumericError.BAD_INPUT.error("a width sweep needs at least one width and one seed");
+            throw IrError.BAD_INPUT.error("a width sweep needs at least one width and one seed");
         }
         List<Point> points = new ArrayList<>();
         progress.start("empirical " + kind.name().toLowerCase(java.util.Locale.ROOT), (long) widths.length * seeds);
         long done = 0;
         for (int w : widths) {
             if (w < 1) {
-                throw NumericError.BAD_INPUT.error("widths must be positive, not " + w);
+                throw IrError.BAD_INPUT.error("widths must be positive, not " + w);
             }
             double sum = 0;
             double sum2 = 0;

@@ -1,5 +1,6 @@
 package org.netgeom.symbolic.exact;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.Layer;
 import org.netgeom.ir.interp.ArrayDomain;
 import org.netgeom.ir.interp.Interpreter;
@@ -48,7 +49,7 @@ public final class ExactForward extends ArrayDomain<Rational> implements Interpr
     /** {@link #run(Model, Rational[])} with the model's interpreter built once (for many points). */
     public static Result run(Model m, Interpreter in, Rational[] x) {
         if (x.length != m.input().size()) {
-            throw SymbolicError.BAD_INPUT.error("the model takes " + m.input().size() + " input values (shape " + m.input()
+            throw IrError.BAD_INPUT.error("the model takes " + m.input().size() + " input values (shape " + m.input()
                     + "), " + x.length + " were given");
         }
         org.netgeom.ir.Binder.requireNoSymbols(m);

@@ -1,5 +1,6 @@
 package org.netgeom.symbolic.exact;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.Binder;
 import org.netgeom.ir.Layer;
 import org.netgeom.ir.Model;
@@ -72,7 +73,7 @@ public final class ExactJacobian {
     public static Result at(Model m, Rational[] x) {
         Binder.requireNoSymbols(m);
         if (x.length != m.input().size()) {
-            throw SymbolicError.BAD_INPUT.error("the model takes " + m.input().size() + " input values, " + x.length + " were given");
+            throw IrError.BAD_INPUT.error("the model takes " + m.input().size() + " input values, " + x.length + " were given");
         }
         Tape tape = new Tape();
         Rational[] y = tape.forward(m, x.clone());
@@ -96,12 +97,12 @@ public final class ExactJacobian {
     public static Rational[] vjp(Model m, Rational[] x, Rational[] seed) {
         Binder.requireNoSymbols(m);
         if (x.length != m.input().size()) {
-            throw SymbolicError.BAD_INPUT.error("the model takes " + m.input().size() + " input values, " + x.length + " were given");
+            throw IrError.BAD_INPUT.error("the model takes " + m.input().size() + " input values, " + x.length + " were given");
         }
         Tape tape = new Tape();
         Rational[] y = tape.forward(m, x.clone());
         if (seed.length != y.length) {
-            throw SymbolicError.BAD_INPUT.error("the seed has " + seed.length + " values, the model " + y.length + " outputs");
+            throw IrError.BAD_INPUT.error("the seed has " + seed.length + " values, the model " + y.length + " outputs");
         }
         Rational[] grad = zeros(tape.parameterCount());
         tape.backward(seed.clone(), grad);

@@ -1,5 +1,6 @@
 package org.netgeom.symbolic.exact;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.Layer;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.NetgeomException;
@@ -46,14 +47,14 @@ public final class IntervalDomain extends ArrayDomain<IntervalDomain.Iv> impleme
     /** The IBP bounds of every output of {@code m} over the box [lo, hi] (free symbols must be bound). */
     public static Iv[] bounds(Model m, Rational[] lo, Rational[] hi) {
         if (lo.length != m.input().size() || hi.length != lo.length) {
-            throw SymbolicError.BAD_INPUT.error("the model takes " + m.input().size() + " input values (shape " + m.input()
+            throw IrError.BAD_INPUT.error("the model takes " + m.input().size() + " input values (shape " + m.input()
                     + "), a box of " + lo.length + " and " + hi.length + " ends was given");
         }
         org.netgeom.ir.Binder.requireNoSymbols(m);
         Iv[] x = new Iv[lo.length];
         for (int i = 0; i < x.length; i++) {
             if (lo[i].compareTo(hi[i]) > 0) {
-                throw SymbolicError.BAD_INPUT.error("input " + i + ": lower end " + lo[i] + " above upper end " + hi[i]);
+                throw IrError.BAD_INPUT.error("input " + i + ": lower end " + lo[i] + " above upper end " + hi[i]);
             }
             x[i] = new Iv(lo[i], hi[i]);
         }

@@ -1,5 +1,6 @@
 package org.netgeom.symbolic.formula;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.Layer;
 import org.netgeom.ir.Rational;
 import org.netgeom.ir.Scalar;
@@ -8,7 +9,6 @@ import org.netgeom.ir.Symbol;
 import org.netgeom.ir.interp.Domain;
 import org.netgeom.ir.interp.Interpreter;
 import org.netgeom.ir.interp.Linear;
-import org.netgeom.symbolic.SymbolicError;
 import org.netgeom.symbolic.cas.Cas;
 
 import java.util.List;
@@ -56,7 +56,7 @@ final class NestedForm implements Domain<String[]> {
             total += y[i].length();
         }
         if (total > maxChars) {
-            throw SymbolicError.BAD_INPUT.error("the nested closed form grows past " + maxChars + " characters at layer "
+            throw IrError.BAD_INPUT.error("the nested closed form grows past " + maxChars + " characters at layer "
                     + l.op() + "; use the piecewise form over a domain (--box), or a smaller network");
         }
         return y;

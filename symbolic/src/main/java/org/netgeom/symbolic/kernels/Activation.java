@@ -1,10 +1,10 @@
 package org.netgeom.symbolic.kernels;
 
+import org.netgeom.ir.IrError;
 import org.hipparchus.special.Erf;
 import org.netgeom.ir.Layer;
 import org.netgeom.ir.Rational;
 import org.netgeom.ir.Scalar;
-import org.netgeom.symbolic.SymbolicError;
 
 import java.util.Locale;
 
@@ -37,7 +37,7 @@ public sealed interface Activation {
     record AbRelu(String op, Rational neg, Rational pos) implements Activation {
         public AbRelu {
             if (neg.isZero() && pos.isZero()) {
-                throw SymbolicError.BAD_INPUT.at("--activation", "abrelu with both slopes 0 is the zero function");
+                throw IrError.BAD_INPUT.at("--activation", "abrelu with both slopes 0 is the zero function");
             }
         }
 
@@ -207,7 +207,7 @@ public sealed interface Activation {
         switch (name) {
             case "relu", "abs", "identity", "square", "erf", "tanh", "sigmoid", "softplus", "gelu" -> {
                 if (arg != null) {
-                    throw SymbolicError.BAD_INPUT.at("--activation", name + " takes no parameter");
+                    throw IrError.BAD_INPUT.at("--activation", name + " takes no parameter");
                 }
             }
             default -> {
@@ -220,7 +220,7 @@ public sealed interface Activation {
             case "abrelu" -> {
                 String[] ab = arg == null ? new String[0] : arg.split(",");
                 if (ab.length != 2) {
-                    throw SymbolicError.BAD_INPUT.at("--activation", "abrelu needs two slopes: abrelu:NEG,POS");
+                    throw IrError.BAD_INPUT.at("--activation", "abrelu needs two slopes: abrelu:NEG,POS");
                 }
                 yield new AbRelu("abrelu", number(ab[0]), number(ab[1]));
             }
@@ -230,7 +230,7 @@ public sealed interface Activation {
             default -> {
                 Layer.Smooth.Fn fn = Layer.Smooth.Fn.byOp(name);
                 if (fn == null) {
-                    throw SymbolicError.BAD_INPUT.at("--activation", "unknown activation '" + spec
+                    throw IrError.BAD_INPUT.at("--activation", "unknown activation '" + spec
                             + "' (relu, leaky_relu[:slope], abs, abrelu:neg,pos, identity, square, erf, tanh, sigmoid, softplus, gelu)");
                 }
                 yield new Quadrature(fn);
@@ -252,7 +252,7 @@ public sealed interface Activation {
         if (layer instanceof Layer.Smooth s) {
             return s.fn() == Layer.Smooth.Fn.ERF ? new ErfAct() : new Quadrature(s.fn());
         }
-        throw SymbolicError.BAD_INPUT.error("not an elementwise activation with numeric parameters: " + layer);
+        throw IrError.BAD_INPUT.error("not an elementwise activation with numeric parameters: " + layer);
     }
 
     private static Rational number(String text) {
@@ -264,6 +264,6 @@ public sealed interface Activation {
         } catch (IllegalArgumentException | ArithmeticException e) {
             // fall through to the coded error
         }
-        throw SymbolicError.BAD_INPUT.at("--activation", "'" + text + "' is not a number");
+        throw IrError.BAD_INPUT.at("--activation", "'" + text + "' is not a number");
     }
 }

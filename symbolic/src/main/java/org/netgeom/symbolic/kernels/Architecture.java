@@ -1,7 +1,7 @@
 package org.netgeom.symbolic.kernels;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.Rational;
-import org.netgeom.symbolic.SymbolicError;
 
 /**
  * A fully connected net in neural-tangents' NTK parameterisation,
@@ -20,13 +20,13 @@ public record Architecture(Activation activation, int depth, Rational sigmaW2, R
 
     public Architecture {
         if (depth < 0 || depth > MAX_DEPTH) {
-            throw SymbolicError.BAD_INPUT.at("--depth", "depth must be between 0 and " + MAX_DEPTH + ", not " + depth);
+            throw IrError.BAD_INPUT.at("--depth", "depth must be between 0 and " + MAX_DEPTH + ", not " + depth);
         }
         if (sigmaW2.signum() <= 0) {
-            throw SymbolicError.BAD_INPUT.at("--sigma-w2", "sigma_w^2 must be positive, not " + sigmaW2);
+            throw IrError.BAD_INPUT.at("--sigma-w2", "sigma_w^2 must be positive, not " + sigmaW2);
         }
         if (sigmaB2.signum() < 0) {
-            throw SymbolicError.BAD_INPUT.at("--sigma-b2", "sigma_b^2 must be non-negative, not " + sigmaB2);
+            throw IrError.BAD_INPUT.at("--sigma-b2", "sigma_b^2 must be non-negative, not " + sigmaB2);
         }
     }
 

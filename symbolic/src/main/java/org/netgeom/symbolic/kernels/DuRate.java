@@ -1,7 +1,7 @@
 package org.netgeom.symbolic.kernels;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.Rational;
-import org.netgeom.symbolic.SymbolicError;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -56,10 +56,10 @@ public record DuRate(BigDecimal lambda0, int n, Rational delta, boolean unitNorm
     public static DuRate of(Rational[][] x, Rational[][] y, BigDecimal lambda0, Rational delta, Rational eta, Long steps,
                             int digits) {
         if (delta.signum() <= 0 || delta.compareTo(Rational.ONE) >= 0) {
-            throw SymbolicError.BAD_INPUT.at("--delta", "delta must lie strictly between 0 and 1, not " + delta);
+            throw IrError.BAD_INPUT.at("--delta", "delta must lie strictly between 0 and 1, not " + delta);
         }
         if (steps != null && (steps < 0 || steps > Integer.MAX_VALUE)) {
-            throw SymbolicError.BAD_INPUT.at("--steps", "steps must be between 0 and " + Integer.MAX_VALUE);
+            throw IrError.BAD_INPUT.at("--steps", "steps must be between 0 and " + Integer.MAX_VALUE);
         }
         MathContext mc = new MathContext(digits + 10, RoundingMode.HALF_EVEN);
         MathContext out = new MathContext(digits, RoundingMode.HALF_EVEN);

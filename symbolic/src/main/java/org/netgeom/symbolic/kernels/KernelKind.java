@@ -1,6 +1,6 @@
 package org.netgeom.symbolic.kernels;
 
-import org.netgeom.symbolic.SymbolicError;
+import org.netgeom.ir.IrError;
 
 /**
  * Which Gram matrix: the NNGP kernel Σ^{L+1} (Neal 1996; Lee et al. 2018), the neural tangent
@@ -25,6 +25,6 @@ public enum KernelKind {
                 return k;
             }
         }
-        throw SymbolicError.BAD_INPUT.at("--kind", "unknown kernel kind '" + text + "' (nngp, ntk, h-infinity)");
+        throw IrError.BAD_INPUT.at("--kind", "unknown kernel kind '" + text + "' (nngp, ntk, h-infinity)");
     }
 }

@@ -1,7 +1,7 @@
 package org.netgeom.symbolic.kernels;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.Progress;
-import org.netgeom.symbolic.SymbolicError;
 
 /**
  * How to compute a kernel: decimals correct to {@code digits} significant digits, exact
@@ -14,10 +14,10 @@ public record KernelOptions(int digits, boolean closedForm, int nodes, Progress 
 
     public KernelOptions {
         if (digits < 1 || digits > MAX_DIGITS) {
-            throw SymbolicError.BAD_INPUT.at("--digits", "digits must be between 1 and " + MAX_DIGITS + ", not " + digits);
+            throw IrError.BAD_INPUT.at("--digits", "digits must be between 1 and " + MAX_DIGITS + ", not " + digits);
         }
         if (nodes < 2 || nodes > 400) {
-            throw SymbolicError.BAD_INPUT.at("--nodes", "Gauss-Hermite nodes must be between 2 and 400, not " + nodes);
+            throw IrError.BAD_INPUT.at("--nodes", "Gauss-Hermite nodes must be between 2 and 400, not " + nodes);
         }
         progress = progress == null ? Progress.NONE : progress;
     }

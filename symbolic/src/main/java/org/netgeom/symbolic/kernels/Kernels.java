@@ -1,5 +1,6 @@
 package org.netgeom.symbolic.kernels;
 
+import org.netgeom.ir.IrError;
 import org.hipparchus.linear.Array2DRowRealMatrix;
 import org.hipparchus.linear.EigenDecompositionSymmetric;
 import org.netgeom.ir.DataSet;
@@ -86,10 +87,10 @@ public final class Kernels {
     /** The kernel of {@code kind} on the rows of {@code x} (arch ignored for h-infinity). */
     public static KernelResult compute(KernelKind kind, Rational[][] x, Architecture arch, KernelOptions options) {
         if (kind != KernelKind.H_INFINITY && arch == null) {
-            throw SymbolicError.BAD_INPUT.error("the " + kind.cli + " kernel needs an architecture");
+            throw IrError.BAD_INPUT.error("the " + kind.cli + " kernel needs an architecture");
         }
         if (x.length == 0) {
-            throw SymbolicError.BAD_INPUT.error("the data set has no points");
+            throw IrError.BAD_INPUT.error("the data set has no points");
         }
         Architecture a = kind == KernelKind.H_INFINITY ? null : arch;
         if (a != null && !a.activation().closedForm()) {

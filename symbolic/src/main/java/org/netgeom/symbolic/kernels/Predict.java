@@ -1,5 +1,6 @@
 package org.netgeom.symbolic.kernels;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.Rational;
 import org.netgeom.symbolic.SymbolicError;
 
@@ -67,17 +68,17 @@ public final class Predict {
         int n = xTrain.length;
         int m = xTest.length;
         if (n == 0 || yTrain.length != n || yTrain[0].length == 0) {
-            throw SymbolicError.BAD_INPUT.at("--predict", "the training data needs x and y columns (y1, ..., yk) for every point");
+            throw IrError.BAD_INPUT.at("--predict", "the training data needs x and y columns (y1, ..., yk) for every point");
         }
         if (m > 0 && xTest[0].length != xTrain[0].length) {
-            throw SymbolicError.BAD_INPUT.at("--test", "the test data has " + xTest[0].length + " x columns, the training data "
+            throw IrError.BAD_INPUT.at("--test", "the test data has " + xTest[0].length + " x columns, the training data "
                     + xTrain[0].length);
         }
         if (learningRate.signum() <= 0) {
-            throw SymbolicError.BAD_INPUT.at("--lr", "the learning rate must be positive");
+            throw IrError.BAD_INPUT.at("--lr", "the learning rate must be positive");
         }
         if (time != null && time.signum() < 0) {
-            throw SymbolicError.BAD_INPUT.at("--time", "the time must be non-negative");
+            throw IrError.BAD_INPUT.at("--time", "the time must be non-negative");
         }
         if (kind != KernelKind.H_INFINITY && !arch.activation().closedForm()) {
             throw SymbolicError.NOT_EXACT.at("--predict", "certified predictions need a closed-form kernel, not "

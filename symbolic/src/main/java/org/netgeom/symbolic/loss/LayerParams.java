@@ -1,5 +1,6 @@
 package org.netgeom.symbolic.loss;
 
+import org.netgeom.ir.IrError;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.netgeom.ir.IrPath;
 import org.netgeom.ir.Layer;
@@ -150,7 +151,7 @@ public final class LayerParams {
         Rational[] out = new Rational[size];
         for (int k = 0; k < size; k++) {
             if (s[k] instanceof Symbol y) {
-                throw SymbolicError.BAD_INPUT.at(path() + "." + names().get(k), "free symbol '" + y.name() + "' has no value; bind it with --bind");
+                throw IrError.BAD_INPUT.at(path() + "." + names().get(k), "free symbol '" + y.name() + "' has no value; bind it with --bind");
             }
             out[k] = (Rational) s[k];
         }

@@ -1,5 +1,6 @@
 package org.netgeom.symbolic.loss;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.DataSet;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
@@ -32,7 +33,7 @@ public enum LossKind {
             case "ce", "cross_entropy", "crossentropy", "nll", "bce", "binary_cross_entropy", "logistic", "softmax" ->
                     throw SymbolicError.NOT_QUADRATIC.at("--loss", "the " + name + " loss is not piecewise quadratic in the "
                             + "parameters, so it has no exact loss surface; use --loss mse or --loss sse");
-            default -> throw SymbolicError.BAD_INPUT.at("--loss", "unknown loss '" + name + "'; exact surfaces take mse or sse");
+            default -> throw IrError.BAD_INPUT.at("--loss", "unknown loss '" + name + "'; exact surfaces take mse or sse");
         }
     }
 

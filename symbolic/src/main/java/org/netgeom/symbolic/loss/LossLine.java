@@ -1,5 +1,6 @@
 package org.netgeom.symbolic.loss;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.DataSet;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Progress;
@@ -54,7 +55,7 @@ public final class LossLine {
     public static Result compute(Model model, LayerParams params, Rational[] d, DataSet data, LossKind loss,
                                  Rational t0, Rational t1, Progress progress) {
         if (t0.compareTo(t1) >= 0) {
-            throw SymbolicError.BAD_INPUT.at("--range", "the range needs T0 < T1, not " + t0 + ", " + t1);
+            throw IrError.BAD_INPUT.at("--range", "the range needs T0 < T1, not " + t0 + ", " + t1);
         }
         if (d.length != params.size()) {
             throw SymbolicError.BAD_DIRECTION.error("the direction has " + d.length + " entries, layer " + params.path()

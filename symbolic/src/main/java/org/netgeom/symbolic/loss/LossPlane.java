@@ -1,9 +1,9 @@
 package org.netgeom.symbolic.loss;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.DataSet;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
-import org.netgeom.symbolic.SymbolicError;
 import org.netgeom.symbolic.poly.Cell;
 import org.netgeom.symbolic.poly.CellEnumerator;
 import org.netgeom.symbolic.poly.Domain;
@@ -87,11 +87,11 @@ public final class LossPlane {
     public static Result compute(Model model, LayerParams params, Rational[] d1, Rational[] d2, DataSet data, LossKind loss,
                                  Rational[] range, Options options) {
         if (range.length != 4) {
-            throw SymbolicError.BAD_INPUT.at("--range", "--plane takes --range=A0,A1,B0,B1 (four numbers), not " + range.length);
+            throw IrError.BAD_INPUT.at("--range", "--plane takes --range=A0,A1,B0,B1 (four numbers), not " + range.length);
         }
         for (int j = 0; j < 2; j++) {
             if (range[2 * j].compareTo(range[2 * j + 1]) >= 0) {
-                throw SymbolicError.BAD_INPUT.at("--range", "the range needs " + (j == 0 ? "A0 < A1" : "B0 < B1") + ", not "
+                throw IrError.BAD_INPUT.at("--range", "the range needs " + (j == 0 ? "A0 < A1" : "B0 < B1") + ", not "
                         + range[2 * j] + ", " + range[2 * j + 1]);
             }
         }

@@ -1,5 +1,6 @@
 package org.netgeom.symbolic.loss;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.DataSet;
 import org.netgeom.ir.Layer;
 import org.netgeom.ir.Model;
@@ -239,7 +240,7 @@ public final class ParameterTracks {
                 }
                 select = new Layer.Conv2d(null, Tensor.of(Shape.of(cx + cr, cz + cr, 1, 1), flat), null, Layer.Hw.of(1), Layer.Hw.of(0));
             } else {
-                throw SymbolicError.BAD_INPUT.at(where, "the varying layer's output " + zShape + " and the rest of this concat's "
+                throw IrError.BAD_INPUT.at(where, "the varying layer's output " + zShape + " and the rest of this concat's "
                         + "body " + rShape + " cannot be concatenated, so this slice of the loss is not supported; choose a layer "
                         + "whose output matches the concat's body output in all but the first dimension");
             }

@@ -73,7 +73,7 @@ public final class Variables {
         }
         for (String s : inL) {
             if (!bindings.containsKey(s)) {
-                throw SymbolicError.BAD_INPUT.at("--bind", "the cell is taken at a point: give the symbol '" + s + "' of layer "
+                throw IrError.BAD_INPUT.at("--bind", "the cell is taken at a point: give the symbol '" + s + "' of layer "
                         + where.path() + " a value with --bind " + s + "=...");
             }
         }
@@ -187,7 +187,7 @@ public final class Variables {
             }
             Binder.scalarsOf(s.layer(), (w, sc) -> {
                 if (sc instanceof Symbol y && inL.contains(y.name())) {
-                    throw SymbolicError.BAD_INPUT.at(s.path() + "." + w, "symbol '" + y.name() + "' appears in layer " + target
+                    throw IrError.BAD_INPUT.at(s.path() + "." + w, "symbol '" + y.name() + "' appears in layer " + target
                             + " and in " + s.path() + "; the loss is quadratic only in the parameters of one layer, so bind it");
                 }
             });

@@ -1,10 +1,10 @@
 package org.netgeom.symbolic.perturb;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.Binder;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
 import org.netgeom.symbolic.linalg.ExactMatrices;
-import org.netgeom.symbolic.SymbolicError;
 import org.netgeom.symbolic.loss.AffineForward;
 
 import java.util.List;
@@ -38,7 +38,7 @@ public final class LocalMap {
         Binder.requireNoSymbols(model);
         int n = model.input().size();
         if (x.length != n) {
-            throw SymbolicError.BAD_INPUT.at("--at", "the model takes " + n + " input values (shape " + model.input() + "), "
+            throw IrError.BAD_INPUT.at("--at", "the model takes " + n + " input values (shape " + model.input() + "), "
                     + x.length + " were given");
         }
         AffineForward.Result r = AffineForward.run(model, AffineForward.identity(n), n, null, AffineForward.atPoint(x));

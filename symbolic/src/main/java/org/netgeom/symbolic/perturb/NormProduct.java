@@ -1,5 +1,6 @@
 package org.netgeom.symbolic.perturb;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.Layer;
 import org.netgeom.ir.LayerIndex;
 import org.netgeom.ir.Model;
@@ -248,6 +249,6 @@ public final class NormProduct implements Domain<NormProduct.Val> {
         if (s instanceof Rational q) {
             return q;
         }
-        throw SymbolicError.BAD_INPUT.at(path, "the norm product needs numbers; bind the symbol " + s + " first");
+        throw IrError.BAD_INPUT.at(path, "the norm product needs numbers; bind the symbol " + s + " first");
     }
 }

@@ -1,5 +1,6 @@
 package org.netgeom.symbolic.poly;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.symbolic.SymbolicError;
 
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ public final class CellEnumerator {
     /** Enumerates all cells, handing each to {@code sink} as it is found; returns the counters. */
     public static <L> Stats enumerate(Domain domain, SplitProgram<L> program, Options options, Consumer<Cell<L>> sink) {
         if (program.variables() != domain.dimension()) {
-            throw SymbolicError.BAD_INPUT.error("the domain has " + domain.dimension() + " variables, the program "
+            throw IrError.BAD_INPUT.error("the domain has " + domain.dimension() + " variables, the program "
                     + program.variables());
         }
         Options.Mode mode = options.resolved(domain.dimension());
@@ -70,11 +71,11 @@ public final class CellEnumerator {
             for (; depth < pattern.length(); depth++) {
                 Unit u = program.next();
                 if (u == null) {
-                    throw SymbolicError.BAD_INPUT.error("pattern " + pattern + " is longer than the program's " + depth + " units");
+                    throw IrError.BAD_INPUT.error("pattern " + pattern + " is longer than the program's " + depth + " units");
                 }
                 int c = Character.digit(pattern.charAt(depth), 36);
                 if (c < 0 || c >= u.options()) {
-                    throw SymbolicError.BAD_INPUT.error("pattern " + pattern + " has no option '" + pattern.charAt(depth)
+                    throw IrError.BAD_INPUT.error("pattern " + pattern + " has no option '" + pattern.charAt(depth)
                             + "' at position " + depth);
                 }
                 if (u instanceof Unit.Sign sg) {
@@ -94,7 +95,7 @@ public final class CellEnumerator {
                 program.decide(c);
             }
             if (program.next() != null) {
-                throw SymbolicError.BAD_INPUT.error("pattern " + pattern + " is shorter than the program");
+                throw IrError.BAD_INPUT.error("pattern " + pattern + " is shorter than the program");
             }
         } finally {
             for (int i = 0; i < depth; i++) {
@@ -149,7 +150,7 @@ public final class CellEnumerator {
             } else if (u instanceof Unit.Argmax am) {
                 Form[] z = am.z();
                 if (z.length > 36) {
-                    throw SymbolicError.BAD_INPUT.error("a max-pooling window or maxout group of " + z.length
+                    throw IrError.BAD_INPUT.error("a max-pooling window or maxout group of " + z.length
                             + " entries (patterns encode at most 36)");
                 }
                 for (int j = 0; j < z.length; j++) {

@@ -1,7 +1,7 @@
 package org.netgeom.symbolic.poly;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.Rational;
-import org.netgeom.symbolic.SymbolicError;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,11 +32,11 @@ public final class Domain {
     /** The box prod [lo_j, hi_j]; needs lo_j &lt; hi_j. */
     public static Domain box(Rational[] lo, Rational[] hi) {
         if (lo.length != hi.length || lo.length == 0) {
-            throw SymbolicError.BAD_INPUT.error("a box needs as many lower as upper bounds, at least one of each");
+            throw IrError.BAD_INPUT.error("a box needs as many lower as upper bounds, at least one of each");
         }
         for (int j = 0; j < lo.length; j++) {
             if (lo[j].compareTo(hi[j]) >= 0) {
-                throw SymbolicError.BAD_INPUT.error("the box is empty in coordinate " + (j + 1) + ": " + lo[j] + " is not below " + hi[j]);
+                throw IrError.BAD_INPUT.error("the box is empty in coordinate " + (j + 1) + ": " + lo[j] + " is not below " + hi[j]);
             }
         }
         return new Domain(lo.length, ExactLp.boxForms(lo, hi), lo.clone(), hi.clone(), true);
@@ -48,13 +48,13 @@ public final class Domain {
      */
     public static Domain polytope(Rational[][] a, Rational[] b) {
         if (a.length == 0 || a.length != b.length) {
-            throw SymbolicError.BAD_INPUT.error("a polytope needs as many rows in A as entries in b, at least one");
+            throw IrError.BAD_INPUT.error("a polytope needs as many rows in A as entries in b, at least one");
         }
         int k = a[0].length;
         List<Form> cons = new ArrayList<>();
         for (int i = 0; i < a.length; i++) {
             if (a[i].length != k || k == 0) {
-                throw SymbolicError.BAD_INPUT.at("A[" + i + "]", "every row of A needs " + k + " entries (one per variable)");
+                throw IrError.BAD_INPUT.at("A[" + i + "]", "every row of A needs " + k + " entries (one per variable)");
             }
             Rational[] neg = new Rational[k];
             for (int j = 0; j < k; j++) {
@@ -65,7 +65,7 @@ public final class Domain {
         boolean[] strict = new boolean[cons.size()];
         Arrays.fill(strict, true);
         if (!ExactLp.maxMargin(withCap(cons, k), strictWithCap(strict, k)).feasible()) {
-            throw SymbolicError.BAD_INPUT.error("the polytope A u <= b has an empty interior");
+            throw IrError.BAD_INPUT.error("the polytope A u <= b has an empty interior");
         }
         Rational[] lo = new Rational[k];
         Rational[] hi = new Rational[k];
@@ -77,7 +77,7 @@ public final class Domain {
             e[j] = Rational.MINUS_ONE;
             ExactLp.Optimum down = ExactLp.maximize(cons, e);
             if (up.status() != ExactLp.Status.OPTIMAL || down.status() != ExactLp.Status.OPTIMAL) {
-                throw SymbolicError.BAD_INPUT.error("the polytope A u <= b is unbounded in coordinate " + (j + 1)
+                throw IrError.BAD_INPUT.error("the polytope A u <= b is unbounded in coordinate " + (j + 1)
                         + "; regions need a bounded domain");
             }
             hi[j] = up.value();
@@ -132,7 +132,7 @@ public final class Domain {
         boolean filter = arith == Options.Arithmetic.EXACT;
         if (mode == Options.Mode.LP) {
             if (!exact) {
-                throw SymbolicError.BAD_INPUT.error("the float64 run needs the vertex mode");
+                throw IrError.BAD_INPUT.error("the float64 run needs the vertex mode");
             }
             Rational[] c = new Rational[k];
             for (int j = 0; j < k; j++) {

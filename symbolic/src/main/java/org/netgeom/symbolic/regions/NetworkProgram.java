@@ -1,10 +1,10 @@
 package org.netgeom.symbolic.regions;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.Binder;
 import org.netgeom.ir.Layer;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Shape;
-import org.netgeom.symbolic.SymbolicError;
 import org.netgeom.symbolic.poly.Form;
 import org.netgeom.symbolic.poly.SplitProgram;
 import org.netgeom.symbolic.poly.Unit;
@@ -45,7 +45,7 @@ public final class NetworkProgram implements SplitProgram<NetworkProgram.Outputs
         public Track {
             layers = List.copyOf(layers);
             if (input.outputs() != shape.size()) {
-                throw SymbolicError.BAD_INPUT.error("track " + name + ": the input map has " + input.outputs()
+                throw IrError.BAD_INPUT.error("track " + name + ": the input map has " + input.outputs()
                         + " outputs, the shape " + shape + " needs " + shape.size());
             }
         }
@@ -112,7 +112,7 @@ public final class NetworkProgram implements SplitProgram<NetworkProgram.Outputs
         for (int t = 0; t < tracks.size(); t++) {
             Track tr = tracks.get(t);
             if (tr.input().variables() != k) {
-                throw SymbolicError.BAD_INPUT.error("track " + tr.name() + ": the input map takes " + tr.input().variables()
+                throw IrError.BAD_INPUT.error("track " + tr.name() + ": the input map takes " + tr.input().variables()
                         + " variables, the program " + k);
             }
             NetworkCompiler c = new NetworkCompiler(ins, buf, blocks, units, float64, k, t);
@@ -126,7 +126,7 @@ public final class NetworkProgram implements SplitProgram<NetworkProgram.Outputs
     public static NetworkProgram forModel(Model model, AffineMap input, boolean float64) {
         Binder.requireNoSymbols(model);
         if (input.outputs() != model.input().size()) {
-            throw SymbolicError.BAD_INPUT.error("the model takes " + model.input().size() + " input values (shape "
+            throw IrError.BAD_INPUT.error("the model takes " + model.input().size() + " input values (shape "
                     + model.input() + "), the input map gives " + input.outputs());
         }
         return of(input.variables(), List.of(new Track("input", input, model.input(), model.layers(), "layers")), float64);

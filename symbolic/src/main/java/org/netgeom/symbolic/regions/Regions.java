@@ -1,7 +1,7 @@
 package org.netgeom.symbolic.regions;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.Model;
-import org.netgeom.symbolic.SymbolicError;
 import org.netgeom.symbolic.poly.Cell;
 import org.netgeom.symbolic.poly.CellEnumerator;
 import org.netgeom.symbolic.poly.Domain;
@@ -58,7 +58,7 @@ public final class Regions {
         }
         if (options.mode() != Options.Mode.AUTO || options.arithmetic() != Options.Arithmetic.EXACT
                 || !EdgeRegions.supports(model, inputMap, domain)) {
-            throw SymbolicError.BAD_INPUT.at("--search", "the edge search needs a box domain of 2 to 5 variables, "
+            throw IrError.BAD_INPUT.at("--search", "the edge search needs a box domain of 2 to 5 variables, "
                     + "no max pooling, --mode auto and exact arithmetic (use --search cells)");
         }
         return Search.EDGES;
@@ -86,7 +86,7 @@ public final class Regions {
 
     private static RegionSet enumerateCells(Model model, AffineMap inputMap, Domain domain, Options options) {
         if (inputMap.variables() != domain.dimension()) {
-            throw SymbolicError.BAD_INPUT.error("the domain has " + domain.dimension() + " coordinates, the input "
+            throw IrError.BAD_INPUT.error("the domain has " + domain.dimension() + " coordinates, the input "
                     + inputMap.variables());
         }
         boolean float64 = options.arithmetic() == Options.Arithmetic.FLOAT64;
@@ -124,7 +124,7 @@ public final class Regions {
             }
         }
         if (inputMap.variables() != domain.dimension()) {
-            throw SymbolicError.BAD_INPUT.error("the domain has " + domain.dimension() + " coordinates, the input "
+            throw IrError.BAD_INPUT.error("the domain has " + domain.dimension() + " coordinates, the input "
                     + inputMap.variables());
         }
         NetworkProgram program = NetworkProgram.forModel(model, inputMap, options.arithmetic() == Options.Arithmetic.FLOAT64);

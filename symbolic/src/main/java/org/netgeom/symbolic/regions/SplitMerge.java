@@ -1,5 +1,6 @@
 package org.netgeom.symbolic.regions;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Rational;
 import org.netgeom.symbolic.SymbolicError;
@@ -129,10 +130,10 @@ public final class SplitMerge {
      */
     public static List<Domain> grid(Domain d, int n) {
         if (!d.isBox()) {
-            throw SymbolicError.BAD_INPUT.at("--split", "--split cuts a box domain (--box); this domain is a polytope");
+            throw IrError.BAD_INPUT.at("--split", "--split cuts a box domain (--box); this domain is a polytope");
         }
         if (n < 1) {
-            throw SymbolicError.BAD_INPUT.at("--split", "--split needs at least 1 sub-box, not " + n);
+            throw IrError.BAD_INPUT.at("--split", "--split needs at least 1 sub-box, not " + n);
         }
         int k = d.dimension();
         Rational[] lo = d.lower();

@@ -1,5 +1,6 @@
 package org.netgeom.symbolic.verify;
 
+import org.netgeom.ir.IrError;
 import org.netgeom.ir.Layer;
 import org.netgeom.ir.Model;
 import org.netgeom.ir.Shape;
@@ -158,7 +159,7 @@ public final class Verify {
     public static Outcome run(Model model, VnnSpec spec, BranchAndBound.Limits limits, boolean attack, LongConsumer progress) {
         Graph g = Graph.of(model);
         if (g.inputs() != spec.inputs() || g.outputs() != spec.outputs()) {
-            throw SymbolicError.BAD_INPUT.error("the property was read for " + spec.inputs() + " inputs and " + spec.outputs()
+            throw IrError.BAD_INPUT.error("the property was read for " + spec.inputs() + " inputs and " + spec.outputs()
                     + " outputs; the model has " + g.inputs() + " and " + g.outputs());
         }
         List<Free> views = new ArrayList<>();

@@ -124,7 +124,7 @@ class ExactForwardTest {
         assertEquals("layers[1].shortcut[1]", assertThrows(NetgeomException.class, () -> ExactForward.eval(nested, v("1"))).path(),
                 "the refusing layer's JSON path");
         Model tent = IrReader.read(TENT2, null);
-        assertEquals(SymbolicError.BAD_INPUT, assertThrows(NetgeomException.class, () -> ExactForward.eval(tent, v("1", "2"))).code());
+        assertEquals(IrError.BAD_INPUT, assertThrows(NetgeomException.class, () -> ExactForward.eval(tent, v("1", "2"))).code());
         Model sym = IrReader.read("{\"netgeom\": 1, \"input\": [1], \"layers\": [{\"op\": \"dense\", \"weight\": [[\"w\"]]}]}", null);
         NetgeomException e = assertThrows(NetgeomException.class, () -> ExactForward.eval(sym, v("1")));
         assertEquals(IrError.IR_UNBOUND_SYMBOL, e.code());

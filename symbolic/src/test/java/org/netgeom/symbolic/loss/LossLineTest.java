@@ -1,5 +1,6 @@
 package org.netgeom.symbolic.loss;
 
+import org.netgeom.ir.IrError;
 import org.junit.jupiter.api.Test;
 import org.netgeom.ir.DataSet;
 import org.netgeom.ir.Layer;
@@ -156,7 +157,7 @@ class LossLineTest {
         assertEquals(SymbolicError.BAD_DIRECTION, e.code());
         e = assertThrows(NetgeomException.class, () -> LossLine.compute(m, p, Nets.vector(rnd, p.size()), data, LossKind.MSE,
                 Rational.ONE, Rational.ONE, Progress.NONE));
-        assertEquals(SymbolicError.BAD_INPUT, e.code());
+        assertEquals(IrError.BAD_INPUT, e.code());
         DataSet empty = new DataSet(Tensor.of(Shape.of(0, 2), new org.netgeom.ir.Scalar[0]), Tensor.of(Shape.of(0, 1), new org.netgeom.ir.Scalar[0]));
         e = assertThrows(NetgeomException.class, () -> LossLine.compute(m, p, Nets.vector(rnd, p.size()), empty, LossKind.MSE,
                 Rational.ZERO, Rational.ONE, Progress.NONE));

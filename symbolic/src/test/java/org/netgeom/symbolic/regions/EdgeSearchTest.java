@@ -1,5 +1,6 @@
 package org.netgeom.symbolic.regions;
 
+import org.netgeom.ir.IrError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -169,7 +170,7 @@ class EdgeSearchTest {
                 Options.defaults().withMode(Options.Mode.LP), Regions.Search.AUTO));
         Model one = RandomNets.mlp(1, 1, new int[]{3}, 1, "relu", 4);
         assertEquals(Regions.Search.CELLS, Regions.resolve(one, AffineMap.identity(1), box(1), Options.defaults(), Regions.Search.AUTO));
-        assertEquals(org.netgeom.symbolic.SymbolicError.BAD_INPUT, org.junit.jupiter.api.Assertions.assertThrows(
+        assertEquals(org.netgeom.ir.IrError.BAD_INPUT, org.junit.jupiter.api.Assertions.assertThrows(
                 org.netgeom.ir.NetgeomException.class, () -> Regions.resolve(one, AffineMap.identity(1), box(1), Options.defaults(),
                         Regions.Search.EDGES)).code());
     }
