@@ -1,9 +1,9 @@
-package org.netgeom.cli;
+package org.netgeom.notebooks;
 
 import org.junit.jupiter.api.Test;
 import org.netgeom.ir.ErrorCode;
 import org.netgeom.ir.IrError;
-import org.netgeom.notebooks.NotebookError;
+import org.netgeom.cli.CliError;
 import org.netgeom.numeric.NumericError;
 import org.netgeom.proofs.ProofsError;
 import org.netgeom.symbolic.SymbolicError;
@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A printed error code names one kind of failure in one place: no two error enums of the modules
- * share a constant (issue 15: the exact analyses, the float engines and the notebooks each had their
+ * share a constant (this module sees all of them: it depends on every other one with an error enum) (issue 15: the exact analyses, the float engines and the notebooks each had their
  * own BAD_INPUT; there is now one, {@link IrError#BAD_INPUT}). The list of enums is checked against
  * the sources, so a new module's enum cannot be left out.
  */
