@@ -207,11 +207,11 @@ public final class BranchAndBound {
             }
         }
         // first a cheap bound (IBP and the parent's intervals, CROWN for the output only): a node it
-        // prunes is pruned without the full CROWN relaxation, which is computed otherwise
+        // prunes is pruned without the full CROWN relaxation, which is computed otherwise. It is tried
+        // while it pays: always for the first 64 nodes, then while it has pruned at least one node in
+        // five it was tried on (on deep nets it rarely prunes, and costs)
         Relaxation r = null;
         Bound b = null;
-        // the cheap bound is tried while it pays: always for the first 64 nodes, then only while it has
-        // pruned at least one node in five it was tried on (on deep nets it rarely prunes, and costs)
         if (limits.method() == Relaxation.Method.CROWN && (cheapTried < 64 || 5 * cheapPruned >= cheapTried)) {
             cheapTried++;
             Relaxation cheap = new Relaxation(g, limits.method(), dl, dh, fix, parent, false);

@@ -140,11 +140,6 @@ public final class Graph {
 
     /** The forward pass in float64 (nearest doubles, no rounding control: a guide, never a bound). */
     public double[] evalDouble(double[] x) {
-        return buffersDouble(x)[output];
-    }
-
-    /** Every buffer of the float64 forward pass (a guide, never a bound). */
-    double[][] buffersDouble(double[] x) {
         double[][] buf = new double[sizes.length][];
         buf[0] = x;
         for (Op op : ops) {
@@ -194,7 +189,7 @@ public final class Graph {
                 buf[c.dst()] = out;
             }
         }
-        return buf;
+        return buf[output];
     }
 
     /**

@@ -36,7 +36,8 @@ import java.util.Map;
 @Command(name = "range", description = "Exact range by branch and bound against the full region enumeration, same nets, same run; prints the ratio.")
 public final class RangeBench extends BaseCommand {
     @Option(names = "--nets", paramLabel = "ID,...", defaultValue = "2d-32,2d-64,3d-16",
-            description = "Nets: 2d-32 (2 -> 32x3 -> 1), 2d-64 (2 -> 64x3 -> 1, the issue's goal), 3d-16 (3 -> 16x3 -> 1), 3d-32 (3 -> 32x2 -> 1).")
+            description = "Nets: 2d-16 (2 -> 16x2 -> 1), 2d-32 (2 -> 32x3 -> 1), 2d-64 (2 -> 64x3 -> 1, the issue's goal), 2d-deep (2 -> 24x6 -> 1), "
+                    + "3d-16 (3 -> 16x3 -> 1), 3d-32 (3 -> 32x2 -> 1).")
     String nets;
 
     @Option(names = "--seeds", paramLabel = "S", defaultValue = "2", description = "Seeded nets per architecture (seeds 1..S).")
@@ -68,12 +69,15 @@ public final class RangeBench extends BaseCommand {
             case "3d-16" -> new Net(id, 3, new int[]{16, 16, 16});
             case "3d-32" -> new Net(id, 3, new int[]{32, 32});
             case "2d-deep" -> new Net(id, 2, new int[]{24, 24, 24, 24, 24, 24});
-            default -> throw CliError.USAGE.error("unknown net '" + id + "' (2d-16, 2d-32, 2d-64, 3d-16, 3d-32)");
+            default -> throw CliError.USAGE.error("unknown net '" + id + "' (2d-16, 2d-32, 2d-64, 2d-deep, 3d-16, 3d-32)");
         };
     }
 
-    /** The exact range [min, max] of output 0 and its two witnesses, by branch and bound. */
-    record Range(Rational min, Rational max, Rational[] argmin, Rational[] argmax, long nodes) {
+    /**
+     * The exact range [min, max] of output 0 and its two witnesses; {@code work} is what it took:
+     * branch-and-bound nodes, or the regions enumerated.
+     */
+    record Range(Rational min, Rational max, Rational[] argmin, Rational[] argmax, long work) {
     }
 
     static Range range(Model m, Graph g, Domain d, BranchAndBound.Limits lim) {
@@ -110,39 +114,6 @@ public final class RangeBench extends BaseCommand {
         return new Range(lo, hi, argLo, argHi, rs.activationRegions());
     }
 
-    /**
-     * Each job's best and median wall time and best process CPU time (seconds), over {@code repeat}
-     * interleaved measurements after {@code warm} seconds of warm-up; the CPU time (all of the JVM's
-     * threads: JIT and GC included) is what a loaded machine disturbs least.
-     */
-    static double[][] time(List<java.util.function.LongSupplier> jobs, int repeat, double warm) {
-        long w0 = System.nanoTime();
-        do {
-            for (var j : jobs) {
-                j.getAsLong();
-            }
-        } while (System.nanoTime() - w0 < warm * 1e9);
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        double[][] wall = new double[jobs.size()][repeat];
-        double[][] cpu = new double[jobs.size()][repeat];
-        for (int i = 0; i < repeat; i++) {
-            for (int j = 0; j < jobs.size(); j++) {
-                long c0 = os.getProcessCpuTime();
-                long t0 = System.nanoTime();
-                jobs.get(j).getAsLong();
-                wall[j][i] = (System.nanoTime() - t0) / 1e9;
-                cpu[j][i] = (os.getProcessCpuTime() - c0) / 1e9;
-            }
-        }
-        double[][] out = new double[jobs.size()][];
-        for (int j = 0; j < jobs.size(); j++) {
-            Arrays.sort(wall[j]);
-            Arrays.sort(cpu[j]);
-            out[j] = new double[]{wall[j][0], wall[j][repeat / 2], cpu[j][0]};
-        }
-        return out;
-    }
-
     @Override
     public Integer call() {
         List<Net> list = new ArrayList<>();
@@ -164,7 +135,8 @@ public final class RangeBench extends BaseCommand {
             w.printf("netgeom bench range: exact range of output 0 over [-1, 1]^n (min and max with witnesses) by branch and bound "
                     + "(CROWN, input splits) against the full region enumeration (vertex mode, pieces included) and the extremes of "
                     + "each region's map over its vertices; He-initialised relu nets as bench regions --scale; wall time best of %d "
-                    + "interleaved measurements after a warm-up (medians in brackets), and the best process CPU time (all JVM threads); %s%n", repeat, BenchEnv.jvm());
+                    + "interleaved measurements (each at least 0.25 s of passes) after a warm-up (medians in brackets), and the best "
+                    + "process CPU time (all JVM threads); %s%n", repeat, BenchEnv.jvm());
             w.printf("%-18s %5s %9s %7s %16s %16s %8s %8s %8s %8s %8s  %s%n", "net", "seed", "regions", "nodes", "range s", "enumerate s",
                     "ratio", "median", "cpu s", "enum cpu", "cpu ratio", "min, max");
             w.flush();
@@ -179,13 +151,13 @@ public final class RangeBench extends BaseCommand {
                 int splits = inputSplits != null ? inputSplits : org.netgeom.cli.commands.RangeCommand.defaultInputSplits(n.inputs());
                 BranchAndBound.Limits lim = new BranchAndBound.Limits(Relaxation.Method.CROWN, Long.MAX_VALUE, 0, splits);
                 Range[] got = new Range[2];
-                double[][] t = time(List.of(() -> {
+                double[][] t = RegionsBench.time(List.of(() -> {
                     got[0] = range(m, g, d, lim);
-                    return got[0].nodes();
+                    return got[0].work();
                 }, () -> {
                     got[1] = enumerated(m, d);
-                    return got[1].nodes();
-                }), repeat, quick ? 0 : 1.5);
+                    return got[1].work();
+                }), repeat, quick, 1.5);
                 Range bb = got[0];
                 Range en = got[1];
                 boolean agree = bb.min().equals(en.min()) && bb.max().equals(en.max())
@@ -199,8 +171,8 @@ public final class RangeBench extends BaseCommand {
                 r.put("net", n.id());
                 r.put("architecture", n.name());
                 r.put("seed", s);
-                r.put("regions", en.nodes());
-                r.put("nodes", bb.nodes());
+                r.put("regions", en.work());
+                r.put("nodes", bb.work());
                 r.put("inputSplits", splits);
                 r.put("rangeSeconds", t[0][0]);
                 r.put("rangeMedianSeconds", t[0][1]);
@@ -217,7 +189,7 @@ public final class RangeBench extends BaseCommand {
                 rows.add(r);
                 if (w != null) {
                     w.printf("%-18s %5d %9d %7d %7.3f (%6.3f) %7.3f (%6.3f) %7.2fx %7.2fx %8.3f %8.3f %8.2fx  %.6g, %.6g%s%n", n.name(), s,
-                            en.nodes(), bb.nodes(), t[0][0], t[0][1], t[1][0], t[1][1], ratio, medianRatio, t[0][2], t[1][2], cpuRatio,
+                            en.work(), bb.work(), t[0][0], t[0][1], t[1][0], t[1][1], ratio, medianRatio, t[0][2], t[1][2], cpuRatio,
                             bb.min().doubleValue(), bb.max().doubleValue(),
                             agree ? "" : "  MISMATCH: enumeration gives " + en.min() + ", " + en.max());
                     w.flush();
